@@ -1,0 +1,232 @@
+package io.omelet.registry;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A run being logged to, with its metrics, params and tags batched: points wait in memory until
+ * {@link #batchSize()} of them are pending, {@link #flushIntervalMillis()} have passed, or
+ * {@link #flush()} / {@link #close()} is called, and each flush costs at most one Delta commit per
+ * kind. So 10,000 metric points cost a handful of commits, not 10,000. Points not yet flushed when
+ * the process dies are lost; the run itself stays visible as RUNNING.
+ *
+ * <p>{@link #close()} flushes and ends the run FINISHED unless it was already ended; use
+ * {@link #fail(Throwable)} to end it FAILED. Thread-safe.
+ */
+public final class ActiveRun implements AutoCloseable {
+  public static final int DEFAULT_BATCH_SIZE = 5000;
+  public static final long DEFAULT_FLUSH_INTERVAL_MS = 5000;
+
+  private static final ScheduledExecutorService FLUSHER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "omelet-run-flusher");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final OmeletRegistry registry;
+  private final RunInfo info;
+  private final int batchSize;
+  private final long flushIntervalMillis;
+  private final Object lock = new Object();
+  private List<Metric> metrics = new ArrayList<>();
+  private Map<String, String> params = new LinkedHashMap<>();
+  private Map<String, String> tags = new LinkedHashMap<>();
+  /** Params this run holds, stored or pending: checked locally so each log call needs no read. */
+  private final Map<String, String> knownParams;
+  private final ScheduledFuture<?> timer;
+  private volatile boolean ended;
+
+  ActiveRun(OmeletRegistry registry, RunInfo info) {
+    this(registry, info, DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_MS);
+  }
+
+  ActiveRun(OmeletRegistry registry, RunInfo info, int batchSize, long flushIntervalMillis) {
+    this.registry = registry;
+    this.info = info;
+    this.batchSize = batchSize;
+    this.flushIntervalMillis = flushIntervalMillis;
+    this.knownParams = new HashMap<>(registry.loggedParams(info.runId(), null));
+    this.timer = FLUSHER.scheduleWithFixedDelay(this::flushQuietly, flushIntervalMillis, flushIntervalMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  public String runId() {
+    return info.runId();
+  }
+
+  public RunInfo info() {
+    return info;
+  }
+
+  public OmeletRegistry registry() {
+    return registry;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public long flushIntervalMillis() {
+    return flushIntervalMillis;
+  }
+
+  public ActiveRun logMetric(String key, double value) {
+    return logMetric(key, value, 0);
+  }
+
+  public ActiveRun logMetric(String key, double value, long step) {
+    OmeletRegistry.requireKey(key);
+    boolean full;
+    synchronized (lock) {
+      requireOpen();
+      metrics.add(new Metric(key, value, System.currentTimeMillis(), step));
+      full = pending() >= batchSize;
+    }
+    if (full) flush();
+    return this;
+  }
+
+  public ActiveRun logMetrics(Map<String, Double> values) {
+    values.forEach(this::logMetric);
+    return this;
+  }
+
+  /** Params are immutable: a second, different value for a key fails here, at once. */
+  public ActiveRun logParam(String key, String value) {
+    synchronized (lock) {
+      requireOpen();
+      Map<String, String> fresh = registry.checkParams(info.runId(), Map.of(key, value == null ? "" : value), knownParams);
+      fresh.forEach((k, v) -> {
+        knownParams.put(k, v);
+        params.put(k, v);
+      });
+    }
+    return this;
+  }
+
+  public ActiveRun logParams(Map<String, ?> values) {
+    values.forEach((k, v) -> logParam(k, String.valueOf(v)));
+    return this;
+  }
+
+  public ActiveRun setTag(String key, String value) {
+    OmeletRegistry.requireKey(key);
+    synchronized (lock) {
+      requireOpen();
+      tags.put(key, value);
+    }
+    return this;
+  }
+
+  public ActiveRun setTags(Map<String, String> values) {
+    values.forEach(this::setTag);
+    return this;
+  }
+
+  public ActiveRun logInput(DatasetRef ref) {
+    registry.logInput(info.runId(), ref);
+    return this;
+  }
+
+  public ActiveRun logArtifact(java.nio.file.Path local, String artifactDir) {
+    registry.logArtifact(info.runId(), local, artifactDir);
+    return this;
+  }
+
+  /** Copies the contents of a local folder into the run's artifacts under {@code artifactDir}. */
+  public ActiveRun logArtifacts(java.nio.file.Path localDir, String artifactDir) {
+    registry.logArtifacts(info.runId(), localDir, artifactDir);
+    return this;
+  }
+
+  public ActiveRun logText(String text, String artifactFile) {
+    registry.logText(info.runId(), text, artifactFile);
+    return this;
+  }
+
+  /** Starts a nested run under this one. */
+  public ActiveRun startChildRun(String runName) {
+    return new ActiveRun(registry,
+        registry.createRun(info.experimentId(), runName, info.runId(), Map.of()), batchSize, flushIntervalMillis);
+  }
+
+  /** Writes everything pending: at most one commit each for metrics, params and tags. */
+  public void flush() {
+    List<Metric> m;
+    Map<String, String> p;
+    Map<String, String> t;
+    synchronized (lock) {
+      if (pending() == 0) return;
+      m = metrics;
+      p = params;
+      t = tags;
+      metrics = new ArrayList<>();
+      params = new LinkedHashMap<>();
+      tags = new LinkedHashMap<>();
+    }
+    try {
+      registry.writeBatch(info.runId(), m, p, t);
+    } catch (RuntimeException e) {
+      // Put the batch back so a later flush can still write it.
+      synchronized (lock) {
+        m.addAll(metrics);
+        metrics = m;
+        p.putAll(params);
+        params = p;
+        t.putAll(tags);
+        tags = t;
+      }
+      throw e;
+    }
+  }
+
+  private void flushQuietly() {
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      // The next flush (or close) retries and reports.
+    }
+  }
+
+  /** Flushes and ends the run with the given status. */
+  public void end(RunStatus status) {
+    if (ended) return;
+    timer.cancel(false);
+    flush();
+    registry.setTerminated(info.runId(), status);
+    ended = true;
+  }
+
+  /** Records the error (class, message and stack) and ends the run FAILED. */
+  public void fail(Throwable error) {
+    if (ended) return;
+    StringWriter trace = new StringWriter();
+    error.printStackTrace(new PrintWriter(trace));
+    String text = trace.toString();
+    setTag(OmeletRegistry.ERROR_TAG, text.length() > 5000 ? text.substring(0, 5000) : text);
+    end(RunStatus.FAILED);
+  }
+
+  /** Ends the run FINISHED unless it already ended. */
+  @Override
+  public void close() {
+    end(RunStatus.FINISHED);
+  }
+
+  private int pending() {
+    return metrics.size() + params.size() + tags.size();
+  }
+
+  private void requireOpen() {
+    if (ended) throw new RegistryException("run " + info.runId() + " has ended; start a new run to log more");
+  }
+}

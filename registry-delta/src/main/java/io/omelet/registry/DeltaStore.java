@@ -1,0 +1,115 @@
+package io.omelet.registry;
+
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaConcurrentModificationException;
+import org.apache.spark.sql.types.StructType;
+
+/** Reads, appends and retried transactions on the registry's Delta tables under one root. */
+final class DeltaStore {
+  private static final int MAX_ATTEMPTS = 40;
+  private static final AtomicLong LAST_MICROS = new AtomicLong();
+
+  final SparkSession spark;
+  final String root;
+
+  DeltaStore(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  String path(String table) {
+    return root + "/" + table;
+  }
+
+  /** Creates every missing table; safe when several writers open a fresh root at once. */
+  void ensureTables() {
+    for (Map.Entry<String, StructType> e : RegistryTables.all().entrySet()) {
+      String path = path(e.getKey());
+      if (DeltaTable.isDeltaTable(spark, path)) continue;
+      retry("create table " + e.getKey(), () -> {
+        if (DeltaTable.isDeltaTable(spark, path)) return null;
+        DeltaTableBuilder b = DeltaTable.createIfNotExists(spark).location(path).addColumns(e.getValue())
+            // Many small commits: let Delta fold small files together as it goes.
+            .property("delta.autoOptimize.autoCompact", "true")
+            .property("delta.enableDeletionVectors", "true");
+        b.execute();
+        return null;
+      }, true);
+    }
+  }
+
+  Dataset<Row> read(String table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
+  DeltaTable table(String table) {
+    return DeltaTable.forPath(spark, path(table));
+  }
+
+  /** A blind append: Delta never lets blind appends conflict, so this only retries on protocol changes. */
+  void append(String table, StructType schema, List<Row> rows) {
+    if (rows.isEmpty()) return;
+    retry("append to " + table, () -> {
+      spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path(table));
+      return null;
+    }, false);
+  }
+
+  /** Appends a DataFrame already in the table's schema (bulk import). */
+  void appendFrame(String table, Dataset<Row> frame) {
+    retry("append to " + table, () -> {
+      frame.write().format("delta").mode("append").save(path(table));
+      return null;
+    }, false);
+  }
+
+  /**
+   * Runs a transaction that reads before it writes (UPDATE, MERGE) again when a concurrent commit
+   * conflicts with it. The operation must be idempotent or recompute its input on each attempt.
+   */
+  <T> T retry(String what, Supplier<T> op) {
+    return retry(what, op, false);
+  }
+
+  private <T> T retry(String what, Supplier<T> op, boolean anyError) {
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        return op.get();
+      } catch (DeltaConcurrentModificationException e) {
+        last = e;
+      } catch (RuntimeException e) {
+        if (!anyError || attempt >= 5) throw e;
+        last = e;
+      }
+      sleepBackoff(attempt);
+    }
+    throw new RegistryException("gave up on " + what + " after " + MAX_ATTEMPTS
+        + " conflicting concurrent commits", last);
+  }
+
+  private static void sleepBackoff(int attempt) {
+    long cap = Math.min(2000, 20L << Math.min(attempt, 6));
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException("interrupted while retrying a registry write", ie);
+    }
+  }
+
+  /** A strictly increasing microsecond clock, so two writes of one JVM never tie. */
+  static long nowMicros() {
+    long now = System.currentTimeMillis() * 1000;
+    return LAST_MICROS.updateAndGet(prev -> Math.max(prev + 1, now));
+  }
+}

@@ -1,0 +1,269 @@
+package io.omelet.registry;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/** Registered models, their versions and aliases. */
+final class ModelStore {
+  private final DeltaStore store;
+  private final ArtifactStore files;
+  private final OmeletRegistry registry;
+
+  ModelStore(DeltaStore store, ArtifactStore files, OmeletRegistry registry) {
+    this.store = store;
+    this.files = files;
+    this.registry = registry;
+  }
+
+  RegisteredModel create(String name, String description, Map<String, String> tags) {
+    requireModelName(name);
+    if (find(name) != null) throw new RegistryException("registered model '" + name + "' already exists");
+    long now = System.currentTimeMillis();
+    Row row = RowFactory.create(name, description, now, now, OmeletRegistry.scalaMap(tags));
+    Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.REGISTERED_MODELS_SCHEMA);
+    store.retry("create model " + name, () -> {
+      store.table(RegistryTables.REGISTERED_MODELS).as("t").merge(source.as("s"), col("t.name").equalTo(col("s.name")))
+          .whenNotMatched().insertAll().execute();
+      return null;
+    });
+    RegisteredModel created = get(name);
+    if (created.creationTime() != now) {
+      throw new RegistryException("registered model '" + name + "' already exists (created concurrently)");
+    }
+    return created;
+  }
+
+  RegisteredModel find(String name) {
+    List<Row> rows = store.read(RegistryTables.REGISTERED_MODELS).where(col("name").equalTo(name)).collectAsList();
+    if (rows.isEmpty()) return null;
+    return toModel(rows.get(0), aliases(col("name").equalTo(name)).getOrDefault(name, Map.of()));
+  }
+
+  RegisteredModel get(String name) {
+    RegisteredModel m = find(name);
+    if (m == null) throw new NotFoundException("no registered model named '" + name + "'");
+    return m;
+  }
+
+  List<RegisteredModel> list() {
+    Map<String, Map<String, Integer>> aliases = aliases(lit(true));
+    List<RegisteredModel> out = new ArrayList<>();
+    for (Row r : store.read(RegistryTables.REGISTERED_MODELS).orderBy("name").collectAsList()) {
+      out.add(toModel(r, aliases.getOrDefault(r.<String>getAs("name"), Map.of())));
+    }
+    return out;
+  }
+
+  void updateDescription(String name, String description) {
+    get(name);
+    store.retry("update model " + name, () -> {
+      store.table(RegistryTables.REGISTERED_MODELS).update(col("name").equalTo(name),
+          Map.of("description", lit(description), "last_updated_time", lit(System.currentTimeMillis())));
+      return null;
+    });
+  }
+
+  void setTag(String name, String key, String value) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      RegisteredModel m = get(name);
+      Map<String, String> tags = new TreeMap<>(m.tags());
+      tags.put(key, value);
+      store.retry("tag model " + name, () -> {
+        store.table(RegistryTables.REGISTERED_MODELS).update(
+            col("name").equalTo(name).and(col("last_updated_time").equalTo(m.lastUpdatedTime())),
+            Map.of("tags", OmeletRegistry.mapLiteral(tags),
+                "last_updated_time", lit(Math.max(System.currentTimeMillis(), m.lastUpdatedTime() + 1))));
+        return null;
+      });
+      if (Objects.equals(get(name).tags().get(key), value)) return;
+    }
+    throw new RegistryException("could not tag model " + name + ": it kept changing concurrently");
+  }
+
+  void delete(String name) {
+    get(name);
+    for (String t : List.of(RegistryTables.MODEL_ALIASES, RegistryTables.MODEL_VERSIONS, RegistryTables.REGISTERED_MODELS)) {
+      store.retry("delete model " + name, () -> {
+        store.table(t).delete(col("name").equalTo(name));
+        return null;
+      });
+    }
+    files.delete(new Path(store.root + "/models/" + name));
+  }
+
+  ModelVersion createVersion(String name, RunInfo run, String artifactPath, String description,
+      Map<String, String> tags) {
+    requireModelName(name);
+    if (find(name) == null) {
+      try {
+        create(name, null, Map.of());
+      } catch (RegistryException raced) {
+        get(name); // created by a concurrent writer: fine
+      }
+    }
+    Path src = new Path(run.artifactUri(), artifactPath);
+    if (!files.exists(src)) {
+      throw new NotFoundException("run " + run.runId() + " has no artifact '" + artifactPath + "' to register");
+    }
+    // Copy first into a folder no other writer uses, then claim a version number for it.
+    String storage = store.root + "/models/" + name + "/" + Ids.newId() + "/" + src.getName();
+    files.copy(src, new Path(storage));
+    for (int attempt = 0; attempt < 40; attempt++) {
+      Row top = store.read(RegistryTables.MODEL_VERSIONS).where(col("name").equalTo(name)).agg(max("version")).first();
+      int version = top.isNullAt(0) ? 1 : top.getInt(0) + 1;
+      long now = System.currentTimeMillis();
+      Row row = RowFactory.create(name, version, run.runId(), run.artifactUri() + "/" + artifactPath, storage,
+          description, "READY", now, now, OmeletRegistry.scalaMap(tags));
+      Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.MODEL_VERSIONS_SCHEMA);
+      // A MERGE reads what it inserts against, so two writers claiming one number conflict.
+      store.retry("register " + name, () -> {
+        store.table(RegistryTables.MODEL_VERSIONS).as("t").merge(source.as("s"),
+                col("t.name").equalTo(col("s.name")).and(col("t.version").equalTo(col("s.version"))))
+            .whenNotMatched().insertAll().execute();
+        return null;
+      });
+      ModelVersion got = findVersion(name, version);
+      if (got != null && storage.equals(got.storageLocation())) {
+        touch(name);
+        return got;
+      }
+    }
+    throw new RegistryException("could not register a version of '" + name + "': too many concurrent registrations");
+  }
+
+  private void touch(String name) {
+    store.retry("touch model " + name, () -> {
+      store.table(RegistryTables.REGISTERED_MODELS).update(col("name").equalTo(name),
+          Map.of("last_updated_time", lit(System.currentTimeMillis())));
+      return null;
+    });
+  }
+
+  ModelVersion findVersion(String name, int version) {
+    List<ModelVersion> found = readVersions(col("name").equalTo(name).and(col("version").equalTo(version)), name);
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  ModelVersion version(String name, int version) {
+    ModelVersion v = findVersion(name, version);
+    if (v == null) {
+      get(name);
+      List<Integer> have = versions(name).stream().map(ModelVersion::version).toList();
+      throw new NotFoundException("registered model '" + name + "' has no version " + version + " (versions: " + have + ")");
+    }
+    return v;
+  }
+
+  List<ModelVersion> versions(String name) {
+    get(name);
+    return readVersions(col("name").equalTo(name), name);
+  }
+
+  void updateVersionDescription(String name, int version, String description) {
+    version(name, version);
+    store.retry("update version " + name + "/" + version, () -> {
+      store.table(RegistryTables.MODEL_VERSIONS).update(col("name").equalTo(name).and(col("version").equalTo(version)),
+          Map.of("description", lit(description), "last_updated_time", lit(System.currentTimeMillis())));
+      return null;
+    });
+  }
+
+  void setVersionTag(String name, int version, String key, String value) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      ModelVersion v = version(name, version);
+      Map<String, String> tags = new TreeMap<>(v.tags());
+      tags.put(key, value);
+      store.retry("tag version " + name + "/" + version, () -> {
+        store.table(RegistryTables.MODEL_VERSIONS).update(col("name").equalTo(name)
+                .and(col("version").equalTo(version)).and(col("last_updated_time").equalTo(v.lastUpdatedTime())),
+            Map.of("tags", OmeletRegistry.mapLiteral(tags),
+                "last_updated_time", lit(Math.max(System.currentTimeMillis(), v.lastUpdatedTime() + 1))));
+        return null;
+      });
+      if (Objects.equals(version(name, version).tags().get(key), value)) return;
+    }
+    throw new RegistryException("could not tag " + name + "/" + version + ": it kept changing concurrently");
+  }
+
+  void setAlias(String name, String alias, int version) {
+    version(name, version);
+    Row row = RowFactory.create(name, alias, version, System.currentTimeMillis());
+    Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.MODEL_ALIASES_SCHEMA);
+    // One MERGE is one commit: readers see the alias on the old version or on the new one, never neither.
+    store.retry("set alias " + name + "@" + alias, () -> {
+      store.table(RegistryTables.MODEL_ALIASES).as("t").merge(source.as("s"),
+              col("t.name").equalTo(col("s.name")).and(col("t.alias").equalTo(col("s.alias"))))
+          .whenMatched().updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
+      return null;
+    });
+  }
+
+  void deleteAlias(String name, String alias) {
+    if (!get(name).aliases().containsKey(alias)) {
+      throw new NotFoundException("registered model '" + name + "' has no alias '" + alias + "'");
+    }
+    store.retry("delete alias " + name + "@" + alias, () -> {
+      store.table(RegistryTables.MODEL_ALIASES).delete(col("name").equalTo(name).and(col("alias").equalTo(alias)));
+      return null;
+    });
+  }
+
+  ModelVersion byAlias(String name, String alias) {
+    List<Row> rows = store.read(RegistryTables.MODEL_ALIASES)
+        .where(col("name").equalTo(name).and(col("alias").equalTo(alias))).collectAsList();
+    if (rows.isEmpty()) {
+      RegisteredModel m = find(name);
+      if (m == null) throw new NotFoundException("no registered model named '" + name + "' (looking up alias '" + alias + "')");
+      throw new NotFoundException("registered model '" + name + "' has no alias '" + alias + "'"
+          + (m.aliases().isEmpty() ? " (it has no aliases)" : " (its aliases: " + m.aliases().keySet() + ")"));
+    }
+    return version(name, rows.get(0).<Integer>getAs("version"));
+  }
+
+  private Map<String, Map<String, Integer>> aliases(Column where) {
+    Map<String, Map<String, Integer>> out = new HashMap<>();
+    for (Row r : store.read(RegistryTables.MODEL_ALIASES).where(where).collectAsList()) {
+      out.computeIfAbsent(r.getAs("name"), k -> new TreeMap<>()).put(r.getAs("alias"), r.<Integer>getAs("version"));
+    }
+    return out;
+  }
+
+  private List<ModelVersion> readVersions(Column where, String name) {
+    Map<String, Integer> aliases = aliases(col("name").equalTo(name)).getOrDefault(name, Map.of());
+    List<ModelVersion> out = new ArrayList<>();
+    for (Row r : store.read(RegistryTables.MODEL_VERSIONS).where(where).orderBy("version").collectAsList()) {
+      int v = r.<Integer>getAs("version");
+      List<String> mine = aliases.entrySet().stream().filter(e -> e.getValue() == v).map(Map.Entry::getKey).sorted().toList();
+      out.add(new ModelVersion(r.getAs("name"), v, r.getAs("run_id"), r.getAs("source"), r.getAs("storage_location"),
+          r.getAs("description"), r.getAs("status"), r.<Long>getAs("creation_time"), r.<Long>getAs("last_updated_time"),
+          OmeletRegistry.javaMap(r.getAs("tags")), mine));
+    }
+    return out;
+  }
+
+  private static RegisteredModel toModel(Row r, Map<String, Integer> aliases) {
+    return new RegisteredModel(r.getAs("name"), r.getAs("description"), r.<Long>getAs("creation_time"),
+        r.<Long>getAs("last_updated_time"), OmeletRegistry.javaMap(r.getAs("tags")), aliases);
+  }
+
+  private static void requireModelName(String name) {
+    if (name == null || name.isBlank() || name.contains("/") || name.contains("@") || name.contains(":")) {
+      throw new RegistryException("model name '" + name + "' is not valid: non-empty, without '/', '@' or ':'");
+    }
+  }
+}

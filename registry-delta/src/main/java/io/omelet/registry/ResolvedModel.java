@@ -1,0 +1,7 @@
+package io.omelet.registry;
+
+/**
+ * What a model URI points at: the registered version (name and version; null for a run artifact),
+ * the run it came from, and the location of its files (a Hadoop path).
+ */
+public record ResolvedModel(String uri, String name, Integer version, String runId, String location) {}
