@@ -49,13 +49,15 @@ public final class OmeletRegistry {
   private final DeltaStore store;
   private final ArtifactStore files;
   private final RunReader reader;
+  private final RunIndex index;
   private final RunSearch search;
 
   private OmeletRegistry(SparkSession spark, String root) {
     this.store = new DeltaStore(spark, root);
     this.files = new ArtifactStore(spark.sparkContext().hadoopConfiguration());
     this.reader = new RunReader(store);
-    this.search = new RunSearch(store, reader);
+    this.index = new RunIndex(store);
+    this.search = new RunSearch(index);
   }
 
   /** Opens (and on first use creates) the registry at {@code root}: a local folder or any Hadoop path. */
@@ -364,6 +366,12 @@ public final class OmeletRegistry {
 
   /** A run with its latest metrics, params, tags and inputs. */
   public Run getRun(String runId) {
+    // Warm path: an up-to-date search index holds the whole run; one job over memory.
+    Dataset<Row> current = index.ifCurrent();
+    if (current != null) {
+      List<Row> rows = current.where(col("run_id").equalTo(runId)).collectAsList();
+      if (!rows.isEmpty()) return RunIndex.toRun(rows.get(0));
+    }
     RunInfo info = getRunInfo(runId);
     return new Run(info, reader.data(List.of(runId)).get(runId));
   }
@@ -607,7 +615,7 @@ public final class OmeletRegistry {
    * column per metric ({@code metrics.auc}), param and tag found among them. Lazy until an action.
    */
   public Dataset<Row> searchRunsAsDataFrame(SearchRunsRequest request) {
-    return RunFrames.wide(store, search.plan(request), request.maxResults());
+    return RunFrames.wide(search.plan(request), request.maxResults());
   }
 
   /**
@@ -643,7 +651,11 @@ public final class OmeletRegistry {
     });
     // Params and tags before runs: a run appears only once its data is there.
     for (String t : List.of(RegistryTables.METRICS, RegistryTables.PARAMS, RegistryTables.TAGS, RegistryTables.RUNS)) {
-      if (conformed.containsKey(t)) store.appendFrame(t, conformed.get(t));
+      // Clustered by run id, as live logging leaves them: each file covers a narrow id range,
+      // so fetching one run skips the other files on their min/max statistics.
+      if (conformed.containsKey(t)) {
+        store.appendFrame(t, conformed.get(t).repartitionByRange(col("run_id")).sortWithinPartitions("run_id"));
+      }
     }
   }
 

@@ -1,12 +1,9 @@
 package io.omelet.registry;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max_by;
-import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.map_keys;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.when;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,35 +26,22 @@ import org.apache.spark.sql.types.StructType;
 final class RunFrames {
   private RunFrames() {}
 
-  static Dataset<Row> wide(DeltaStore store, RunSearch.Plan plan, int maxResults) {
-    String[] runCols = RegistryTables.RUNS_SCHEMA.fieldNames();
+  static Dataset<Row> wide(RunSearch.Plan plan, int maxResults) {
     Dataset<Row> page = plan.frame()
         .withColumn("__rank", row_number().over(Window.orderBy(plan.sort().toArray(new Column[0]))))
         .where(col("__rank").leq(maxResults))
-        .select(concat(cols(runCols), col("__rank")))
         .cache();
-    List<String> ids = page.select("run_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    Dataset<Row> out = page;
-    if (!ids.isEmpty()) {
-      Column inPage = RunReader.idFilter(ids);
-      out = widen(out, store.read(RegistryTables.METRICS).where(inPage), "metrics.", (k) ->
-          max_by(col("value"), when(col("key").equalTo(k), struct(col("step"), col("timestamp"), col("value")))));
-      out = widen(out, store.read(RegistryTables.PARAMS).where(inPage), "params.", (k) ->
-          min_by(col("value"), when(col("key").equalTo(k), col("logged_at_us"))));
-      out = widen(out, store.read(RegistryTables.TAGS).where(inPage), "tags.", (k) ->
-          max_by(when(not(col("deleted")), col("value")), when(col("key").equalTo(k), col("logged_at_us"))));
-    }
-    return out.orderBy("__rank").drop("__rank");
+    List<Column> cols = new ArrayList<>();
+    for (String c : RegistryTables.RUNS_SCHEMA.fieldNames()) cols.add(col(c));
+    for (String k : keys(page, "metrics")) cols.add(col("metrics").getItem(k).getField("value").as("metrics." + k));
+    for (String k : keys(page, "params")) cols.add(col("params").getItem(k).as("params." + k));
+    for (String k : keys(page, "tags")) cols.add(col("tags").getItem(k).as("tags." + k));
+    return page.orderBy("__rank").select(cols.toArray(new Column[0]));
   }
 
-  private static Dataset<Row> widen(Dataset<Row> runs, Dataset<Row> kv, String prefix,
-      java.util.function.Function<String, Column> fold) {
-    List<String> keys = kv.select("key").distinct().orderBy("key").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    if (keys.isEmpty()) return runs;
-    List<Column> aggs = new ArrayList<>();
-    for (String k : keys) aggs.add(fold.apply(k).as(prefix + k));
-    Dataset<Row> folded = kv.groupBy("run_id").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
-    return runs.join(folded, runs.col("run_id").equalTo(folded.col("run_id")), "left").drop(folded.col("run_id"));
+  private static List<String> keys(Dataset<Row> page, String mapColumn) {
+    return page.select(explode(map_keys(col(mapColumn)))).distinct().orderBy(col("col"))
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
   }
 
   static Dataset<Row> compare(SparkSession spark, List<Run> runs) {
@@ -99,17 +83,5 @@ final class RunFrames {
     for (int i = 0; i < values.size(); i++) cells[i + 2] = values.get(i);
     cells[cells.length - 1] = new LinkedHashSet<>(values.stream().map(v -> Objects.toString(v, "\u0000")).toList()).size() > 1;
     return RowFactory.create(cells);
-  }
-
-  private static Column[] cols(String[] names) {
-    Column[] out = new Column[names.length];
-    for (int i = 0; i < names.length; i++) out[i] = col(names[i]);
-    return out;
-  }
-
-  private static Column[] concat(Column[] a, Column b) {
-    Column[] out = java.util.Arrays.copyOf(a, a.length + 1);
-    out[a.length] = b;
-    return out;
   }
 }

@@ -70,33 +70,36 @@ final class RunReader {
   }
 
   /**
-   * Metrics, params, tags and inputs of the given runs in one Spark job: the four folds are
-   * unioned into one narrow frame (kind, run_id, key, strings, double, longs).
+   * Metrics, params, tags and inputs of the given runs in one Spark job with no shuffle: the raw
+   * rows of the four tables are unioned into one narrow frame and folded here, as the searches
+   * fold them in Spark (a run's history is small next to the cost of a shuffle).
    */
   Map<String, RunData> data(Collection<String> runIds) {
     Column ids = idFilter(runIds);
     Column nullS = lit(null).cast(DataTypes.StringType);
     Column nullD = lit(null).cast(DataTypes.DoubleType);
-    Column nullL = lit(null).cast(DataTypes.LongType);
-    Dataset<Row> m = latestMetrics(store.read(RegistryTables.METRICS).where(ids))
+    Column nullB = lit(null).cast(DataTypes.BooleanType);
+    Dataset<Row> m = store.read(RegistryTables.METRICS).where(ids)
         .select(lit("m").as("kind"), col("run_id"), col("key"), nullS.as("s1"), nullS.as("s2"), nullS.as("s3"),
-            nullS.as("s4"), col("value").as("d"), col("timestamp").as("l1"), col("step").as("l2"));
-    Dataset<Row> p = currentParams(store.read(RegistryTables.PARAMS).where(ids))
-        .select(lit("p"), col("run_id"), col("key"), col("value"), nullS, nullS, nullS, nullD, nullL, nullL);
-    Dataset<Row> t = currentTags(store.read(RegistryTables.TAGS).where(ids))
-        .select(lit("t"), col("run_id"), col("key"), col("value"), nullS, nullS, nullS, nullD, nullL, nullL);
+            nullS.as("s4"), col("value").as("d"), col("timestamp").as("l1"), col("step").as("l2"), nullB.as("b"));
+    Dataset<Row> p = store.read(RegistryTables.PARAMS).where(ids)
+        .select(lit("p"), col("run_id"), col("key"), col("value"), nullS, nullS, nullS, nullD, col("logged_at_us"),
+            lit(0L), nullB);
+    Dataset<Row> t = store.read(RegistryTables.TAGS).where(ids)
+        .select(lit("t"), col("run_id"), col("key"), col("value"), nullS, nullS, nullS, nullD, col("logged_at_us"),
+            lit(0L), col("deleted"));
     Dataset<Row> i = store.read(RegistryTables.INPUTS).where(ids)
         .select(lit("i"), col("run_id"), col("name"), col("kind"), col("path"), col("digest"), col("context"),
-            nullD, col("version"), col("logged_at_us"));
+            nullD, col("version"), col("logged_at_us"), nullB);
     Map<String, Builder> builders = new HashMap<>();
     for (String id : runIds) builders.put(id, new Builder());
     for (Row r : m.unionAll(p).unionAll(t).unionAll(i).collectAsList()) {
       Builder b = builders.computeIfAbsent(r.getString(1), k -> new Builder());
       String key = r.getString(2);
       switch (r.getString(0)) {
-        case "m" -> b.metrics.put(key, new Metric(key, r.getDouble(7), r.getLong(8), r.getLong(9)));
-        case "p" -> b.params.put(key, r.getString(3));
-        case "t" -> b.tags.put(key, r.getString(3));
+        case "m" -> b.metric(new Metric(key, r.getDouble(7), r.getLong(8), r.getLong(9)));
+        case "p" -> b.param(key, r.getString(3), r.getLong(8));
+        case "t" -> b.tag(key, r.getString(3), r.getLong(8), r.getBoolean(10));
         default -> b.inputs.add(new Object[] {r.getLong(9), new DatasetRef(key,
             DatasetRef.Kind.valueOf(r.getString(3)), r.getString(4), r.isNullAt(8) ? null : r.getLong(8),
             r.getString(5), r.getString(6))});
@@ -111,16 +114,42 @@ final class RunReader {
     return runIds.size() == 1 ? col("run_id").equalTo(runIds.iterator().next()) : col("run_id").isin(runIds.toArray());
   }
 
+  /** Folds one run's raw rows, in the order-independent way the Spark folds above do. */
   private static final class Builder {
     final Map<String, Metric> metrics = new TreeMap<>();
-    final Map<String, String> params = new TreeMap<>();
-    final Map<String, String> tags = new TreeMap<>();
+    final Map<String, Object[]> params = new HashMap<>();
+    final Map<String, Object[]> tags = new HashMap<>();
     final List<Object[]> inputs = new ArrayList<>();
+
+    void metric(Metric m) {
+      Metric old = metrics.get(m.key());
+      if (old == null || LATEST.compare(m, old) > 0) metrics.put(m.key(), m);
+    }
+
+    void param(String key, String value, long at) {
+      Object[] old = params.get(key);
+      if (old == null || at < (Long) old[1]) params.put(key, new Object[] {value, at});
+    }
+
+    void tag(String key, String value, long at, boolean deleted) {
+      Object[] old = tags.get(key);
+      if (old == null || at > (Long) old[1]) tags.put(key, new Object[] {value, at, deleted});
+    }
 
     RunData build() {
       inputs.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
       List<DatasetRef> refs = inputs.stream().map(a -> (DatasetRef) a[1]).toList();
-      return new RunData(metrics, params, tags, refs);
+      Map<String, String> p = new TreeMap<>();
+      params.forEach((k, v) -> p.put(k, (String) v[0]));
+      Map<String, String> t = new TreeMap<>();
+      tags.forEach((k, v) -> {
+        if (!(Boolean) v[2]) t.put(k, (String) v[0]);
+      });
+      return new RunData(metrics, p, t, refs);
     }
   }
+
+  /** MLflow's "latest": highest step, then latest timestamp, then largest value. */
+  private static final java.util.Comparator<Metric> LATEST = java.util.Comparator.comparingLong(Metric::step)
+      .thenComparingLong(Metric::timestamp).thenComparingDouble(Metric::value);
 }

@@ -184,6 +184,29 @@ class SearchRunsTest {
   }
 
   @Test
+  void indexFollowsWritesMadeAfterItWasBuilt() {
+    String other = registry.createExperiment("index-follows");
+    List<String> none = registry.searchRuns(SearchRunsRequest.in(other).filter("metrics.f1 > 0.5")).runs()
+        .stream().map(Run::runId).toList();
+    assertEquals(List.of(), none);
+    String a = registry.createRun(other, "a").runId();
+    registry.logMetric(a, "f1", 0.4, 1L, 0);
+    assertEquals(0, registry.searchRuns(SearchRunsRequest.in(other).filter("metrics.f1 > 0.5")).runs().size());
+    registry.logMetric(a, "f1", 0.8, 2L, 1); // a later step: the new latest value
+    registry.setTag(a, "owner", "ana");
+    List<Run> found = registry.searchRuns(SearchRunsRequest.in(other).filter("metrics.f1 > 0.5")).runs();
+    assertEquals(1, found.size());
+    assertEquals(0.8, found.get(0).data().metric("f1"));
+    assertEquals("ana", registry.getRun(a).data().tags().get("owner"));
+    registry.deleteTag(a, "owner");
+    registry.setTerminated(a, RunStatus.KILLED);
+    assertEquals(0, registry.searchRuns(SearchRunsRequest.in(other).filter("tags.owner = 'ana'")).runs().size());
+    Run killed = registry.searchRuns(SearchRunsRequest.in(other).filter("attributes.status = 'KILLED'")).runs().get(0);
+    assertEquals(a, killed.runId());
+    assertEquals(Map.of(), registry.getRun(a).data().tags());
+  }
+
+  @Test
   void badFilterFailsBeforeAnyJob() {
     FilterSyntaxException e = assertThrows(FilterSyntaxException.class,
         () -> registry.searchRuns(SearchRunsRequest.in(exp).filter("metrics.auc > 0.9 and params.algo = GBM")));
