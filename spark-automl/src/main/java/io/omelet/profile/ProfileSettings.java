@@ -1,0 +1,16 @@
+package io.omelet.profile;
+
+import java.io.Serializable;
+
+/** The part of a profiler's configuration the executors need. */
+final class ProfileSettings implements Serializable {
+  private static final long serialVersionUID = 1L;
+  int exactDistinctLimit;
+  int kllK;
+  int hllLgK;
+  int frequentItemsMapSize;
+  int sampleRows;
+  int headRows;
+  int maxMissingPatterns;
+  long seed;
+}
