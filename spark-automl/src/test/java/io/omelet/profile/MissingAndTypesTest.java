@@ -13,7 +13,7 @@ class MissingAndTypesTest {
 
   @Test
   void creditDataMissingCellsAndPatterns() {
-    Dataset<Row> credit = TestSpark.csv("credit_data.csv");
+    Dataset<Row> credit = TestSpark.csv("credit_data.csv").cache();
     Profile p = new DataProfiler().setMode(ProfileMode.UNIVARIATE).profile(credit);
     long expectedCells = 0;
     for (StructField f : credit.schema().fields()) {
