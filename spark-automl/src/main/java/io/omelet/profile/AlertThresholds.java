@@ -1,6 +1,6 @@
 package io.omelet.profile;
 
-/** When alerts fire; defaults follow ydata-profiling's where it has one. */
+/** When alerts fire (a snapshot of a {@link DataProfiler}'s alert Params); defaults follow ydata-profiling's. */
 public final class AlertThresholds {
   /** MISSING when more than this percentage of a column is missing. */
   public double missingPct = 5.0;

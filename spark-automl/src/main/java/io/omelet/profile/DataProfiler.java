@@ -11,6 +11,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.Iterator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.JavaParams;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -29,75 +39,218 @@ import org.apache.spark.sql.types.StructType;
  * HLL, KLL and frequent-items sketches); the full mode adds duplicate rows (64-bit row hashes
  * taken in that scan, shuffled as long arrays) and correlations on a bounded uniform random
  * sample drawn in that same scan. Rows are duplicates when their binary forms are equal (so
- * -0.0 and 0.0 differ); a false duplicate needs a 64-bit hash collision (about n^2 / 2^65). Cache the input first
- * when it is expensive to recompute.
+ * -0.0 and 0.0 differ); a false duplicate needs a 64-bit hash collision (about n^2 / 2^65).
+ * Configured through typed Spark ML Params, saved and loaded like any Spark ML stage
+ * ({@code write().save(path)}, {@link #load}). Cache the input first when it is expensive to
+ * recompute.
  */
-public final class DataProfiler {
-  ProfileMode mode = ProfileMode.FULL;
-  int exactDistinctLimit = 10_000;
-  int topK = 10;
-  int histogramBins = 20;
-  int correlationSampleRows = 20_000;
-  int maxCorrelationColumns = 100;
-  int sampleRows = 10;
-  int lowCategoricalThreshold = 5;
-  double textUniqueRatio = 0.5;
-  int kllK = 400;
-  int hllLgK = 14;
-  int frequentItemsMapSize = 4096;
-  int maxMissingPatterns = 1000;
-  long seed = 42L;
-  final AlertThresholds alerts = new AlertThresholds();
+public final class DataProfiler extends JavaParams implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private final String uid;
 
-  public DataProfiler setMode(ProfileMode v) { mode = v; return this; }
-  public ProfileMode getMode() { return mode; }
-  /** Distinct counts (and quantiles, histograms, top values) are exact up to this many distinct values per column. */
-  public DataProfiler setExactDistinctLimit(int v) { exactDistinctLimit = positive("exactDistinctLimit", v); return this; }
-  public int getExactDistinctLimit() { return exactDistinctLimit; }
-  public DataProfiler setTopK(int v) { topK = positive("topK", v); return this; }
-  public int getTopK() { return topK; }
-  public DataProfiler setHistogramBins(int v) { histogramBins = positive("histogramBins", v); return this; }
-  public int getHistogramBins() { return histogramBins; }
-  /** Correlations use every row up to this many, a uniform random sample of this size beyond. */
-  public DataProfiler setCorrelationSampleRows(int v) { correlationSampleRows = positive("correlationSampleRows", v); return this; }
-  public int getCorrelationSampleRows() { return correlationSampleRows; }
-  public DataProfiler setMaxCorrelationColumns(int v) { maxCorrelationColumns = positive("maxCorrelationColumns", v); return this; }
-  public int getMaxCorrelationColumns() { return maxCorrelationColumns; }
-  /** Rows shown in the head and the random sample. */
-  public DataProfiler setSampleRows(int v) { sampleRows = nonNegative("sampleRows", v); return this; }
-  public int getSampleRows() { return sampleRows; }
-  /** A numeric column with 3 up to this many distinct values is reported CAT. */
-  public DataProfiler setLowCategoricalThreshold(int v) { lowCategoricalThreshold = nonNegative("lowCategoricalThreshold", v); return this; }
-  public int getLowCategoricalThreshold() { return lowCategoricalThreshold; }
-  /** A string column whose distinct/count ratio exceeds this (and has many values) is TEXT, not CAT. */
-  public DataProfiler setTextUniqueRatio(double v) { textUniqueRatio = v; return this; }
-  public DataProfiler setKllK(int v) { kllK = positive("kllK", v); return this; }
-  public DataProfiler setHllLgK(int v) { hllLgK = v; return this; }
-  public DataProfiler setSeed(long v) { seed = v; return this; }
-  public long getSeed() { return seed; }
-  /** Alert thresholds, changed in place. */
-  public AlertThresholds alertThresholds() { return alerts; }
-
-  private static int positive(String name, int v) {
-    if (v <= 0) throw new IllegalArgumentException(name + " must be positive, got " + v);
-    return v;
+  public DataProfiler() {
+    this(Identifiable$.MODULE$.randomUID("dataProfiler"));
   }
 
-  private static int nonNegative(String name, int v) {
-    if (v < 0) throw new IllegalArgumentException(name + " must be zero or more, got " + v);
-    return v;
+  public DataProfiler(String uid) {
+    this.uid = uid;
+    mode = new Param<>(this, "mode",
+        "sections to compute: univariate (one scan) or full (adds correlations and duplicate rows)",
+        ParamValidators.inArray(new String[] {"univariate", "full"}));
+    exactDistinctLimit = new IntParam(this, "exactDistinctLimit",
+        "distinct counts, quantiles, histograms and top values are exact up to this many distinct values a column",
+        ParamValidators.gt(0));
+    topK = new IntParam(this, "topK", "top values listed per column", ParamValidators.gt(0));
+    histogramBins = new IntParam(this, "histogramBins", "equal-width histogram bins",
+        ParamValidators.gt(0));
+    correlationSampleRows = new IntParam(this, "correlationSampleRows",
+        "correlations use every row up to this many, a uniform random sample of this size beyond", ParamValidators.gt(1));
+    maxCorrelationColumns = new IntParam(this, "maxCorrelationColumns",
+        "numeric (and categorical) columns taken into the correlation matrices, in table order", ParamValidators.gt(1));
+    sampleRows = new IntParam(this, "sampleRows", "rows in the head and in the random sample",
+        ParamValidators.gtEq(0));
+    lowCategoricalThreshold = new IntParam(this, "lowCategoricalThreshold",
+        "a numeric column with 3 up to this many distinct values is reported CAT", ParamValidators.gtEq(0));
+    textUniqueRatio = new DoubleParam(this, "textUniqueRatio",
+        "a string column with more distinct values than highCardinalityAlert and a larger distinct/count ratio is TEXT",
+        ParamValidators.inRange(0, 1));
+    kllK = new IntParam(this, "kllK", "KLL quantile sketch size (rank error about 1.3/k^0.9)",
+        ParamValidators.inRange(8, 65535));
+    hllLgK = new IntParam(this, "hllLgK", "log2 of the HLL register count (14: about 0.8% error)",
+        ParamValidators.inRange(4, 21));
+    frequentItemsMapSize = new IntParam(this, "frequentItemsMapSize",
+        "frequent-items sketch map size, a power of two (count error at most 3.5/size of the rows)",
+        ParamValidators.inRange(16, 1 << 26));
+    maxMissingPatterns = new IntParam(this, "maxMissingPatterns",
+        "distinct patterns of missing columns tracked", ParamValidators.gt(0));
+    seed = new LongParam(this, "seed", "random seed of the sample");
+    missingAlertPct = new DoubleParam(this, "missingAlertPct",
+        "MISSING when more than this percentage of a column is missing", ParamValidators.inRange(0, 100));
+    zerosAlertPct = new DoubleParam(this, "zerosAlertPct",
+        "ZEROS when at least this percentage of a numeric column is zero", ParamValidators.inRange(0, 100));
+    skewnessAlert = new DoubleParam(this, "skewnessAlert",
+        "SKEWED when |skewness| exceeds this", ParamValidators.gtEq(0));
+    highCardinalityAlert = new IntParam(this, "highCardinalityAlert",
+        "HIGH_CARDINALITY when a categorical column has more distinct values than this", ParamValidators.gt(0));
+    imbalanceAlert = new DoubleParam(this, "imbalanceAlert",
+        "IMBALANCE when 1 - entropy/log(distinct) exceeds this", ParamValidators.inRange(0, 1));
+    correlationAlert = new DoubleParam(this, "correlationAlert",
+        "HIGH_CORRELATION when a coefficient's absolute value reaches this", ParamValidators.inRange(0, 1));
+    uniformAlertPValue = new DoubleParam(this, "uniformAlertPValue",
+        "UNIFORM when the chi-square test against uniform has a p-value above this", ParamValidators.inRange(0, 1));
+    duplicatesAlertPct = new DoubleParam(this, "duplicatesAlertPct",
+        "DUPLICATES when duplicate rows exceed this percentage", ParamValidators.inRange(0, 100));
+    setDefault(mode, "full");
+    setDefault(exactDistinctLimit, 10_000);
+    setDefault(topK, 10);
+    setDefault(histogramBins, 20);
+    setDefault(correlationSampleRows, 20_000);
+    setDefault(maxCorrelationColumns, 100);
+    setDefault(sampleRows, 10);
+    setDefault(lowCategoricalThreshold, 5);
+    setDefault(textUniqueRatio, 0.5);
+    setDefault(kllK, 400);
+    setDefault(hllLgK, 14);
+    setDefault(frequentItemsMapSize, 4096);
+    setDefault(maxMissingPatterns, 1000);
+    setDefault(seed, 42L);
+    AlertThresholds d = new AlertThresholds();
+    setDefault(missingAlertPct, d.missingPct);
+    setDefault(zerosAlertPct, d.zerosPct);
+    setDefault(skewnessAlert, d.skewness);
+    setDefault(highCardinalityAlert, (int) d.highCardinality);
+    setDefault(imbalanceAlert, d.imbalance);
+    setDefault(correlationAlert, d.correlation);
+    setDefault(uniformAlertPValue, d.uniformPValue);
+    setDefault(duplicatesAlertPct, d.duplicatesPct);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override
+  public DataProfiler copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  public static DataProfiler load(String path) {
+    return (DataProfiler) new DefaultParamsReader<DataProfiler>().load(path);
+  }
+
+  // ---- what to compute
+  private final Param<String> mode;
+  private final IntParam exactDistinctLimit;
+  private final IntParam topK;
+  private final IntParam histogramBins;
+  private final IntParam correlationSampleRows;
+  private final IntParam maxCorrelationColumns;
+  private final IntParam sampleRows;
+  private final IntParam lowCategoricalThreshold;
+  private final DoubleParam textUniqueRatio;
+  private final IntParam kllK;
+  private final IntParam hllLgK;
+  private final IntParam frequentItemsMapSize;
+  private final IntParam maxMissingPatterns;
+  private final LongParam seed;
+
+  // ---- alert thresholds (ydata-profiling's defaults where it has one)
+  private final DoubleParam missingAlertPct;
+  private final DoubleParam zerosAlertPct;
+  private final DoubleParam skewnessAlert;
+  private final IntParam highCardinalityAlert;
+  private final DoubleParam imbalanceAlert;
+  private final DoubleParam correlationAlert;
+  private final DoubleParam uniformAlertPValue;
+  private final DoubleParam duplicatesAlertPct;
+
+  public Param<String> mode() { return mode; }
+  public IntParam exactDistinctLimit() { return exactDistinctLimit; }
+  public IntParam topK() { return topK; }
+  public IntParam histogramBins() { return histogramBins; }
+  public IntParam correlationSampleRows() { return correlationSampleRows; }
+  public IntParam maxCorrelationColumns() { return maxCorrelationColumns; }
+  public IntParam sampleRows() { return sampleRows; }
+  public IntParam lowCategoricalThreshold() { return lowCategoricalThreshold; }
+  public DoubleParam textUniqueRatio() { return textUniqueRatio; }
+  public IntParam kllK() { return kllK; }
+  public IntParam hllLgK() { return hllLgK; }
+  public IntParam frequentItemsMapSize() { return frequentItemsMapSize; }
+  public IntParam maxMissingPatterns() { return maxMissingPatterns; }
+  public LongParam seed() { return seed; }
+  public DoubleParam missingAlertPct() { return missingAlertPct; }
+  public DoubleParam zerosAlertPct() { return zerosAlertPct; }
+  public DoubleParam skewnessAlert() { return skewnessAlert; }
+  public IntParam highCardinalityAlert() { return highCardinalityAlert; }
+  public DoubleParam imbalanceAlert() { return imbalanceAlert; }
+  public DoubleParam correlationAlert() { return correlationAlert; }
+  public DoubleParam uniformAlertPValue() { return uniformAlertPValue; }
+  public DoubleParam duplicatesAlertPct() { return duplicatesAlertPct; }
+
+  public DataProfiler setMode(ProfileMode v) { set(mode, v.name().toLowerCase(Locale.ROOT)); return this; }
+  public ProfileMode getMode() { return ProfileMode.valueOf($(mode).toUpperCase(Locale.ROOT)); }
+  public DataProfiler setExactDistinctLimit(int v) { set(exactDistinctLimit, v); return this; }
+  public int getExactDistinctLimit() { return (Integer) $(exactDistinctLimit); }
+  public DataProfiler setTopK(int v) { set(topK, v); return this; }
+  public int getTopK() { return (Integer) $(topK); }
+  public DataProfiler setHistogramBins(int v) { set(histogramBins, v); return this; }
+  public int getHistogramBins() { return (Integer) $(histogramBins); }
+  public DataProfiler setCorrelationSampleRows(int v) { set(correlationSampleRows, v); return this; }
+  public int getCorrelationSampleRows() { return (Integer) $(correlationSampleRows); }
+  public DataProfiler setMaxCorrelationColumns(int v) { set(maxCorrelationColumns, v); return this; }
+  public int getMaxCorrelationColumns() { return (Integer) $(maxCorrelationColumns); }
+  public DataProfiler setSampleRows(int v) { set(sampleRows, v); return this; }
+  public int getSampleRows() { return (Integer) $(sampleRows); }
+  public DataProfiler setLowCategoricalThreshold(int v) { set(lowCategoricalThreshold, v); return this; }
+  public int getLowCategoricalThreshold() { return (Integer) $(lowCategoricalThreshold); }
+  public DataProfiler setTextUniqueRatio(double v) { set(textUniqueRatio, v); return this; }
+  public double getTextUniqueRatio() { return (Double) $(textUniqueRatio); }
+  public DataProfiler setKllK(int v) { set(kllK, v); return this; }
+  public int getKllK() { return (Integer) $(kllK); }
+  public DataProfiler setHllLgK(int v) { set(hllLgK, v); return this; }
+  public int getHllLgK() { return (Integer) $(hllLgK); }
+  public DataProfiler setFrequentItemsMapSize(int v) { set(frequentItemsMapSize, v); return this; }
+  public int getFrequentItemsMapSize() { return (Integer) $(frequentItemsMapSize); }
+  public DataProfiler setMaxMissingPatterns(int v) { set(maxMissingPatterns, v); return this; }
+  public int getMaxMissingPatterns() { return (Integer) $(maxMissingPatterns); }
+  public DataProfiler setSeed(long v) { set(seed, v); return this; }
+  public long getSeed() { return (Long) $(seed); }
+  public DataProfiler setMissingAlertPct(double v) { set(missingAlertPct, v); return this; }
+  public DataProfiler setZerosAlertPct(double v) { set(zerosAlertPct, v); return this; }
+  public DataProfiler setSkewnessAlert(double v) { set(skewnessAlert, v); return this; }
+  public DataProfiler setHighCardinalityAlert(int v) { set(highCardinalityAlert, v); return this; }
+  public int getHighCardinalityAlert() { return (Integer) $(highCardinalityAlert); }
+  public DataProfiler setImbalanceAlert(double v) { set(imbalanceAlert, v); return this; }
+  public DataProfiler setCorrelationAlert(double v) { set(correlationAlert, v); return this; }
+  public DataProfiler setUniformAlertPValue(double v) { set(uniformAlertPValue, v); return this; }
+  public DataProfiler setDuplicatesAlertPct(double v) { set(duplicatesAlertPct, v); return this; }
+
+  /** The alert thresholds as currently set. */
+  public AlertThresholds getAlertThresholds() {
+    AlertThresholds t = new AlertThresholds();
+    t.missingPct = (Double) $(missingAlertPct);
+    t.zerosPct = (Double) $(zerosAlertPct);
+    t.skewness = (Double) $(skewnessAlert);
+    t.highCardinality = (Integer) $(highCardinalityAlert);
+    t.imbalance = (Double) $(imbalanceAlert);
+    t.correlation = (Double) $(correlationAlert);
+    t.uniformPValue = (Double) $(uniformAlertPValue);
+    t.duplicatesPct = (Double) $(duplicatesAlertPct);
+    return t;
   }
 
   ProfileSettings settings() {
     ProfileSettings s = new ProfileSettings();
-    s.exactDistinctLimit = exactDistinctLimit;
-    s.kllK = kllK;
-    s.hllLgK = hllLgK;
-    s.frequentItemsMapSize = frequentItemsMapSize;
-    s.headRows = sampleRows;
-    s.sampleRows = mode == ProfileMode.FULL ? Math.max(sampleRows, correlationSampleRows) : sampleRows;
-    s.maxMissingPatterns = maxMissingPatterns;
-    s.seed = seed;
+    s.exactDistinctLimit = getExactDistinctLimit();
+    s.kllK = getKllK();
+    s.hllLgK = getHllLgK();
+    s.frequentItemsMapSize = Integer.highestOneBit(getFrequentItemsMapSize() * 2 - 1);
+    s.headRows = getSampleRows();
+    s.sampleRows = getMode() == ProfileMode.FULL
+        ? Math.max(getSampleRows(), getCorrelationSampleRows()) : getSampleRows();
+    s.maxMissingPatterns = getMaxMissingPatterns();
+    s.seed = getSeed();
     return s;
   }
 
@@ -106,6 +259,7 @@ public final class DataProfiler {
     long t0 = System.nanoTime();
     StructType schema = df.schema();
     ProfileSettings s = settings();
+    ProfileMode mode = getMode();
     ScanResult result = scan(df, s, mode == ProfileMode.FULL);
     PartitionScan all = result.all();
 
@@ -138,10 +292,10 @@ public final class DataProfiler {
       p.overview.duplicateRows = dups;
       p.overview.duplicateRowsPct = all.rows == 0 ? 0.0 : 100.0 * dups / all.rows;
       corrRows = toRows(schema, all.sample);
-      p.correlations = new CorrelationCalculator(maxCorrelationColumns, histogramBins)
+      p.correlations = new CorrelationCalculator(getMaxCorrelationColumns(), getHistogramBins())
           .compute(p.variables, corrRows, all.rows);
     }
-    p.alerts = AlertRules.evaluate(p, alerts);
+    p.alerts = AlertRules.evaluate(p, getAlertThresholds());
     p.overview.seconds = (System.nanoTime() - t0) / 1e9;
     return p;
   }
@@ -215,7 +369,7 @@ public final class DataProfiler {
     for (StructField f : schema.fields()) s.columns.add(f.name());
     scala.Function1<Object, Object> conv = CatalystTypeConverters.createToScalaConverter(schema);
     for (InternalRow r : all.head) s.head.add(asText((Row) conv.apply(r)));
-    int n = Math.min(sampleRows, all.sample.size());
+    int n = Math.min(getSampleRows(), all.sample.size());
     for (int i = 0; i < n; i++) s.random.add(asText((Row) conv.apply(all.sample.get(i).row)));
     return s;
   }

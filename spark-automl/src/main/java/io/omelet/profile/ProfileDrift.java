@@ -26,8 +26,14 @@ public final class ProfileDrift {
   /** Minimal KS distance or Cramér's V that counts, so huge tables don't flag trivial shifts. */
   public ProfileDrift setMinEffect(double v) { minEffect = v; return this; }
 
+  /** Profiles {@code current} (univariate, default settings) and compares. */
   public DriftReport compare(Profile baseline, Dataset<Row> current) {
-    return compare(baseline, new DataProfiler().setMode(ProfileMode.UNIVARIATE).profile(current));
+    return compare(baseline, current, new DataProfiler().setMode(ProfileMode.UNIVARIATE));
+  }
+
+  /** Profiles {@code current} with {@code profiler}, best the one that made the baseline, and compares. */
+  public DriftReport compare(Profile baseline, Dataset<Row> current, DataProfiler profiler) {
+    return compare(baseline, profiler.profile(current));
   }
 
   public DriftReport compare(Profile baseline, Profile current) {

@@ -69,7 +69,7 @@ final class VariableSummarizer {
     if (num.isExact() && v.distinct == 2 && integralValues) {
       v.type = VariableType.BOOL;
       v.typeReason = "two distinct integer values";
-    } else if (num.isExact() && v.distinct >= 3 && v.distinct <= cfg.lowCategoricalThreshold) {
+    } else if (num.isExact() && v.distinct >= 3 && v.distinct <= cfg.getLowCategoricalThreshold()) {
       v.type = VariableType.CAT;
       v.typeReason = "numeric with only " + v.distinct + " distinct values";
     } else {
@@ -110,12 +110,12 @@ final class VariableSummarizer {
     v.iqr = v.p75 - v.p25;
     v.percentiles = java.util.Arrays.copyOfRange(q, QUANTILES.length, q.length);
     v.quantilesExact = num.isExact();
-    v.histogram = num.histogram(cfg.histogramBins);
+    v.histogram = num.histogram(cfg.getHistogramBins());
   }
 
   private List<ValueCount> topNumbers(NumericAccumulator num, boolean integralType) {
     List<ValueCount> out = new ArrayList<>();
-    for (long[] kc : num.top(cfg.topK)) {
+    for (long[] kc : num.top(cfg.getTopK())) {
       double d = num.valueOf(kc[0]);
       String text = integralType ? Long.toString(kc[0]) : formatNumber(d);
       out.add(new ValueCount(text, kc[1]));
@@ -142,12 +142,12 @@ final class VariableSummarizer {
     if (num.count == 0) return;
     v.minDate = DataProfiler.formatDate(num.min, days);
     v.maxDate = DataProfiler.formatDate(num.max, days);
-    v.histogram = num.histogram(cfg.histogramBins);
+    v.histogram = num.histogram(cfg.getHistogramBins());
     double[] q = num.quantiles(PERCENTILES);
     v.percentiles = q;
     v.quantilesExact = num.isExact();
     List<ValueCount> top = new ArrayList<>();
-    for (long[] kc : num.top(cfg.topK)) top.add(new ValueCount(DataProfiler.formatDate(kc[0], days), kc[1]));
+    for (long[] kc : num.top(cfg.getTopK())) top.add(new ValueCount(DataProfiler.formatDate(kc[0], days), kc[1]));
     v.topValues = top;
     v.topValuesExact = num.isExact();
   }
@@ -157,7 +157,7 @@ final class VariableSummarizer {
     v.missing = acc.nulls;
     v.distinct = str.distinct();
     v.distinctExact = str.isExact();
-    v.topValues = str.top(cfg.topK);
+    v.topValues = str.top(cfg.getTopK());
     v.topValuesExact = str.isExact();
     if (str.count > 0) {
       v.minLength = (int) str.lenMin;
@@ -178,7 +178,7 @@ final class VariableSummarizer {
       v.distinctExact = num.isExact();
       numericStats(v, num);
       boolean integralValues = num.isExact() && allIntegral(num.exactValues());
-      if (num.isExact() && v.distinct >= 3 && v.distinct <= cfg.lowCategoricalThreshold) {
+      if (num.isExact() && v.distinct >= 3 && v.distinct <= cfg.getLowCategoricalThreshold()) {
         v.type = VariableType.CAT;
         v.typeReason = "strings of numbers with only " + v.distinct + " distinct values";
       } else if (num.isExact() && v.distinct == 2 && integralValues) {
@@ -190,8 +190,8 @@ final class VariableSummarizer {
       }
       return;
     }
-    boolean texty = v.distinct > cfg.alerts.highCardinality
-        && str.count > 0 && (double) v.distinct / str.count > cfg.textUniqueRatio;
+    boolean texty = v.distinct > cfg.getHighCardinalityAlert()
+        && str.count > 0 && (double) v.distinct / str.count > cfg.getTextUniqueRatio();
     v.type = texty ? VariableType.TEXT : VariableType.CAT;
     if (counts != null) v.imbalance = imbalance(counts.values().stream().mapToLong(Long::longValue).toArray());
   }

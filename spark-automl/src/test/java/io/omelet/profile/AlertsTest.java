@@ -70,8 +70,7 @@ class AlertsTest {
     assertTrue(has(lending, AlertType.IMBALANCE, "Class"), "95% good / 5% bad");
     assertFalse(has(lending, AlertType.IMBALANCE, "quarter"));
     // HIGH_CARDINALITY: sub_grade has 30+ values; lower the threshold to see it fire
-    DataProfiler strict = new DataProfiler().setMode(ProfileMode.UNIVARIATE);
-    strict.alertThresholds().highCardinality = 20;
+    DataProfiler strict = new DataProfiler().setMode(ProfileMode.UNIVARIATE).setHighCardinalityAlert(20);
     Profile p = strict.profile(lendingDf.select("sub_grade", "term"));
     assertTrue(has(p, AlertType.HIGH_CARDINALITY, "sub_grade"));
     assertFalse(has(p, AlertType.HIGH_CARDINALITY, "term"));

@@ -188,8 +188,27 @@ class FormsAndBadInputTest {
   }
 
   @Test
-  void badSettingsAreRejectedWithTheirName() {
+  void settingsAreTypedParamsThatSaveAndLoad(@TempDir Path dir) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DataProfiler().setTopK(0));
-    assertTrue(e.getMessage().contains("topK"));
+    assertTrue(e.getMessage().contains("topK"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new DataProfiler().set("mode", "sideways"));
+    DataProfiler p = new DataProfiler().setMode(ProfileMode.UNIVARIATE).setTopK(7).setSkewnessAlert(3.5)
+        .setCorrelationSampleRows(5000);
+    assertTrue(p.explainParams().contains("exactDistinctLimit"));
+    String path = dir.resolve("profiler").toString();
+    try {
+      p.write().save(path);
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+    DataProfiler back = DataProfiler.load(path);
+    assertEquals(p.uid(), back.uid());
+    assertEquals(ProfileMode.UNIVARIATE, back.getMode());
+    assertEquals(7, back.getTopK());
+    assertEquals(3.5, back.getAlertThresholds().skewness);
+    assertEquals(5000, back.getCorrelationSampleRows());
+    assertEquals(10_000, back.getExactDistinctLimit());
+    DataProfiler copy = p.copy(new org.apache.spark.ml.param.ParamMap());
+    assertEquals(7, copy.getTopK());
   }
 }

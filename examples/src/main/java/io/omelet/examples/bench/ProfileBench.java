@@ -18,10 +18,10 @@ import org.apache.spark.sql.functions;
 /**
  * bin/bench profile: Omelet's univariate and full profiles next to Deequ's ColumnProfilerRunner on
  * the same cached inputs (flights 3M rows; lending_club replicated to 1M rows), median of 3 runs
- * after one warm-up run of each.
+ * (or of the count given as first argument) after one warm-up run of each.
  */
 public final class ProfileBench implements Benchmark {
-  private static final int RUNS = 3;
+  private int runs = 3;
 
   @Override
   public String name() {
@@ -35,6 +35,7 @@ public final class ProfileBench implements Benchmark {
 
   @Override
   public void run(String[] args) throws Exception {
+    if (args.length > 0) runs = Integer.parseInt(args[0]);
     Path data = dataDir();
     SparkSession spark = OmeletSpark.builder("bench-profile", "local[2]").getOrCreate();
     int parts = spark.sparkContext().defaultParallelism() * 2;
@@ -82,8 +83,8 @@ public final class ProfileBench implements Benchmark {
     time(omelet);
     time(deequ);
     time(omeletFull);
-    double[] o = new double[RUNS], d = new double[RUNS], f = new double[RUNS];
-    for (int r = 0; r < RUNS; r++) {
+    double[] o = new double[runs], d = new double[runs], f = new double[runs];
+    for (int r = 0; r < runs; r++) {
       o[r] = time(omelet);
       d[r] = time(deequ);
       f[r] = time(omeletFull);
