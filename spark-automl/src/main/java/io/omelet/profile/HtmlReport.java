@@ -154,7 +154,7 @@ final class HtmlReport {
         row(b, "Length mean", num(v.meanLength));
         b.append("</table>");
       }
-      if (v.histogram != null) b.append(histogramSvg(v.histogram, v.type == VariableType.DATE));
+      if (v.histogram != null) b.append(histogramSvg(v.histogram, v.type == VariableType.DATE, "date".equals(v.sparkType)));
       if (v.topValues != null && !v.topValues.isEmpty() && v.type != VariableType.NUM) {
         b.append(topValuesSvg(v.topValues, v.count));
       }
@@ -233,7 +233,7 @@ final class HtmlReport {
     return b.toString();
   }
 
-  private static String histogramSvg(Histogram h, boolean dates) {
+  private static String histogramSvg(Histogram h, boolean dates, boolean days) {
     int w = 320, ht = 140, pad = 20;
     long max = 1;
     for (long c : h.counts) max = Math.max(max, c);
@@ -246,8 +246,8 @@ final class HtmlReport {
           .append("\" width=\"").append(fmt(Math.max(1, bw - 1))).append("\" height=\"").append(fmt(bh))
           .append("\" fill=\"#e5a823\"><title>").append(h.counts[i]).append("</title></rect>");
     }
-    String lo = dates ? "" : num(h.edges[0]);
-    String hi = dates ? "" : num(h.edges[h.edges.length - 1]);
+    String lo = dates ? DataProfiler.formatDate(h.edges[0], days) : num(h.edges[0]);
+    String hi = dates ? DataProfiler.formatDate(h.edges[h.edges.length - 1], days) : num(h.edges[h.edges.length - 1]);
     b.append("<text x=\"").append(pad).append("\" y=\"").append(ht + 14).append("\">").append(esc(lo)).append("</text>");
     b.append("<text x=\"").append(w - pad).append("\" y=\"").append(ht + 14)
         .append("\" text-anchor=\"end\">").append(esc(hi)).append("</text>");

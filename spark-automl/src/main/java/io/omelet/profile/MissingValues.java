@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Missing counts per column and which columns are missing together. */
+/**
+ * Null counts per column and which columns are null together. (A variable's {@code missing} also
+ * counts NaN; this section counts nulls, the values Spark itself calls missing.)
+ */
 public final class MissingValues {
   public Map<String, Long> counts = new LinkedHashMap<>();
   /** Columns with at least one missing value, in table order: the axes of {@link #together}. */
