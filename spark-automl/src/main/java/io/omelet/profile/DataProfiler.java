@@ -24,6 +24,7 @@ import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.execution.columnar.InMemoryRelation;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 import org.apache.spark.sql.Dataset;
@@ -259,6 +260,7 @@ public final class DataProfiler extends JavaParams implements DefaultParamsWrita
     long t0 = System.nanoTime();
     StructType schema = df.schema();
     ProfileSettings s = settings();
+    s.sampleKeyLimit = sampleKeyLimit(df, s.sampleRows);
     ProfileMode mode = getMode();
     ScanResult result = scan(df, s, mode == ProfileMode.FULL);
     PartitionScan all = result.all();
@@ -344,6 +346,25 @@ public final class DataProfiler extends JavaParams implements DefaultParamsWrita
   }
 
   record ScanResult(PartitionScan all, Long duplicateRows) {}
+
+  /**
+   * Every partition keeps the rows with the k smallest random keys, which would send
+   * partitions x k rows to the driver. When the row count n is known exactly (a materialized
+   * cache), keys at or above a limit a little over k/n are dropped on the spot: the k smallest keys
+   * are below it all but surely, and the sample stays uniform either way.
+   */
+  private static double sampleKeyLimit(Dataset<Row> df, int k) {
+    try {
+      if (!(df.queryExecution().optimizedPlan() instanceof InMemoryRelation cached)
+          || !cached.cacheBuilder().isCachedColumnBuffersLoaded()) return 1.0;
+      scala.Option<scala.math.BigInt> n = cached.stats().rowCount();
+      if (n.isEmpty() || n.get().longValue() <= 0) return 1.0;
+      double rows = n.get().doubleValue();
+      return Math.min(1.0, (k + 6 * Math.sqrt(k) + 20) / rows);
+    } catch (RuntimeException e) {
+      return 1.0;
+    }
+  }
 
   private static long estimatedSize(Dataset<Row> df) {
     try {

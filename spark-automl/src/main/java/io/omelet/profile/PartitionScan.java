@@ -102,6 +102,7 @@ final class PartitionScan implements Serializable {
       if (head.size() < s.headRows) head.add(row.copy());
       if (k > 0) {
         double u = rnd.nextDouble();
+        if (u >= s.sampleKeyLimit) continue;
         if (heap.size() < k) {
           heap.add(new Keyed(u, row.copy()));
           if (heap.size() == k) heapMax = heap.peek().key;

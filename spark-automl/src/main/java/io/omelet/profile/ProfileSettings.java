@@ -13,4 +13,6 @@ final class ProfileSettings implements Serializable {
   int headRows;
   int maxMissingPatterns;
   long seed;
+  /** Rows whose random key is at or above this are never sampled (1 when the row count is unknown). */
+  double sampleKeyLimit = 1.0;
 }
