@@ -168,6 +168,32 @@ class FormsAndBadInputTest {
   }
 
   @Test
+  void everyAtomicSparkType() {
+    Dataset<Row> df = TestSpark.csv("credit_data.csv").select(
+        functions.col("Income").cast("decimal(12,2)").as("income_dec"),
+        functions.col("Income").cast("float").as("income_float"),
+        functions.col("Age").cast("byte").as("age_byte"),
+        functions.col("Age").cast("short").as("age_short"),
+        functions.col("Amount").cast("long").as("amount_long"),
+        functions.col("Status").equalTo("good").as("good"),
+        functions.col("Income"));
+    Profile p = new DataProfiler().profile(df);
+    Row r = df.agg(functions.avg("Income"), functions.avg("Age_byte"), functions.avg("amount_long"),
+        functions.sum(functions.col("good").cast("int"))).first();
+    assertEquals(r.getDouble(0), p.variable("income_dec").mean, 1e-9 * r.getDouble(0));
+    assertEquals(r.getDouble(0), p.variable("income_float").mean, 1e-9 * r.getDouble(0));
+    assertEquals(p.variable("Income").missing, p.variable("income_dec").missing);
+    assertEquals(r.getDouble(1), p.variable("age_byte").mean, 1e-9 * r.getDouble(1));
+    assertEquals(r.getDouble(1), p.variable("age_short").mean, 1e-9 * r.getDouble(1));
+    assertEquals(r.getDouble(2), p.variable("amount_long").mean, 1e-9 * r.getDouble(2));
+    VariableProfile good = p.variable("good");
+    assertEquals(VariableType.BOOL, good.type);
+    assertEquals(2L, good.distinct);
+    long trues = r.getLong(3);
+    assertTrue(good.topValues.stream().anyMatch(v -> v.value.equals("true") && v.count == trues));
+  }
+
+  @Test
   void wideTable() {
     Dataset<Row> lending = TestSpark.csv("lending_club.csv").limit(500);
     List<Column> cols = new ArrayList<>();
