@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.omelet.registry.OmeletRegistry;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -84,6 +85,22 @@ public final class Profile {
 
   public Path writeHtml(Path file) throws IOException {
     return Files.writeString(file, toHtml(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Logs this profile as artifacts of a run, {@code <artifactDir>/profile.json} and
+   * {@code <artifactDir>/profile.html}, so a later profile can be checked for drift against it.
+   */
+  public void logTo(OmeletRegistry registry, String runId, String artifactDir) {
+    String dir = artifactDir == null || artifactDir.isBlank() ? "" : artifactDir.replaceAll("/+$", "") + "/";
+    registry.logText(runId, toJson(), dir + "profile.json");
+    registry.logText(runId, toHtml(), dir + "profile.html");
+  }
+
+  /** The profile a run logged with {@link #logTo}. */
+  public static Profile fromRun(OmeletRegistry registry, String runId, String artifactDir) {
+    String dir = artifactDir == null || artifactDir.isBlank() ? "" : artifactDir.replaceAll("/+$", "") + "/";
+    return fromJson(new String(registry.readArtifact(runId, dir + "profile.json"), StandardCharsets.UTF_8));
   }
 
   /** One row per column with its statistics (see {@link ProfileTable#SCHEMA}). */
