@@ -82,7 +82,6 @@ public final class AutoMLJob {
   private final AutoMLSettings settings;
   private final List<AutoMLListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
-  private volatile AutoML running;
 
   public AutoMLJob(H2OEngine engine, AutoMLSettings settings) {
     this.engine = engine;
@@ -97,8 +96,7 @@ public final class AutoMLJob {
   /** Stops the job: training stops at once and {@link #run} throws AutoMLCancelledException. */
   public void cancel() {
     cancelled = true;
-    AutoML aml = running;
-    if (aml != null) aml.stop();
+    // the polling loop of run() stops the H2O job; calling into H2O from here could race its start
   }
 
   /** Runs the job to the end; bad input fails with {@link AutoMLInputException} before training. */
@@ -127,6 +125,17 @@ public final class AutoMLJob {
             + (settings.nfolds() >= 2 ? settings.nfolds() + "-fold cross-validation" : "training")
             + " needs at least " + minRows);
       }
+      if (plan.type.isClassification() && settings.nfolds() >= 2) {
+        // Stratified folds give every fold one row of each class only if each class has nfolds.
+        for (Row c : trainDf.groupBy(quoted(plan.label)).count().collectAsList()) {
+          if (c.getLong(1) < settings.nfolds()) {
+            throw new AutoMLInputException("too few rows: class '" + c.getString(0) + "' of label '"
+                + plan.label + "' has " + c.getLong(1) + " training rows; " + settings.nfolds()
+                + "-fold cross-validation needs at least " + settings.nfolds()
+                + " per class (lower nfolds, or drop the rare class)");
+          }
+        }
+      }
       AutoMLRunInfo info = new AutoMLRunInfo(settings.copy(), plan.type, plan.label,
           List.copyOf(plan.features), plan.classes == null ? null : List.copyOf(plan.classes),
           plan.inputRows, usedRows, trainRows, holdoutRows, plan.seed, List.copyOf(plan.warnings));
@@ -142,17 +151,18 @@ public final class AutoMLJob {
 
       progress(AutoMLListener.Phase.TRAINING, 10, "AutoML starting");
       aml = AutoML.startAutoML(buildSpec(plan, train, project));
-      running = aml;
-      if (cancelled) aml.stop();
       Job<AutoML> job = aml.job();
+      boolean stopped = false;
       while (job.isRunning()) {
+        if ((cancelled || Thread.currentThread().isInterrupted()) && !stopped) {
+          // keep polling after the stop request: the job ends once its current model stops
+          stopped = stopQuietly(aml);
+        }
         progress(AutoMLListener.Phase.TRAINING, 10 + 75 * job.progress(), job.progress_msg());
         try {
           Thread.sleep(250);
         } catch (InterruptedException e) {
-          aml.stop();
-          Thread.currentThread().interrupt();
-          throw new AutoMLCancelledException("AutoML job " + project + " interrupted");
+          cancelled = true;
         }
       }
       checkCancelled();
@@ -207,7 +217,6 @@ public final class AutoMLJob {
       }
       throw e;
     } finally {
-      running = null;
       cleanUp(aml, train);
       if (tagged != null) tagged.unpersist(false);
     }
@@ -623,6 +632,17 @@ public final class AutoMLJob {
 
   private void progress(AutoMLListener.Phase phase, double percent, String message) {
     for (AutoMLListener l : listeners) l.onProgress(phase, Math.min(100, Math.max(0, percent)), message);
+  }
+
+  /** Asks H2O to stop; false if it could not yet (a job that has not really started). */
+  private static boolean stopQuietly(AutoML aml) {
+    try {
+      aml.stop();
+      return true;
+    } catch (RuntimeException e) {
+      LOG.debug("AutoML not stoppable yet: {}", e.toString());
+      return false;
+    }
   }
 
   private void checkCancelled() {
