@@ -114,8 +114,18 @@ public final class AutoMLJob {
       tagged = split(plan).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> trainDf = tagged.filter(col(HOLD).equalTo(false)).drop(U, RN, CNT, HOLD);
       Dataset<Row> holdoutDf = tagged.filter(col(HOLD).equalTo(true)).drop(U, RN, CNT, HOLD, FOLD_COL);
-      long trainRows = trainDf.count();
-      long holdoutRows = settings.holdoutFraction() > 0 ? holdoutDf.count() : 0;
+      // One job counts both parts, per class for classification.
+      Column classKey = plan.type.isClassification() ? quoted(plan.label) : lit("all");
+      long trainRows = 0, holdoutRows = 0;
+      Map<String, Long> trainPerClass = new TreeMap<>();
+      for (Row c : tagged.groupBy(col(HOLD), classKey.as("k")).count().collectAsList()) {
+        if (c.getBoolean(0)) {
+          holdoutRows += c.getLong(2);
+        } else {
+          trainRows += c.getLong(2);
+          trainPerClass.put(c.getString(1), c.getLong(2));
+        }
+      }
       long usedRows = trainRows + holdoutRows;
       int minRows = Math.max(10, 2 * settings.nfolds());
       if (trainRows < minRows) {
@@ -127,10 +137,10 @@ public final class AutoMLJob {
       }
       if (plan.type.isClassification() && settings.nfolds() >= 2) {
         // Stratified folds give every fold one row of each class only if each class has nfolds.
-        for (Row c : trainDf.groupBy(quoted(plan.label)).count().collectAsList()) {
-          if (c.getLong(1) < settings.nfolds()) {
-            throw new AutoMLInputException("too few rows: class '" + c.getString(0) + "' of label '"
-                + plan.label + "' has " + c.getLong(1) + " training rows; " + settings.nfolds()
+        for (Map.Entry<String, Long> c : trainPerClass.entrySet()) {
+          if (c.getValue() < settings.nfolds()) {
+            throw new AutoMLInputException("too few rows: class '" + c.getKey() + "' of label '"
+                + plan.label + "' has " + c.getValue() + " training rows; " + settings.nfolds()
                 + "-fold cross-validation needs at least " + settings.nfolds()
                 + " per class (lower nfolds, or drop the rare class)");
           }
@@ -150,6 +160,7 @@ public final class AutoMLJob {
       checkCancelled();
 
       progress(AutoMLListener.Phase.TRAINING, 10, "AutoML starting");
+      checkCancelled();
       aml = AutoML.startAutoML(buildSpec(plan, train, project));
       Job<AutoML> job = aml.job();
       boolean stopped = false;
@@ -165,6 +176,7 @@ public final class AutoMLJob {
           cancelled = true;
         }
       }
+      if (stopped) awaitModelJobs(60_000);
       checkCancelled();
       if (job.isCrashed() && job.ex() != null) {
         throw new IllegalStateException("H2O AutoML failed: " + job.ex(), job.ex());
@@ -632,6 +644,28 @@ public final class AutoMLJob {
 
   private void progress(AutoMLListener.Phase phase, double percent, String message) {
     for (AutoMLListener l : listeners) l.onProgress(phase, Math.min(100, Math.max(0, percent)), message);
+  }
+
+  /**
+   * After a stop, the AutoML job can end before the model it was building has noticed: wait (a
+   * bounded time) for the engine's running jobs to end, so the training frame is not removed
+   * under them.
+   */
+  private static void awaitModelJobs(long timeoutMs) {
+    long end = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < end) {
+      boolean any = false;
+      for (Job<?> j : Job.jobs()) {
+        if (j.isRunning()) any = true; // others' jobs are not ours to stop: only wait
+      }
+      if (!any) return;
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Asks H2O to stop; false if it could not yet (a job that has not really started). */

@@ -323,6 +323,24 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     return setHoldoutFraction(s.holdoutFraction());
   }
 
+  /**
+   * Applies a profile (a named preset) under the params set explicitly: only params not set on
+   * this estimator take the profile's values, so explicit params override the profile whichever
+   * was called first.
+   */
+  public OmeletAutoML applyProfile(AutoMLSettings profile) {
+    OmeletAutoML fromProfile = new OmeletAutoML(uid).setSettings(profile);
+    for (org.apache.spark.ml.param.Param<?> p : params()) {
+      if (!isSet(p) && fromProfile.isSet(p)) setAny(p, fromProfile.getOrDefault(p));
+    }
+    return this;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> void setAny(org.apache.spark.ml.param.Param<T> p, Object v) {
+    set(p, (T) v);
+  }
+
   /** The params as job settings. */
   public AutoMLSettings toSettings() {
     String[] feats = getOrDefault(featuresCols);
