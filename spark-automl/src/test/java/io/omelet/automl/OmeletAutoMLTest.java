@@ -85,6 +85,40 @@ class OmeletAutoMLTest {
   }
 
   @Test
+  void scoringCoreEqualsTheMojosOwnEasyPredictions() throws Exception {
+    for (ModelResult m : model.models()) {
+      hex.genmodel.easy.EasyPredictModelWrapper easy = new hex.genmodel.easy.EasyPredictModelWrapper(
+          new hex.genmodel.easy.EasyPredictModelWrapper.Config()
+              .setModel(m.mojoModel().genModel()).setConvertUnknownCategoricalLevelsToNa(true));
+      List<Row> scored = model.forModel(m.modelId()).transform(penguins).collectAsList();
+      String[] names = penguins.columns();
+      for (Row r : scored) {
+        hex.genmodel.easy.RowData data = new hex.genmodel.easy.RowData();
+        for (int i = 0; i < names.length; i++) {
+          Object v = r.get(i);
+          if (v == null || names[i].equals("species")) continue;
+          data.put(names[i], v instanceof Number n ? (Object) n.doubleValue() : v.toString());
+        }
+        hex.genmodel.easy.prediction.MultinomialModelPrediction p = easy.predictMultinomial(data);
+        assertEquals(p.label, r.getAs("prediction"));
+        Vector probs = r.getAs("probability");
+        assertArrayEquals(p.classProbabilities, probs.toArray(), 0.0);
+      }
+    }
+  }
+
+  @Test
+  void coercesColumnTypes() {
+    // numbers given as text, and a categorical given with different case in the column name
+    Dataset<Row> asText = penguins.selectExpr("CAST(bill_length_mm AS STRING) AS bill_length_mm",
+        "CAST(bill_depth_mm AS STRING) AS BILL_DEPTH_MM", "flipper_length_mm", "body_mass_g",
+        "island AS Island", "sex", "year", "'extra' AS unused");
+    List<Row> a = model.transform(penguins).select("prediction", "probability").collectAsList();
+    List<Row> b = model.transform(asText).select("prediction", "probability").collectAsList();
+    assertEquals(a, b);
+  }
+
+  @Test
   void matchesColumnsIgnoringCaseAndFailsNamingAMissingFeature() {
     Dataset<Row> renamed = penguins.withColumnRenamed("island", "ISLAND").drop("species");
     assertEquals(penguins.count(), model.transform(renamed).count());
