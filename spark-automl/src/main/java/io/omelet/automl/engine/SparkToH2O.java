@@ -51,6 +51,8 @@ import water.fvec.Vec;
  * (or several, when a partition is larger than the cloud's parallelism wants).
  */
 public final class SparkToH2O {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkToH2O.class);
+
   private SparkToH2O() {}
 
   /** What the conversion does with a Spark column type. */
@@ -97,10 +99,31 @@ public final class SparkToH2O {
       types[c] = schema.fields()[c].dataType();
       kinds[c] = kindOf(types[c]);
     }
-    PartitionEncoder encoder = new PartitionEncoder(kinds, types);
-    List<EncodedPartition> parts = df.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(encoder).collect();
-    return write(key, schema.fieldNames(), kinds, parts);
+    // In local mode the tasks run in this JVM: they hand their arrays over in memory instead of
+    // serializing them as task results (about half the time of a conversion).
+    String handoff = df.sparkSession().sparkContext().isLocal()
+        ? java.util.UUID.randomUUID().toString() : null;
+    PartitionEncoder encoder = new PartitionEncoder(kinds, types, handoff);
+    long t0 = System.nanoTime();
+    List<EncodedPartition> parts = new ArrayList<>();
+    try {
+      for (EncodedPartition p : df.queryExecution().toRdd().toJavaRDD().mapPartitions(encoder).collect()) {
+        if (p.handoffKey == null) {
+          parts.add(p);
+        } else {
+          EncodedPartition local = HANDOFF.remove(p.handoffKey);
+          if (local == null) throw new IllegalStateException("lost partition " + p.handoffKey);
+          parts.add(local);
+        }
+      }
+    } finally {
+      if (handoff != null) HANDOFF.keySet().removeIf(k -> k.startsWith(handoff));
+    }
+    long t1 = System.nanoTime();
+    Frame fr = write(key, schema.fieldNames(), kinds, parts);
+    LOG.info("moved {} rows x {} columns into H2O frame {}: encode {} ms, write {} ms",
+        fr.numRows(), ncols, key, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+    return fr;
   }
 
   private static Frame write(Key<Frame> key, String[] names, Kind[] kinds,
@@ -182,8 +205,13 @@ public final class SparkToH2O {
     return ChunkUtils.finalizeFrame(keyName, espc, vecTypes, domains);
   }
 
+  /** Partitions encoded by local-mode tasks, waiting for the driver (same JVM). */
+  static final java.util.concurrent.ConcurrentHashMap<String, EncodedPartition> HANDOFF =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** One partition as primitive columns: numbers (NaN = NA) or codes (-1 = NA) into a dictionary. */
   static final class EncodedPartition implements Serializable {
+    String handoffKey;
     int rows;
     double[][] numbers;
     int[][] codes;
@@ -195,10 +223,12 @@ public final class SparkToH2O {
       implements FlatMapFunction<Iterator<InternalRow>, EncodedPartition> {
     private final Kind[] kinds;
     private final DataType[] types;
+    private final String handoff;
 
-    PartitionEncoder(Kind[] kinds, DataType[] types) {
+    PartitionEncoder(Kind[] kinds, DataType[] types, String handoff) {
       this.kinds = kinds;
       this.types = types;
+      this.handoff = handoff;
     }
 
     @Override
@@ -269,6 +299,13 @@ public final class SparkToH2O {
           for (Map.Entry<UTF8String, Integer> e : d.entrySet()) words[e.getValue()] = e.getKey().toString();
           p.dictionaries[c] = words;
         }
+      }
+      if (handoff != null) {
+        String key = handoff + ":" + org.apache.spark.TaskContext.getPartitionId();
+        HANDOFF.put(key, p);
+        EncodedPartition stub = new EncodedPartition();
+        stub.handoffKey = key;
+        return List.of(stub).iterator();
       }
       return List.of(p).iterator();
     }
