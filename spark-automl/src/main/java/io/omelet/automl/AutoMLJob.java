@@ -215,7 +215,7 @@ public final class AutoMLJob {
       }
       String sortMetric = lb.getSortMetric();
       AutoMLResult result = new AutoMLResult(project, info, sortMetric, List.copyOf(evaluated),
-          System.currentTimeMillis() - t0);
+          engineMessages(aml), System.currentTimeMillis() - t0);
       progress(AutoMLListener.Phase.DONE, 100, "done: " + evaluated.size() + " models");
       for (AutoMLListener l : listeners) l.onComplete(result);
       return result;
@@ -666,6 +666,24 @@ public final class AutoMLJob {
         return;
       }
     }
+  }
+
+  /** Warnings and errors of AutoML's event log, as "stage: message". */
+  private static List<String> engineMessages(AutoML aml) {
+    List<String> out = new ArrayList<>();
+    try {
+      ai.h2o.automl.events.EventLog log = aml.eventLog();
+      if (log == null || log._events == null) return out;
+      for (ai.h2o.automl.events.EventLogEntry<?> e : log._events) {
+        if (e.getLevel() == water.logging.LoggingLevel.WARN
+            || e.getLevel() == water.logging.LoggingLevel.ERROR) {
+          out.add(e.getLevel() + " " + e.getStage() + ": " + e.getMessage());
+        }
+      }
+    } catch (RuntimeException e) {
+      out.add("event log unavailable: " + e);
+    }
+    return List.copyOf(out);
   }
 
   /** Asks H2O to stop; false if it could not yet (a job that has not really started). */

@@ -19,10 +19,13 @@ import org.apache.spark.sql.types.StructType;
  * @param info what the job trained on
  * @param sortMetric the leaderboard's sort metric as H2O reports it
  * @param models leaderboard order, leader first
+ * @param engineMessages warnings and errors from H2O AutoML's event log (e.g. a model that failed
+ *     to train and was skipped: a failed model does not abort the job)
  * @param durationMs wall time of the whole job
  */
 public record AutoMLResult(String projectName, AutoMLRunInfo info, String sortMetric,
-                           List<ModelResult> models, long durationMs) implements Serializable {
+                           List<ModelResult> models, List<String> engineMessages,
+                           long durationMs) implements Serializable {
 
   public ModelResult leader() {
     return models.get(0);

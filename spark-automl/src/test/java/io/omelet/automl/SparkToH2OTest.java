@@ -115,6 +115,24 @@ class SparkToH2OTest {
   }
 
   @Test
+  void levelsSurviveRunsOfTheFirstLevel() {
+    // a run of level 0 followed by other levels in one chunk (sorted data does this)
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) rows.add(RowFactory.create(i < 100 ? "a" : (i < 200 ? "b" : null), i));
+    StructType schema = new StructType().add("k", DataTypes.StringType).add("i", DataTypes.IntegerType);
+    Frame fr = TestSupport.h2o().toH2OFrame(
+        TestSupport.spark().createDataFrame(rows, schema).coalesce(1), Key.make("runs_test"));
+    try {
+      Vec k = fr.vec("k");
+      assertEquals(100, k.naCnt());
+      assertEquals(List.of(100L, 100L), Arrays.stream(k.bins()).boxed().toList());
+      assertEquals("b", k.domain()[(int) k.at8(150)]);
+    } finally {
+      fr.delete();
+    }
+  }
+
+  @Test
   void rejectsNestedTypesNamingTheColumns() {
     StructType schema = new StructType()
         .add("ok", DataTypes.DoubleType)

@@ -182,8 +182,10 @@ public final class SparkToH2O {
           int[] m = remap[s[0]][c];
           for (int r = s[1]; r < s[2]; r++) {
             int code = codes[r];
+            // Level codes go in as plain integers: NewChunk.addCategorical after a run of zeros
+            // (sparse-zero mode) reads back as NA, which silently lost whole classes here.
             if (code < 0) nc.addNA();
-            else nc.addCategorical(m == null ? code : m[code]);
+            else nc.addNum(m == null ? code : m[code], 0);
           }
         } else {
           double[] v = p.numbers[c];
