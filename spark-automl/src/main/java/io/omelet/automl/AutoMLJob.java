@@ -186,8 +186,8 @@ public final class AutoMLJob {
       Leaderboard lb = aml.leaderboard();
       Model[] models = lb == null ? new Model[0] : lb.getModels();
       if (models.length == 0) {
-        throw new IllegalStateException("H2O AutoML built no model; its event log:\n"
-            + aml.eventLog().toString());
+        throw new IllegalStateException("H2O AutoML built no model; its warnings and errors:\n"
+            + String.join("\n", engineMessages(aml)));
       }
       Map<String, Map<String, Object>> table = leaderboardTable(lb);
       List<ModelResult> results = new ArrayList<>();

@@ -39,9 +39,14 @@ public final class EmbeddedH2OEngine implements H2OEngine {
     this.config = config;
   }
 
-  /** The JVM's engine, configured from system properties (see {@link H2OEngineConfig}). */
+  /**
+   * The JVM's engine, configured by the active Spark session's {@code spark.omelet.h2o.*}
+   * settings or {@code omelet.h2o.*} system properties (see {@link H2OEngineConfig}).
+   */
   public static synchronized EmbeddedH2OEngine get() {
-    if (instance == null) instance = new EmbeddedH2OEngine(H2OEngineConfig.fromSystemProperties());
+    if (instance == null) {
+      instance = new EmbeddedH2OEngine(H2OEngineConfig.fromSparkConfOrSystemProperties());
+    }
     return instance;
   }
 

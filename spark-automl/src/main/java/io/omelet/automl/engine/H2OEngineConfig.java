@@ -52,19 +52,43 @@ public record H2OEngineConfig(String cloudName, String ip, int basePort, int por
 
   /**
    * The embedded default, overridden by system properties {@code omelet.h2o.name}, {@code .ip},
-   * {@code .port}, {@code .flatfile}, {@code .client}, {@code .nthreads}, {@code .log_level}.
+   * {@code .port} (the first port tried), {@code .flatfile}, {@code .client} (true to join the
+   * flatfile's servers), {@code .nthreads}, {@code .log_level}.
    */
   public static H2OEngineConfig fromSystemProperties() {
+    return from(k -> System.getProperty(PREFIX + k));
+  }
+
+  /**
+   * As {@link #fromSystemProperties()}, with the active Spark session's {@code spark.omelet.h2o.*}
+   * settings (e.g. {@code --conf spark.omelet.h2o.flatfile=servers.txt}) taking precedence.
+   */
+  public static H2OEngineConfig fromSparkConfOrSystemProperties() {
+    scala.Option<org.apache.spark.sql.SparkSession> s =
+        org.apache.spark.sql.SparkSession.getActiveSession();
+    if (s.isEmpty()) return fromSystemProperties();
+    org.apache.spark.sql.RuntimeConfig conf = s.get().conf();
+    return from(k -> {
+      String v = conf.getOption("spark." + PREFIX + k).getOrElse(() -> null);
+      return v != null ? v : System.getProperty(PREFIX + k);
+    });
+  }
+
+  private static H2OEngineConfig from(java.util.function.Function<String, String> get) {
     H2OEngineConfig d = embedded();
-    String flat = System.getProperty(PREFIX + "flatfile", d.flatfile);
+    String port = get.apply("port");
+    String nthreads = get.apply("nthreads");
+    String name = get.apply("name");
+    String ip = get.apply("ip");
+    String level = get.apply("log_level");
     return new H2OEngineConfig(
-        System.getProperty(PREFIX + "name", d.cloudName),
-        System.getProperty(PREFIX + "ip", d.ip),
-        Integer.getInteger(PREFIX + "port", d.basePort),
-        d.portRange, flat,
-        Boolean.parseBoolean(System.getProperty(PREFIX + "client", "false")),
-        Integer.getInteger(PREFIX + "nthreads", d.nthreads),
-        System.getProperty(PREFIX + "log_level", d.logLevel),
+        name != null ? name : d.cloudName,
+        ip != null ? ip : d.ip,
+        port != null ? Integer.parseInt(port.trim()) : d.basePort,
+        d.portRange, get.apply("flatfile"),
+        Boolean.parseBoolean(get.apply("client")),
+        nthreads != null ? Integer.parseInt(nthreads.trim()) : d.nthreads,
+        level != null ? level : d.logLevel,
         d.cloudTimeoutMs);
   }
 
