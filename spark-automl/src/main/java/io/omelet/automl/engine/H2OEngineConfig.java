@@ -32,8 +32,9 @@ public record H2OEngineConfig(String cloudName, String ip, int basePort, int por
       throw new IllegalArgumentException("H2O base port must be in 1024..65000, got " + basePort);
     }
     if (portRange < 1) throw new IllegalArgumentException("portRange must be >= 1, got " + portRange);
-    if (client && flatfile == null) {
-      throw new IllegalArgumentException("an H2O client needs the flatfile of the servers it joins");
+    if (client && (flatfile == null || cloudName == null)) {
+      throw new IllegalArgumentException("an H2O client needs the cloud name and the flatfile of"
+          + " the servers it joins (omelet.h2o.name, omelet.h2o.flatfile)");
     }
   }
 
