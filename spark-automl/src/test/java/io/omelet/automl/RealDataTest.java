@@ -35,11 +35,18 @@ class RealDataTest {
 
   @Test
   void creditDataWithMissingValues() {
-    Dataset<Row> credit = TestSupport.csv("credit_data.csv");
+    // a weight column too: bad loans count double
+    Dataset<Row> credit = TestSupport.csv("credit_data.csv")
+        .withColumn("w", org.apache.spark.sql.functions.expr("IF(Status = 'bad', 2.0, 1.0)"));
     assertTrue(credit.filter("Income IS NULL OR Assets IS NULL OR Debt IS NULL").count() > 0);
     AutoMLSettings s = new AutoMLSettings().labelCol("Status").maxModels(2).nfolds(2).seed(42)
-        .excludeAlgos("DeepLearning", "StackedEnsemble");
+        .excludeAlgos("DeepLearning", "StackedEnsemble").weightCol("w");
     AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).run(credit);
+    assertEquals("w", r.leader().params().get("weights_column"), r.leader().params().toString());
+    assertTrue(!List.of(r.leader().mojoModel().features()).contains("w"),
+        "the weight is not a feature: " + List.of(r.leader().mojoModel().features()));
+    assertEquals(credit.count(), io.omelet.scoring.MojoScoring.transform(credit.drop("w", "Status"),
+        r.leader().mojoModel(), io.omelet.scoring.ScoringColumns.defaults()).count());
     assertEquals(ProblemType.BINOMIAL, r.info().problemType());
     assertEquals(credit.count(), r.info().usedRows());
     double auc = r.leader().holdout().get("auc");
