@@ -1,0 +1,65 @@
+package io.omelet.examples.bench;
+
+import io.omelet.automl.engine.EmbeddedH2OEngine;
+import io.omelet.registry.OmeletSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import water.Key;
+import water.fvec.Frame;
+
+/**
+ * bin/bench automl. For now: {@code convert_rows_per_s}, the Spark-to-H2O conversion of
+ * lending_club replicated to 1M rows (cached first), median of 3 after one warm-up run.
+ */
+public final class AutoMLBench implements Benchmark {
+  static final long ROWS = 1_000_000L;
+
+  @Override
+  public String name() {
+    return "automl";
+  }
+
+  @Override
+  public String description() {
+    return "Spark-to-H2O conversion rate on lending_club replicated to 1M rows";
+  }
+
+  @Override
+  public void run(String[] args) throws Exception {
+    SparkSession spark = OmeletSpark.builder("omelet-bench-automl", "local[2]").getOrCreate();
+    EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
+    engine.start();
+    Dataset<Row> lc = spark.read().option("header", "true").option("inferSchema", "true")
+        .csv(dataDir().resolve("lending_club.csv").toString());
+    long base = lc.count();
+    long copies = (ROWS + base - 1) / base;
+    Dataset<Row> big = lc.crossJoin(spark.range(copies).withColumnRenamed("id", "copy_id"))
+        .drop("copy_id").limit((int) ROWS).repartition(2).cache();
+    long n = big.count();
+    // One conversion to warm the JIT up, not counted.
+    engine.toH2OFrame(big, Key.make("bench_convert_warmup")).delete();
+    double[] rates = new double[3];
+    for (int i = 0; i < rates.length; i++) {
+      long t0 = System.nanoTime();
+      Frame fr = engine.toH2OFrame(big, Key.make("bench_convert_" + i));
+      double s = Figures.since(t0);
+      if (fr.numRows() != n) throw new IllegalStateException("converted " + fr.numRows() + " of " + n);
+      fr.delete();
+      rates[i] = n / s;
+      System.err.printf("conversion %d: %d rows in %.2f s%n", i, n, s);
+    }
+    Figures.print("convert_rows_per_s", Figures.median(rates));
+  }
+
+  static Path dataDir() {
+    String prop = System.getProperty("omelet.data.dir");
+    if (prop != null) return Path.of(prop);
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("data/lending_club.csv"))) dir = dir.getParent();
+    if (dir == null) throw new IllegalStateException("data/lending_club.csv not found");
+    return dir.resolve("data");
+  }
+}

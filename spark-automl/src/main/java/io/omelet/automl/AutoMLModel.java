@@ -1,0 +1,279 @@
+package io.omelet.automl;
+
+import io.omelet.automl.metrics.HoldoutMetrics;
+import io.omelet.scoring.MojoModel;
+import io.omelet.scoring.MojoScoring;
+import io.omelet.scoring.ScoringColumns;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+
+/**
+ * The result of {@link OmeletAutoML#fit}: a transformer that scores with the leader's MOJO, plus
+ * the whole leaderboard. {@code transform} adds {@code prediction} and, for classification, a
+ * {@code probability} vector and one {@code p_<class>} column per class, scoring partition by
+ * partition on the executors through {@link MojoScoring}. Every leaderboard model stays reachable
+ * ({@link #models()}, {@link #model(String)}, {@link #forModel(String)}) with its MOJO, variable
+ * importance and holdout metrics. Saved with Spark ML persistence: params as Spark's metadata,
+ * the results as one serialized file, and the leader's MOJO as a plain zip beside them.
+ */
+public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  /** The prefix of the per-class probability columns. */
+  public static final String CLASS_PROBABILITY_PREFIX = "p_";
+
+  private final String uid;
+  private final AutoMLResult result;
+  private final String scoringModelId;
+  private transient MojoModel mojo;
+
+  private final Param<String> predictionCol;
+  private final Param<String> probabilityCol;
+
+  public AutoMLModel(String uid, AutoMLResult result) {
+    this(uid, result, result.leader().modelId());
+  }
+
+  private AutoMLModel(String uid, AutoMLResult result, String scoringModelId) {
+    this.uid = uid;
+    // Params need the uid, so they are made here, not in field initializers.
+    probabilityCol = new Param<>(this, "probabilityCol", "class probability vector column to add (classification); empty to leave it out");
+    predictionCol = new Param<>(this, "predictionCol",
+        "prediction column to add");
+    this.result = result;
+    this.scoringModelId = scoringModelId;
+    setDefault(predictionCol, "prediction");
+    setDefault(probabilityCol, "probability");
+  }
+
+  // Spark ML finds params through public no-argument methods returning them.
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public AutoMLModel setPredictionCol(String v) {
+    set(predictionCol, v);
+    return this;
+  }
+
+  public AutoMLModel setProbabilityCol(String v) {
+    set(probabilityCol, v);
+    return this;
+  }
+
+  // ------------------------------------------------------------ results
+
+  public AutoMLResult result() {
+    return result;
+  }
+
+  public ProblemType problemType() {
+    return result.info().problemType();
+  }
+
+  /** Leaderboard models, best first. */
+  public List<ModelResult> models() {
+    return result.models();
+  }
+
+  public ModelResult model(String modelId) {
+    return result.model(modelId);
+  }
+
+  public ModelResult leader() {
+    return result.leader();
+  }
+
+  /** The model this transformer scores with (the leader unless made by {@link #forModel}). */
+  public String scoringModelId() {
+    return scoringModelId;
+  }
+
+  /** A transformer scoring with another leaderboard model, same params. */
+  public AutoMLModel forModel(String modelId) {
+    result.model(modelId).mojoModel();
+    AutoMLModel m = new AutoMLModel(uid, result, modelId);
+    copyValues(m, ParamMap.empty());
+    return m;
+  }
+
+  /** The MOJO this transformer scores with. */
+  public MojoModel mojo() {
+    if (mojo == null) mojo = result.model(scoringModelId).mojoModel();
+    return mojo;
+  }
+
+  /** model_id, algo, leaderboard metrics, training_time_ms, predict_time_per_row_ms. */
+  public Dataset<Row> leaderboard() {
+    return result.leaderboard(SparkSession.active());
+  }
+
+  /** variable, relative_importance, scaled_importance, percentage; most important first. */
+  public Dataset<Row> variableImportance(String modelId) {
+    StructType schema = new StructType()
+        .add("variable", DataTypes.StringType, false)
+        .add("relative_importance", DataTypes.DoubleType, false)
+        .add("scaled_importance", DataTypes.DoubleType, false)
+        .add("percentage", DataTypes.DoubleType, false);
+    List<Row> rows = new ArrayList<>();
+    for (VariableImportance v : result.model(modelId).variableImportance()) {
+      rows.add(RowFactory.create(v.variable(), v.relativeImportance(), v.scaledImportance(),
+          v.percentage()));
+    }
+    return SparkSession.active().createDataFrame(rows, schema);
+  }
+
+  /** model_id, metric, value: every model's holdout metrics in long form. */
+  public Dataset<Row> holdoutMetrics() {
+    StructType schema = new StructType()
+        .add("model_id", DataTypes.StringType, false)
+        .add("metric", DataTypes.StringType, false)
+        .add("value", DataTypes.DoubleType, true);
+    List<Row> rows = new ArrayList<>();
+    for (ModelResult m : result.models()) {
+      HoldoutMetrics h = m.holdout();
+      if (h == null) continue;
+      for (Map.Entry<String, Double> e : h.values().entrySet()) {
+        rows.add(RowFactory.create(m.modelId(), e.getKey(), e.getValue()));
+      }
+    }
+    return SparkSession.active().createDataFrame(rows, schema);
+  }
+
+  // ------------------------------------------------------------ Transformer
+
+  private ScoringColumns columns() {
+    String prob = getOrDefault(probabilityCol);
+    return new ScoringColumns(getOrDefault(predictionCol), prob == null || prob.isEmpty() ? null : prob,
+        CLASS_PROBABILITY_PREFIX);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    return MojoScoring.transform(dataset.toDF(), mojo(), columns());
+  }
+
+  /** Checks that every feature has a column (by name, ignoring case) before any job runs. */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    io.omelet.scoring.FeatureBinding.bind(schema, mojo());
+    return MojoScoring.outputSchema(schema, mojo(), columns());
+  }
+
+  @Override
+  public AutoMLModel copy(ParamMap extra) {
+    AutoMLModel m = new AutoMLModel(uid, result, scoringModelId);
+    copyValues(m, extra);
+    return m.setParent(parent());
+  }
+
+  // ------------------------------------------------------------ persistence
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  public static MLReader<AutoMLModel> read() {
+    return new Reader();
+  }
+
+  public static AutoMLModel load(String path) {
+    return read().load(path);
+  }
+
+  static final String RESULT_FILE = "data/result.ser";
+  static final String SCORING_FILE = "data/scoring_model_id.txt";
+  static final String LEADER_MOJO = "data/leader_mojo.zip";
+
+  private static final class Writer extends MLWriter {
+    private final AutoMLModel model;
+
+    Writer(AutoMLModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
+      try {
+        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
+        try (ObjectOutputStream out = new ObjectOutputStream(fs.create(new Path(path, RESULT_FILE)))) {
+          out.writeObject(model.result);
+        }
+        try (OutputStream out = fs.create(new Path(path, SCORING_FILE))) {
+          out.write(model.scoringModelId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] leaderMojo = model.result.leader().mojo();
+        if (leaderMojo != null) {
+          try (OutputStream out = fs.create(new Path(path, LEADER_MOJO))) {
+            out.write(leaderMojo);
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot save the AutoML model to " + path + ": " + e, e);
+      }
+    }
+  }
+
+  private static final class Reader extends MLReader<AutoMLModel> {
+    @Override
+    public AutoMLModel load(String path) {
+      DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sc(),
+          AutoMLModel.class.getName());
+      try {
+        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
+        AutoMLResult result;
+        try (ObjectInputStream in = new ObjectInputStream(fs.open(new Path(path, RESULT_FILE)))) {
+          result = (AutoMLResult) in.readObject();
+        }
+        String scoring;
+        try (InputStream in = fs.open(new Path(path, SCORING_FILE))) {
+          scoring = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        AutoMLModel m = new AutoMLModel(meta.uid(), result, scoring);
+        meta.getAndSetParams(m, Option.empty());
+        return m;
+      } catch (IOException | ClassNotFoundException e) {
+        throw new IllegalStateException("cannot load an AutoML model from " + path + ": " + e, e);
+      }
+    }
+  }
+
+  static String newUid() {
+    return Identifiable.randomUID("omeletAutoMLModel");
+  }
+}

@@ -1,0 +1,67 @@
+package io.omelet.automl.engine;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds H2O command-line arguments; shared by the embedded node and {@link H2ONodeLauncher}. */
+final class H2ONodeArgs {
+  private H2ONodeArgs() {}
+
+  /**
+   * The first port p at or above {@code basePort} (even steps) where both p (REST) and p+1 (H2O's
+   * internal port) are free on {@code ip}.
+   */
+  static int findFreePortPair(String ip, int basePort, int pairs) {
+    for (int i = 0; i < pairs; i++) {
+      int p = basePort + 2 * i;
+      if (p + 1 > 65535) break;
+      if (isFree(ip, p) && isFree(ip, p + 1)) return p;
+    }
+    throw new IllegalStateException("no two consecutive free ports on " + ip + " in "
+        + basePort + ".." + (basePort + 2 * pairs) + " for an H2O node; set omelet.h2o.port");
+  }
+
+  private static boolean isFree(String ip, int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new InetSocketAddress(InetAddress.getByName(ip), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A scratch directory for H2O's logs and ice root, outside the working directory. */
+  static Path workDir(String cloudName) {
+    try {
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "omelet-h2o",
+          cloudName + "-" + ProcessHandle.current().pid());
+      Files.createDirectories(dir);
+      return dir;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create a work directory for H2O: " + e, e);
+    }
+  }
+
+  static String[] build(String cloudName, String ip, int port, String flatfile, boolean client,
+                        boolean allowClients, int nthreads, String logLevel, Path workDir) {
+    List<String> a = new ArrayList<>(List.of(
+        "-name", cloudName, "-ip", ip, "-port", Integer.toString(port),
+        "-flatfile", flatfile,
+        "-log_dir", workDir.resolve("logs").toString(),
+        "-ice_root", workDir.resolve("ice").toString(),
+        "-log_level", logLevel,
+        // no console prints: stdout belongs to the host program (bin/bench prints figures there)
+        "-quiet"));
+    if (nthreads > 0) a.addAll(List.of("-nthreads", Integer.toString(nthreads)));
+    if (client) a.add("-client");
+    if (allowClients) a.add("-allow_clients");
+    return a.toArray(new String[0]);
+  }
+}
