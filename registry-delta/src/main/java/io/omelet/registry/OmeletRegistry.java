@@ -502,6 +502,26 @@ public final class OmeletRegistry {
     }
   }
 
+  /** A batch of runs written with one append per table (see {@link RunBatch}). */
+  public RunBatch newBatch() {
+    return new RunBatch(this);
+  }
+
+  void appendBatch(List<Row> metrics, List<Row> params, List<Row> tags, List<Row> inputs, List<Row> runs) {
+    store.append(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, metrics);
+    store.append(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, params);
+    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, tags);
+    store.append(RegistryTables.INPUTS, RegistryTables.INPUTS_SCHEMA, inputs);
+    store.append(RegistryTables.RUNS, RegistryTables.RUNS_SCHEMA, runs);
+  }
+
+  /** Experiments rarely change: a batch looks each one up once. */
+  Experiment getExperimentCached(String experimentId) {
+    return experimentCache.computeIfAbsent(experimentId, this::getExperiment);
+  }
+
+  private final Map<String, Experiment> experimentCache = new java.util.concurrent.ConcurrentHashMap<>();
+
   // ---------------------------------------------------------------- inputs (dataset references)
 
   public void logInput(String runId, DatasetRef ref) {
@@ -560,6 +580,10 @@ public final class OmeletRegistry {
   public void logBytes(String runId, byte[] bytes, String artifactFile) {
     RunInfo info = getRunInfo(runId);
     requireActive(info);
+    writeArtifact(info, bytes, artifactFile);
+  }
+
+  void writeArtifact(RunInfo info, byte[] bytes, String artifactFile) {
     files.write(artifactPath(info, artifactFile), bytes);
   }
 

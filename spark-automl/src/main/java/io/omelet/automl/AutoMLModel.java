@@ -49,6 +49,7 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
   private final AutoMLResult result;
   private final String scoringModelId;
   private transient MojoModel mojo;
+  private transient RegistryTracker.TrackedRun trackedRun;
 
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
@@ -94,6 +95,15 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
   }
 
   // ------------------------------------------------------------ results
+
+  /** The registry runs (and registered version) of the fit that made this model, when it was tracked. */
+  public java.util.Optional<RegistryTracker.TrackedRun> trackedRun() {
+    return java.util.Optional.ofNullable(trackedRun);
+  }
+
+  void setTrackedRun(RegistryTracker.TrackedRun run) {
+    this.trackedRun = run;
+  }
 
   public AutoMLResult result() {
     return result;

@@ -2,6 +2,7 @@ package io.omelet.automl;
 
 import io.omelet.automl.engine.EmbeddedH2OEngine;
 import io.omelet.automl.engine.H2OEngine;
+import io.omelet.registry.OmeletRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +69,11 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   private final DoubleParam holdoutFraction;
   private final Param<String> predictionCol;
   private final Param<String> probabilityCol;
+  private final Param<String> experimentName;
+  private final Param<String> runName;
+  private final Param<String> registeredModelName;
+  private final Param<String> modelAlias;
+  private final Param<String> registryRoot;
 
   public OmeletAutoML() {
     this(Identifiable.randomUID("omeletAutoML"));
@@ -110,6 +116,14 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
         "prediction column the model adds");
     probabilityCol = new Param<>(this, "probabilityCol",
         "class probability vector column the model adds (classification)");
+    experimentName = new Param<>(this, "experimentName",
+        "track the job in this registry experiment (a parent run, a child run per model); empty for no tracking");
+    runName = new Param<>(this, "runName", "name of the parent run; empty for automl-<label>");
+    registeredModelName = new Param<>(this, "registeredModelName",
+        "register the leader as a new version of this model (needs experimentName); empty not to");
+    modelAlias = new Param<>(this, "modelAlias", "point this alias (e.g. champion) at the new version; empty not to");
+    registryRoot = new Param<>(this, "registryRoot",
+        "registry root path; empty for spark.omelet.registry.root or ./omelet-registry");
     AutoMLSettings d = new AutoMLSettings();
     setDefault(featuresCols, new String[0]);
     setDefault(ignoredCols, new String[0]);
@@ -131,6 +145,11 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     setDefault(holdoutFraction, d.holdoutFraction());
     setDefault(predictionCol, "prediction");
     setDefault(probabilityCol, "probability");
+    setDefault(experimentName, "");
+    setDefault(runName, "");
+    setDefault(registeredModelName, "");
+    setDefault(modelAlias, "");
+    setDefault(registryRoot, "");
   }
 
   // Spark ML finds params through public no-argument methods returning them.
@@ -218,6 +237,26 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     return probabilityCol;
   }
 
+  public Param<String> experimentName() {
+    return experimentName;
+  }
+
+  public Param<String> runName() {
+    return runName;
+  }
+
+  public Param<String> registeredModelName() {
+    return registeredModelName;
+  }
+
+  public Param<String> modelAlias() {
+    return modelAlias;
+  }
+
+  public Param<String> registryRoot() {
+    return registryRoot;
+  }
+
   @Override
   public String uid() {
     return uid;
@@ -292,6 +331,11 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   }
 
   public OmeletAutoML setPredictionCol(String v) { return put(predictionCol, v); }
+  public OmeletAutoML setExperimentName(String v) { return put(experimentName, v == null ? "" : v); }
+  public OmeletAutoML setRunName(String v) { return put(runName, v == null ? "" : v); }
+  public OmeletAutoML setRegisteredModelName(String v) { return put(registeredModelName, v == null ? "" : v); }
+  public OmeletAutoML setModelAlias(String v) { return put(modelAlias, v == null ? "" : v); }
+  public OmeletAutoML setRegistryRoot(String v) { return put(registryRoot, v == null ? "" : v); }
   public OmeletAutoML setProbabilityCol(String v) { return put(probabilityCol, v); }
 
   public String getLabelCol() { return getOrDefault(labelCol); }
@@ -397,12 +441,15 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   @Override
   public AutoMLModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    RegistryTracker tracker = tracker(dataset);
     AutoMLJob job = new AutoMLJob(engine != null ? engine : EmbeddedH2OEngine.get(), toSettings());
     for (AutoMLListener l : listeners()) job.addListener(l);
+    if (tracker != null) job.addListener(tracker);
     current = job;
     try {
       AutoMLResult result = job.run(dataset.toDF());
       AutoMLModel model = new AutoMLModel(uid, result);
+      if (tracker != null) model.setTrackedRun(tracker.tracked());
       model.setPredictionCol(getOrDefault(predictionCol));
       model.setProbabilityCol(getOrDefault(probabilityCol));
       model.setParent(this);
@@ -410,6 +457,26 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     } finally {
       current = null;
     }
+  }
+
+  /** The registry tracker of a fit, when an experiment is named. */
+  private RegistryTracker tracker(Dataset<?> dataset) {
+    String experiment = getOrDefault(experimentName);
+    String model = getOrDefault(registeredModelName);
+    if (experiment.isBlank()) {
+      if (!model.isBlank()) {
+        throw new IllegalArgumentException("registeredModelName '" + model + "' needs experimentName: "
+            + "the registered version comes from a tracked run");
+      }
+      return null;
+    }
+    String root = getOrDefault(registryRoot);
+    OmeletRegistry registry = root.isBlank() ? OmeletRegistry.open(dataset.sparkSession())
+        : OmeletRegistry.open(dataset.sparkSession(), root);
+    String name = getOrDefault(runName);
+    return new RegistryTracker(registry, experiment, name.isBlank() ? null : name,
+        TrainingData.references(registry, dataset, "training"), model.isBlank() ? null : model,
+        getOrDefault(modelAlias).isBlank() ? null : getOrDefault(modelAlias));
   }
 
   /**

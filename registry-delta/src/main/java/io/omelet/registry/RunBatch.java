@@ -1,0 +1,110 @@
+package io.omelet.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Many runs written in one go: each table gets one append for the whole batch, whatever the
+ * number of runs. For jobs that produce a run per result (an AutoML leaderboard, a grid search),
+ * where a commit per call would cost more than the training. Runs become visible on
+ * {@link #commit()}, with their data already there; artifacts are copied as they are added.
+ */
+public final class RunBatch {
+  private final OmeletRegistry registry;
+  private final List<Row> runs = new ArrayList<>();
+  private final List<Row> metrics = new ArrayList<>();
+  private final List<Row> params = new ArrayList<>();
+  private final List<Row> tags = new ArrayList<>();
+  private final List<Row> inputs = new ArrayList<>();
+  private final List<RunInfo> infos = new ArrayList<>();
+  private boolean committed;
+
+  RunBatch(OmeletRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * Adds a run that already ran: its status and times are given (e.g. a model trained inside a
+   * parent job). Returns its id.
+   */
+  public String addRun(String experimentId, String runName, String parentRunId, RunStatus status, long startTime,
+      Long endTime) {
+    requireOpen();
+    Experiment e = registry.getExperimentCached(experimentId);
+    String runId = Ids.newId();
+    RunInfo info = new RunInfo(runId, experimentId, runName, System.getProperty("user.name"), null, status,
+        startTime, endTime, parentRunId, OmeletRegistry.ACTIVE, e.artifactLocation() + "/" + runId);
+    infos.add(info);
+    runs.add(RowFactory.create(info.runId(), info.experimentId(), info.runName(), info.userId(), info.source(),
+        info.status().name(), info.startTime(), info.endTime(), info.parentRunId(), info.lifecycleStage(),
+        info.artifactUri()));
+    return runId;
+  }
+
+  public RunBatch logMetric(String runId, String key, double value, long timestamp, long step) {
+    requireOpen();
+    OmeletRegistry.requireKey(key);
+    metrics.add(RowFactory.create(runId, key, value, timestamp, step));
+    return this;
+  }
+
+  public RunBatch logMetrics(String runId, Map<String, Double> values) {
+    long now = System.currentTimeMillis();
+    values.forEach((k, v) -> {
+      if (v != null) logMetric(runId, k, v, now, 0);
+    });
+    return this;
+  }
+
+  /** Params of a run of this batch; each key once. */
+  public RunBatch logParams(String runId, Map<String, String> values) {
+    requireOpen();
+    values.forEach((k, v) -> {
+      OmeletRegistry.requireKey(k);
+      params.add(RowFactory.create(runId, k, v, DeltaStore.nowMicros()));
+    });
+    return this;
+  }
+
+  public RunBatch setTags(String runId, Map<String, String> values) {
+    requireOpen();
+    values.forEach((k, v) -> {
+      OmeletRegistry.requireKey(k);
+      tags.add(RowFactory.create(runId, k, v, false, DeltaStore.nowMicros()));
+    });
+    return this;
+  }
+
+  public RunBatch logInput(String runId, DatasetRef ref) {
+    requireOpen();
+    inputs.add(RowFactory.create(runId, ref.name(), ref.kind().name(), ref.path(), ref.version(), ref.digest(),
+        ref.context(), DeltaStore.nowMicros()));
+    return this;
+  }
+
+  /** Writes bytes (a MOJO, a report) as an artifact file of a run of this batch, at once. */
+  public RunBatch logBytes(String runId, byte[] bytes, String artifactFile) {
+    RunInfo info = infos.stream().filter(i -> i.runId().equals(runId)).findFirst()
+        .orElseThrow(() -> new RegistryException("run " + runId + " is not part of this batch"));
+    registry.writeArtifact(info, bytes, artifactFile);
+    return this;
+  }
+
+  public List<RunInfo> runs() {
+    return List.copyOf(infos);
+  }
+
+  /** One append per table; the runs table last, so a run appears together with its data. */
+  public void commit() {
+    requireOpen();
+    committed = true;
+    registry.appendBatch(metrics, params, tags, inputs, runs);
+  }
+
+  private void requireOpen() {
+    if (committed) throw new RegistryException("this batch was committed; start a new one");
+  }
+}

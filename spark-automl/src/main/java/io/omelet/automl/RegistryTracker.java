@@ -1,0 +1,192 @@
+package io.omelet.automl;
+
+import io.omelet.automl.metrics.HoldoutMetrics;
+import io.omelet.registry.ActiveRun;
+import io.omelet.registry.DatasetRef;
+import io.omelet.registry.ModelVersion;
+import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.RunBatch;
+import io.omelet.registry.RunStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tracks an AutoML job in the registry: a parent run for the job (RUNNING from the start,
+ * FAILED with the error if the job fails), a child run per leaderboard model with its
+ * hyper-parameters, cross-validation, training and holdout metrics, tags, MOJO and the training
+ * data reference, and the leader registered as a new model version (given an alias when asked).
+ * The children are written in one batch (one commit per table), not a commit per call.
+ */
+public final class RegistryTracker implements AutoMLListener {
+  /** Tags every AutoML run carries. */
+  public static final String KIND_TAG = "omelet.kind";
+  public static final String MODEL_ID_TAG = "omelet.model_id";
+  public static final String LEADER_RUN_TAG = "omelet.leader_run_id";
+
+  private final OmeletRegistry registry;
+  private final String experimentName;
+  private final String runName;
+  private final String registeredModelName;
+  private final String alias;
+  private final List<DatasetRef> data;
+  private final List<ModelResult> models = new ArrayList<>();
+  private ActiveRun parent;
+  private TrackedRun tracked;
+
+  /**
+   * @param data where the training rows come from (see {@link TrainingData})
+   * @param registeredModelName register the leader under this name; null not to
+   * @param alias point this alias at the new version; null not to
+   */
+  public RegistryTracker(OmeletRegistry registry, String experimentName, String runName, List<DatasetRef> data,
+      String registeredModelName, String alias) {
+    this.registry = registry;
+    this.experimentName = experimentName;
+    this.runName = runName;
+    this.data = List.copyOf(data);
+    this.registeredModelName = registeredModelName;
+    this.alias = alias;
+  }
+
+  /** What was tracked, once the job completed; null before. */
+  public TrackedRun tracked() {
+    return tracked;
+  }
+
+  @Override
+  public void onStart(AutoMLRunInfo info) {
+    parent = registry.startRun(experimentName, runName != null ? runName : "automl-" + info.labelCol());
+    Map<String, String> params = new LinkedHashMap<>(info.settings().toMap());
+    params.put("problem_type", info.problemType().name());
+    params.put("label", info.labelCol());
+    params.put("features", String.join(",", info.features()));
+    params.put("seed_used", String.valueOf(info.seed()));
+    params.values().removeIf(v -> v == null);
+    params.replaceAll((k, v) -> v.length() > 6000 ? v.substring(0, 6000) : v);
+    parent.logParams(params);
+    parent.logMetric("input_rows", info.inputRows()).logMetric("train_rows", info.trainRows())
+        .logMetric("holdout_rows", info.holdoutRows());
+    parent.setTag(KIND_TAG, "automl");
+    if (!info.warnings().isEmpty()) parent.setTag("omelet.warnings", String.join("\n", info.warnings()));
+    for (DatasetRef ref : data) parent.logInput(ref);
+    parent.flush();
+  }
+
+  @Override
+  public void onModel(ModelResult model) {
+    models.add(model);
+  }
+
+  @Override
+  public void onComplete(AutoMLResult result) {
+    Map<String, String> childRuns = writeChildren();
+    ModelResult leader = result.leader();
+    String leaderRun = childRuns.get(leader.modelId());
+    ModelVersion version = null;
+    if (registeredModelName != null && !registeredModelName.isBlank() && leader.mojo() != null) {
+      Map<String, String> tags = new LinkedHashMap<>();
+      tags.put("algo", leader.algo());
+      tags.put("model_id", leader.modelId());
+      version = registry.createModelVersion(registeredModelName, leaderRun, "model/model.zip",
+          "AutoML leader of run " + parent.runId(), tags);
+      if (alias != null && !alias.isBlank()) registry.setRegisteredModelAlias(registeredModelName, alias, version.version());
+    }
+    parent.setTag(LEADER_RUN_TAG, leaderRun).setTag("omelet.leader_model_id", leader.modelId());
+    if (leader.holdout() != null) logHoldout(leader.holdout(), parent::logMetric);
+    parent.logMetric("models", result.models().size()).logMetric("duration_ms", result.durationMs());
+    if (!result.engineMessages().isEmpty()) {
+      String msgs = String.join("\n", result.engineMessages());
+      parent.setTag("omelet.engine_messages", msgs.length() > 5000 ? msgs.substring(0, 5000) : msgs);
+    }
+    parent.close();
+    tracked = new TrackedRun(parent.runId(), childRuns, leaderRun, version);
+  }
+
+  @Override
+  public void onFailure(Throwable error) {
+    if (parent == null) parent = registry.startRun(experimentName, runName != null ? runName : "automl");
+    if (!models.isEmpty()) writeChildren();
+    parent.fail(error);
+  }
+
+  /** Model id to child run id. */
+  private Map<String, String> writeChildren() {
+    RunBatch batch = registry.newBatch();
+    Map<String, String> ids = new LinkedHashMap<>();
+    long now = System.currentTimeMillis();
+    for (ModelResult m : models) {
+      String child = batch.addRun(parent.info().experimentId(), m.modelId(), parent.runId(),
+          m.mojo() == null ? RunStatus.FAILED : RunStatus.FINISHED, now - m.trainingTimeMs(), now);
+      ids.put(m.modelId(), child);
+      Map<String, String> params = new LinkedHashMap<>();
+      m.params().forEach((k, v) -> params.put(k, v == null ? "" : v.length() > 6000 ? v.substring(0, 6000) : v));
+      params.put("algo", m.algo());
+      batch.logParams(child, params);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      m.crossValidationMetrics().forEach((k, v) -> metrics.put("cv_" + k, v));
+      m.trainingMetrics().forEach((k, v) -> metrics.put("train_" + k, v));
+      m.leaderboardMetrics().forEach((k, v) -> metrics.put("leaderboard_" + k, v));
+      metrics.put("training_time_ms", (double) m.trainingTimeMs());
+      metrics.put("predict_time_per_row_ms", m.predictTimePerRowMs());
+      metrics.put("rank", (double) m.rank());
+      batch.logMetrics(child, metrics);
+      if (m.holdout() != null) logHoldout(m.holdout(), (k, v) -> batch.logMetric(child, k, v, now, 0));
+      Map<String, String> tags = new LinkedHashMap<>();
+      tags.put(KIND_TAG, "automl-model");
+      tags.put(MODEL_ID_TAG, m.modelId());
+      tags.put("algo", m.algo());
+      if (m.error() != null) tags.put(OmeletRegistry.ERROR_TAG, m.error());
+      batch.setTags(child, tags);
+      for (DatasetRef ref : data) batch.logInput(child, ref);
+      if (m.mojo() != null) batch.logBytes(child, m.mojo(), "model/model.zip");
+      if (!m.variableImportance().isEmpty()) batch.logBytes(child, varimpCsv(m), "variable_importance.csv");
+      if (m.holdout() != null && m.holdout().confusionMatrix() != null) {
+        batch.logBytes(child, confusionCsv(m.holdout()), "holdout/confusion_matrix.csv");
+      }
+    }
+    batch.commit();
+    return ids;
+  }
+
+  private static void logHoldout(HoldoutMetrics h, java.util.function.BiConsumer<String, Double> log) {
+    h.values().forEach((k, v) -> {
+      if (v != null) log.accept("holdout_" + k, v);
+    });
+    if (h.threshold() != null) log.accept("holdout_threshold", h.threshold());
+  }
+
+  private static byte[] varimpCsv(ModelResult m) {
+    StringBuilder sb = new StringBuilder("variable,relative_importance,scaled_importance,percentage\n");
+    for (VariableImportance v : m.variableImportance()) {
+      sb.append(csv(v.variable())).append(',').append(v.relativeImportance()).append(',')
+          .append(v.scaledImportance()).append(',').append(v.percentage()).append('\n');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] confusionCsv(HoldoutMetrics h) {
+    StringBuilder sb = new StringBuilder("actual\\predicted");
+    for (String l : h.labels()) sb.append(',').append(csv(l));
+    sb.append('\n');
+    for (int i = 0; i < h.labels().length; i++) {
+      sb.append(csv(h.labels()[i]));
+      for (long c : h.confusionMatrix()[i]) sb.append(',').append(c);
+      sb.append('\n');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String csv(String s) {
+    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+
+  /**
+   * A tracked AutoML job: its parent run, each model's child run, and the registered version of
+   * the leader (null when no model name was given).
+   */
+  public record TrackedRun(String parentRunId, Map<String, String> childRunIds, String leaderRunId,
+                           ModelVersion registeredVersion) {}
+}
