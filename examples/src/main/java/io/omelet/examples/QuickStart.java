@@ -41,7 +41,7 @@ public final class QuickStart {
   }
 
   static void run(String[] args) throws Exception {
-    Path csv = args.length > 0 ? Paths.get(args[0]) : dataDir().resolve("lending_club.csv");
+    Path csv = args.length > 0 ? Paths.get(args[0]) : DataDir.get().resolve("lending_club.csv");
     String label = args.length > 1 ? args[1] : "Class";
     String name = csv.getFileName().toString().replaceAll("\\.csv$", "").replaceAll("[^A-Za-z0-9_-]", "_");
     SparkSession spark = OmeletSpark.builder("omelet-quickstart", "local[*]").getOrCreate();
@@ -98,12 +98,4 @@ public final class QuickStart {
     System.out.println(String.format(format, args));
   }
 
-  private static Path dataDir() {
-    String p = System.getProperty("omelet.data.dir");
-    if (p != null) return Paths.get(p);
-    Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-    while (dir != null && !dir.resolve("data/lending_club.csv").toFile().exists()) dir = dir.getParent();
-    if (dir == null) throw new IllegalStateException("data/lending_club.csv not found: set -Domelet.data.dir");
-    return dir.resolve("data");
-  }
 }

@@ -73,6 +73,19 @@ final class DeltaStore {
   }
 
   /**
+   * Inserts one row unless a row matching {@code key} (over target "t" and source "s") exists.
+   * A MERGE rather than an append: it reads what it inserts against, so two writers inserting the
+   * same key conflict and the retry sees the winner. The caller reads back to learn who won.
+   */
+  void insertIfAbsent(String table, StructType schema, Row row, org.apache.spark.sql.Column key) {
+    Dataset<Row> source = spark.createDataFrame(List.of(row), schema);
+    retry("insert into " + table, () -> {
+      table(table).as("t").merge(source.as("s"), key).whenNotMatched().insertAll().execute();
+      return null;
+    });
+  }
+
+  /**
    * Runs a transaction that reads before it writes (UPDATE, MERGE) again when a concurrent commit
    * conflicts with it. The operation must be idempotent or recompute its input on each attempt.
    */

@@ -33,12 +33,8 @@ final class ModelStore {
     if (find(name) != null) throw new RegistryException("registered model '" + name + "' already exists");
     long now = System.currentTimeMillis();
     Row row = RowFactory.create(name, description, now, now, OmeletRegistry.scalaMap(tags));
-    Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.REGISTERED_MODELS_SCHEMA);
-    store.retry("create model " + name, () -> {
-      store.table(RegistryTables.REGISTERED_MODELS).as("t").merge(source.as("s"), col("t.name").equalTo(col("s.name")))
-          .whenNotMatched().insertAll().execute();
-      return null;
-    });
+    store.insertIfAbsent(RegistryTables.REGISTERED_MODELS, RegistryTables.REGISTERED_MODELS_SCHEMA, row,
+        col("t.name").equalTo(col("s.name")));
     RegisteredModel created = get(name);
     if (created.creationTime() != now) {
       throw new RegistryException("registered model '" + name + "' already exists (created concurrently)");
@@ -127,14 +123,9 @@ final class ModelStore {
       long now = System.currentTimeMillis();
       Row row = RowFactory.create(name, version, run.runId(), run.artifactUri() + "/" + artifactPath, storage,
           description, "READY", now, now, OmeletRegistry.scalaMap(tags));
-      Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.MODEL_VERSIONS_SCHEMA);
-      // A MERGE reads what it inserts against, so two writers claiming one number conflict.
-      store.retry("register " + name, () -> {
-        store.table(RegistryTables.MODEL_VERSIONS).as("t").merge(source.as("s"),
-                col("t.name").equalTo(col("s.name")).and(col("t.version").equalTo(col("s.version"))))
-            .whenNotMatched().insertAll().execute();
-        return null;
-      });
+      // Two writers claiming one number conflict; the loser reads back another owner and tries the next.
+      store.insertIfAbsent(RegistryTables.MODEL_VERSIONS, RegistryTables.MODEL_VERSIONS_SCHEMA, row,
+          col("t.name").equalTo(col("s.name")).and(col("t.version").equalTo(col("s.version"))));
       ModelVersion got = findVersion(name, version);
       if (got != null && storage.equals(got.storageLocation())) {
         touch(name);

@@ -120,13 +120,8 @@ public final class OmeletRegistry {
     long now = System.currentTimeMillis();
     String location = artifactLocation != null ? artifactLocation : store.root + "/artifacts";
     Row row = RowFactory.create(id, name, location, ACTIVE, now, now, scalaMap(tags));
-    Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.EXPERIMENTS_SCHEMA);
-    // MERGE, not append: two writers creating the same name conflict, and the retry sees the winner.
-    store.retry("create experiment " + name, () -> {
-      store.table(RegistryTables.EXPERIMENTS).as("t").merge(source.as("s"), col("t.name").equalTo(col("s.name")))
-          .whenNotMatched().insertAll().execute();
-      return null;
-    });
+    store.insertIfAbsent(RegistryTables.EXPERIMENTS, RegistryTables.EXPERIMENTS_SCHEMA, row,
+        col("t.name").equalTo(col("s.name")));
     Experiment created = findExperimentByName(name);
     if (created == null || !created.experimentId().equals(id)) {
       throw new RegistryException("experiment '" + name + "' already exists (id "

@@ -1,9 +1,8 @@
 package io.omelet.examples.bench;
 
+import io.omelet.examples.DataDir;
 import io.omelet.automl.engine.EmbeddedH2OEngine;
 import io.omelet.registry.OmeletSpark;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,7 +32,7 @@ public final class AutoMLBench implements Benchmark {
     EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
     engine.start();
     Dataset<Row> lc = spark.read().option("header", "true").option("inferSchema", "true")
-        .csv(dataDir().resolve("lending_club.csv").toString());
+        .csv(DataDir.get().resolve("lending_club.csv").toString());
     long base = lc.count();
     long copies = (ROWS + base - 1) / base;
     Dataset<Row> big = lc.crossJoin(spark.range(copies).withColumnRenamed("id", "copy_id"))
@@ -54,12 +53,4 @@ public final class AutoMLBench implements Benchmark {
     Figures.print("convert_rows_per_s", Figures.median(rates));
   }
 
-  static Path dataDir() {
-    String prop = System.getProperty("omelet.data.dir");
-    if (prop != null) return Path.of(prop);
-    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    while (dir != null && !Files.exists(dir.resolve("data/lending_club.csv"))) dir = dir.getParent();
-    if (dir == null) throw new IllegalStateException("data/lending_club.csv not found");
-    return dir.resolve("data");
-  }
 }

@@ -1,5 +1,6 @@
 package io.omelet.examples.bench;
 
+import io.omelet.examples.DataDir;
 import com.amazon.deequ.profiles.ColumnProfilerRunner;
 import com.amazon.deequ.profiles.ColumnProfiles;
 import io.omelet.profile.DataProfiler;
@@ -8,7 +9,6 @@ import io.omelet.profile.ProfileMode;
 import io.omelet.registry.OmeletSpark;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,7 +36,7 @@ public final class ProfileBench implements Benchmark {
   @Override
   public void run(String[] args) throws Exception {
     if (args.length > 0) runs = Integer.parseInt(args[0]);
-    Path data = dataDir();
+    Path data = DataDir.get();
     SparkSession spark = OmeletSpark.builder("bench-profile", "local[2]").getOrCreate();
     int parts = spark.sparkContext().defaultParallelism() * 2;
 
@@ -106,12 +106,4 @@ public final class ProfileBench implements Benchmark {
     return Figures.since(t0);
   }
 
-  private static Path dataDir() {
-    String p = System.getProperty("omelet.data.dir");
-    if (p != null) return Paths.get(p);
-    Path dir = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-    while (dir != null && !dir.resolve("data/lending_club.csv").toFile().exists()) dir = dir.getParent();
-    if (dir == null) throw new IllegalStateException("data directory not found: set -Domelet.data.dir");
-    return dir.resolve("data");
-  }
 }
