@@ -30,6 +30,7 @@ public final class RegistryTables {
   public static final String REGISTERED_MODELS = "registered_models";
   public static final String MODEL_VERSIONS = "model_versions";
   public static final String MODEL_ALIASES = "model_aliases";
+  public static final String PRESETS = "presets";
 
   static final DataType STRING_MAP = createMapType(StringType, StringType);
 
@@ -112,6 +113,14 @@ public final class RegistryTables {
       field("version", IntegerType, false),
       field("updated_time", LongType, false));
 
+  static final StructType PRESETS_SCHEMA = schema(
+      field("kind", StringType, false),
+      field("name", StringType, false),
+      field("settings", STRING_MAP, false),
+      field("description", StringType, true),
+      field("owner", StringType, true),
+      field("updated_time", LongType, false));
+
   /** Every table with its schema, in creation order. */
   public static Map<String, StructType> all() {
     Map<String, StructType> m = new LinkedHashMap<>();
@@ -124,6 +133,7 @@ public final class RegistryTables {
     m.put(REGISTERED_MODELS, REGISTERED_MODELS_SCHEMA);
     m.put(MODEL_VERSIONS, MODEL_VERSIONS_SCHEMA);
     m.put(MODEL_ALIASES, MODEL_ALIASES_SCHEMA);
+    m.put(PRESETS, PRESETS_SCHEMA);
     return m;
   }
 

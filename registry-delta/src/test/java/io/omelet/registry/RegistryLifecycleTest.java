@@ -226,6 +226,22 @@ class RegistryLifecycleTest {
   }
 
   @Test
+  void presetsSaveReplaceListAndDelete() {
+    registry.savePreset("automl", "team-a", Map.of("maxModels", "5"), "first");
+    registry.savePreset("automl", "team-a", Map.of("maxModels", "8", "nfolds", "3"), "second");
+    registry.savePreset("automl", "team-b", Map.of(), null);
+    registry.savePreset("other", "team-a", Map.of("x", "1"), null);
+    Preset a = registry.getPreset("automl", "team-a");
+    assertEquals(Map.of("maxModels", "8", "nfolds", "3"), a.settings());
+    assertEquals("second", a.description());
+    assertEquals(List.of("team-a", "team-b"), registry.listPresets("automl").stream().map(Preset::name).toList());
+    registry.deletePreset("automl", "team-b");
+    NotFoundException gone = assertThrows(NotFoundException.class, () -> registry.getPreset("automl", "team-b"));
+    assertTrue(gone.getMessage().contains("team-a"), gone.getMessage());
+    assertEquals(Map.of("x", "1"), registry.getPreset("other", "team-a").settings());
+  }
+
+  @Test
   void unknownRunsAndBadArgumentsSaySo() {
     NotFoundException e = assertThrows(NotFoundException.class, () -> registry.getRun("0123456789abcdef0123456789abcdef"));
     assertTrue(e.getMessage().contains("0123456789abcdef0123456789abcdef"));

@@ -72,6 +72,43 @@ public final class AutoMLSettings implements Serializable {
     return c;
   }
 
+  /**
+   * Settings read back from {@link #toMap()}'s form (e.g. a profile saved in the registry): the
+   * keys present are applied through the checked setters, the others keep their defaults.
+   */
+  public static AutoMLSettings fromMap(Map<String, String> m) {
+    AutoMLSettings s = new AutoMLSettings();
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      String v = e.getValue();
+      if (v == null) continue;
+      String[] list = v.isBlank() ? new String[0] : v.split(",");
+      switch (e.getKey()) {
+        case "labelCol" -> { if (!v.isBlank()) s.labelCol(v); }
+        case "featuresCols" -> { if (!v.isBlank()) s.featuresCols(list); }
+        case "ignoredCols" -> s.ignoredCols(list);
+        case "problemType" -> { if (!v.equalsIgnoreCase("auto")) s.problemType(ProblemType.parse(v)); }
+        case "maxModels" -> s.maxModels(Integer.parseInt(v));
+        case "maxRuntimeSecs" -> s.maxRuntimeSecs(Double.parseDouble(v));
+        case "maxRuntimeSecsPerModel" -> s.maxRuntimeSecsPerModel(Double.parseDouble(v));
+        case "nfolds" -> s.nfolds(Integer.parseInt(v));
+        case "seed" -> s.seed(Long.parseLong(v));
+        case "includeAlgos" -> { if (list.length > 0) s.includeAlgos(list); }
+        case "excludeAlgos" -> { if (list.length > 0) s.excludeAlgos(list); }
+        case "sortMetric" -> s.sortMetric(v);
+        case "stoppingMetric" -> s.stoppingMetric(v);
+        case "stoppingRounds" -> s.stoppingRounds(Integer.parseInt(v));
+        case "stoppingTolerance" -> s.stoppingTolerance(Double.parseDouble(v));
+        case "balanceClasses" -> s.balanceClasses(Boolean.parseBoolean(v));
+        case "weightCol" -> { if (!v.isBlank()) s.weightCol(v); }
+        case "sample" -> s.sample(Double.parseDouble(v));
+        case "holdoutFraction" -> s.holdoutFraction(Double.parseDouble(v));
+        default -> throw new IllegalArgumentException("unknown AutoML setting '" + e.getKey() + "'; known: "
+            + new AutoMLSettings().toMap().keySet());
+      }
+    }
+    return s;
+  }
+
   /** Every setting as text, for logging them as a run's parameters. */
   public Map<String, String> toMap() {
     Map<String, String> m = new LinkedHashMap<>();

@@ -74,6 +74,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   private final Param<String> registeredModelName;
   private final Param<String> modelAlias;
   private final Param<String> registryRoot;
+  private final Param<String> profile;
 
   public OmeletAutoML() {
     this(Identifiable.randomUID("omeletAutoML"));
@@ -124,6 +125,8 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     modelAlias = new Param<>(this, "modelAlias", "point this alias (e.g. champion) at the new version; empty not to");
     registryRoot = new Param<>(this, "registryRoot",
         "registry root path; empty for spark.omelet.registry.root or ./omelet-registry");
+    profile = new Param<>(this, "profile",
+        "named AutoML profile (fast, balanced, thorough, or one saved in the registry); params set here win");
     AutoMLSettings d = new AutoMLSettings();
     setDefault(featuresCols, new String[0]);
     setDefault(ignoredCols, new String[0]);
@@ -150,6 +153,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     setDefault(registeredModelName, "");
     setDefault(modelAlias, "");
     setDefault(registryRoot, "");
+    setDefault(profile, "");
   }
 
   // Spark ML finds params through public no-argument methods returning them.
@@ -257,6 +261,10 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     return registryRoot;
   }
 
+  public Param<String> profile() {
+    return profile;
+  }
+
   @Override
   public String uid() {
     return uid;
@@ -336,6 +344,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   public OmeletAutoML setRegisteredModelName(String v) { return put(registeredModelName, v == null ? "" : v); }
   public OmeletAutoML setModelAlias(String v) { return put(modelAlias, v == null ? "" : v); }
   public OmeletAutoML setRegistryRoot(String v) { return put(registryRoot, v == null ? "" : v); }
+  public OmeletAutoML setProfile(String v) { return put(profile, v == null ? "" : v); }
   public OmeletAutoML setProbabilityCol(String v) { return put(probabilityCol, v); }
 
   public String getLabelCol() { return getOrDefault(labelCol); }
@@ -442,7 +451,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   public AutoMLModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     RegistryTracker tracker = tracker(dataset);
-    AutoMLJob job = new AutoMLJob(engine != null ? engine : EmbeddedH2OEngine.get(), toSettings());
+    AutoMLJob job = new AutoMLJob(engine != null ? engine : EmbeddedH2OEngine.get(), effectiveSettings(dataset));
     for (AutoMLListener l : listeners()) job.addListener(l);
     if (tracker != null) job.addListener(tracker);
     current = job;
@@ -459,6 +468,22 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     }
   }
 
+  /** The settings a fit runs with: the named profile, if any, under the params set here. */
+  AutoMLSettings effectiveSettings(Dataset<?> dataset) {
+    String name = getOrDefault(profile);
+    if (name.isBlank()) return toSettings();
+    OmeletRegistry registry = AutoMLProfiles.builtIn().containsKey(name) ? null : registry(dataset);
+    OmeletAutoML withProfile = copy(ParamMap.empty());
+    withProfile.applyProfile(AutoMLProfiles.load(registry, name));
+    return withProfile.toSettings();
+  }
+
+  private OmeletRegistry registry(Dataset<?> dataset) {
+    String root = getOrDefault(registryRoot);
+    return root.isBlank() ? OmeletRegistry.open(dataset.sparkSession())
+        : OmeletRegistry.open(dataset.sparkSession(), root);
+  }
+
   /** The registry tracker of a fit, when an experiment is named. */
   private RegistryTracker tracker(Dataset<?> dataset) {
     String experiment = getOrDefault(experimentName);
@@ -470,9 +495,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
       }
       return null;
     }
-    String root = getOrDefault(registryRoot);
-    OmeletRegistry registry = root.isBlank() ? OmeletRegistry.open(dataset.sparkSession())
-        : OmeletRegistry.open(dataset.sparkSession(), root);
+    OmeletRegistry registry = registry(dataset);
     String name = getOrDefault(runName);
     return new RegistryTracker(registry, experiment, name.isBlank() ? null : name,
         TrainingData.references(registry, dataset, "training"), model.isBlank() ? null : model,
