@@ -184,6 +184,26 @@ public class ShapExplainer extends Transformer {
     return asked;
   }
 
+  /**
+   * What the SHAP values explain, in words for plots and reviewers, e.g. "probability of class bad"
+   * (the class name comes from a label StringIndexer inside the model, else its index).
+   */
+  public String describeOutput() {
+    ModelAnatomy a = ModelAnatomy.of(requireModel());
+    String cls = a.className(getTargetClass());
+    String target = "class " + (cls != null ? cls : String.valueOf(getTargetClass()));
+    if (resolvedMethod().equals("tree")) {
+      return switch (TreeEnsemble.naturalOutput(a.predictor())) {
+        case MARGIN -> "margin of " + target;
+        case PROBABILITY -> "probability of " + target;
+        case PREDICTION -> "prediction";
+      };
+    }
+    KernelShapSource.Output o = kernelOutput(a);
+    if (o.index() < 0) return "prediction";
+    return (o.description().startsWith("probability") ? "probability of " : "raw score of ") + target;
+  }
+
   /** The explained features, in SHAP vector order. */
   public List<String> featureNames() {
     List<String> f = features(ModelAnatomy.of(requireModel()));
