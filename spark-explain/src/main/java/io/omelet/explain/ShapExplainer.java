@@ -239,7 +239,8 @@ public class ShapExplainer extends Transformer {
       for (String c : a.rawInputs) if (!needed.contains(c)) needed.add(c);
     }
     if (resolved.equals("tree") && a.rawInputs != null) {
-      for (String c : a.rawInputs) if (!needed.contains(c) && a.predictorIndex > 0) needed.add(c);
+      // Every column the feature stages read (or a bare tree model's own vector column).
+      for (String c : a.rawInputs) if (!needed.contains(c)) needed.add(c);
     }
     List<String> names = Arrays.asList(schema.fieldNames());
     for (String c : needed) {

@@ -96,6 +96,28 @@ class TreeShapTest {
         "prediction", -1, diamondFeatures());
   }
 
+  /** A tree model on its own (no pipeline): the vector's slots are the features, named from its attributes. */
+  @Test
+  void bareTreeModelOnAVectorColumnIsExplainedPerSlot() {
+    Dataset<Row> assembled = new org.apache.spark.ml.feature.VectorAssembler()
+        .setInputCols(TestSpark.DIAMOND_NUMBERS).setOutputCol("features").transform(TestSpark.diamonds());
+    org.apache.spark.ml.regression.DecisionTreeRegressionModel tree =
+        new DecisionTreeRegressor().setMaxDepth(6).fit(assembled);
+    ShapExplainer explainer = new ShapExplainer().setModel(tree).setOutputForm("map");
+    assertEquals("tree", explainer.resolvedMethod());
+    Dataset<Row> out = explainer.transform(assembled.limit(50));
+    List<Row> rows = tree.transform(out).select("shap", "shap_base", "prediction").collectAsList();
+    for (Row r : rows) {
+      java.util.Map<String, Double> m = r.getJavaMap(0);
+      assertEquals(java.util.Set.of(TestSpark.DIAMOND_NUMBERS), m.keySet());
+      double sum = r.getDouble(1) + m.values().stream().mapToDouble(Double::doubleValue).sum();
+      assertEquals(r.getDouble(2), sum, 1e-6);
+    }
+    IllegalArgumentException noVector = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> explainer.transformSchema(TestSpark.diamonds().schema()));
+    assertTrue(noVector.getMessage().contains("'features'"), noVector.getMessage());
+  }
+
   /**
    * Path-dependent TreeSHAP is the Shapley value of the game v(S) = E[f(x) | x_S] where the
    * expectation follows the training cover at splits on features outside S. Computed here by brute
