@@ -409,6 +409,29 @@ public final class ShapSummary {
   }
 
   /** Writes {@code content} (an SVG or HTML page) to {@code file}, creating its folder. */
+  /**
+   * Saves the global views as artifacts of a run under {@code artifactDir}: {@code summary.svg},
+   * one {@code dependence_<feature>.svg} for each of the {@code topFeatures} most important
+   * features, and {@code shap_report.html} holding them all, so a reviewer finds them with the model.
+   */
+  public void logTo(io.omelet.registry.OmeletRegistry registry, String runId, String artifactDir, int topFeatures) {
+    String dir = artifactDir == null || artifactDir.isBlank() ? "" : artifactDir.replaceAll("/+$", "") + "/";
+    String summary = summaryPlotSvg(20);
+    registry.logText(runId, summary, dir + "summary.svg");
+    double[] imp = meanAbsShap();
+    Integer[] order = new Integer[imp.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(imp[b], imp[a]));
+    java.util.List<String> svgs = new java.util.ArrayList<>(java.util.List.of(summary));
+    for (int k = 0; k < Math.min(topFeatures, order.length); k++) {
+      String feature = features().get(order[k]);
+      String svg = dependencePlotSvg(feature);
+      svgs.add(svg);
+      registry.logText(runId, svg, dir + "dependence_" + feature.replaceAll("[^A-Za-z0-9_.-]", "_") + ".svg");
+    }
+    registry.logText(runId, html("SHAP summary", svgs.toArray(new String[0])), dir + "shap_report.html");
+  }
+
   public static Path write(Path file, String content) throws IOException {
     if (file.getParent() != null) Files.createDirectories(file.getParent());
     return Files.writeString(file, content, StandardCharsets.UTF_8);

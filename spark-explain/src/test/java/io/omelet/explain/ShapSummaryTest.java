@@ -114,4 +114,19 @@ class ShapSummaryTest {
     for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + 1)) n++;
     return n;
   }
+
+  @Test
+  void plotsAreSavedAsRunArtifacts(@TempDir Path dir) {
+    io.omelet.registry.OmeletRegistry registry =
+        io.omelet.registry.OmeletRegistry.open(TestSpark.spark(), dir.resolve("registry").toString());
+    String run = registry.createRun(io.omelet.registry.OmeletRegistry.DEFAULT_EXPERIMENT_ID, "explain").runId();
+    ShapSummary s = ShapSummary.of(explained, "shap", "shap_base", "margin of bad", 200, 1);
+    s.logTo(registry, run, "shap", 2);
+    List<String> files = registry.listArtifacts(run, "shap").stream().map(a -> a.path()).toList();
+    assertEquals(4, files.size(), files.toString());
+    assertTrue(files.containsAll(List.of("shap/summary.svg", "shap/shap_report.html")), files.toString());
+    String report = new String(registry.readArtifact(run, "shap/shap_report.html"), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(report.contains("<svg"), "the plots are inline");
+    assertTrue(!report.contains("https://") && !report.contains("src="), "nothing is fetched from elsewhere");
+  }
 }
