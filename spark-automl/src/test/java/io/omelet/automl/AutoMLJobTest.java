@@ -51,7 +51,9 @@ class AutoMLJobTest {
     // credit_data runs, where it is cheaper)
     AutoMLSettings s = new AutoMLSettings().labelCol("Class").maxModels(2).nfolds(3).seed(42)
         .includeAlgos("GBM", "GLM", "StackedEnsemble");
-    AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).addListener(rec).run(lc);
+    RegistryTracker tracker = Tracked.tracker("lending_club", lc);
+    AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).addListener(rec).addListener(tracker).run(lc);
+    Tracked.assertVisible(tracker, r, "lending_club");
     assertTrue(r.models().stream().anyMatch(m -> m.algo().equals("stackedensemble")),
         r.models().stream().map(ModelResult::modelId).toList().toString());
 

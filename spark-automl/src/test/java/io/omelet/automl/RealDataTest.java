@@ -17,7 +17,9 @@ class RealDataTest {
     Dataset<Row> diamonds = TestSupport.csv("diamonds.csv");
     AutoMLSettings s = new AutoMLSettings().labelCol("price").maxModels(2).nfolds(2).seed(42)
         .includeAlgos("GBM", "GLM").sample(3000);
-    AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).run(diamonds);
+    RegistryTracker tracker = Tracked.tracker("diamonds", diamonds);
+    AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).addListener(tracker).run(diamonds);
+    Tracked.assertVisible(tracker, r, "diamonds");
     assertEquals(ProblemType.REGRESSION, r.info().problemType());
     assertEquals(3000, r.info().usedRows());
     assertEquals(600, r.info().holdoutRows(), 60);
@@ -41,7 +43,9 @@ class RealDataTest {
     assertTrue(credit.filter("Income IS NULL OR Assets IS NULL OR Debt IS NULL").count() > 0);
     AutoMLSettings s = new AutoMLSettings().labelCol("Status").maxModels(2).nfolds(2).seed(42)
         .excludeAlgos("DeepLearning", "StackedEnsemble").weightCol("w");
-    AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).run(credit);
+    RegistryTracker tracker = Tracked.tracker("credit_data", credit);
+    AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).addListener(tracker).run(credit);
+    Tracked.assertVisible(tracker, r, "credit_data");
     assertEquals("w", r.leader().params().get("weights_column"), r.leader().params().toString());
     assertTrue(!List.of(r.leader().mojoModel().features()).contains("w"),
         "the weight is not a feature: " + List.of(r.leader().mojoModel().features()));
