@@ -139,10 +139,7 @@ public final class ShapSummary {
   }
 
   private Integer[] byImportance() {
-    Integer[] order = new Integer[features.size()];
-    for (int j = 0; j < order.length; j++) order[j] = j;
-    Arrays.sort(order, Comparator.comparingDouble((Integer j) -> -meanAbs[j]));
-    return order;
+    return byMagnitude(meanAbs);
   }
 
   private int featureIndex(String feature) {
@@ -308,9 +305,7 @@ public final class ShapSummary {
     double[] phi = toArray(row.get(row.fieldIndex(shapCol)), features);
     double base = row.getDouble(row.fieldIndex(baseCol));
     List<String> names = Arrays.asList(row.schema().fieldNames());
-    Integer[] order = new Integer[phi.length];
-    for (int j = 0; j < order.length; j++) order[j] = j;
-    Arrays.sort(order, Comparator.comparingDouble((Integer j) -> -Math.abs(phi[j])));
+    Integer[] order = byMagnitude(phi);
     double total = base;
     for (double p : phi) total += p;
     StringBuilder sb = new StringBuilder();
@@ -341,15 +336,21 @@ public final class ShapSummary {
     return sb.toString();
   }
 
+  /** Indices of {@code v}, largest magnitude first. */
+  private static Integer[] byMagnitude(double[] v) {
+    Integer[] order = new Integer[v.length];
+    for (int j = 0; j < order.length; j++) order[j] = j;
+    Arrays.sort(order, Comparator.comparingDouble((Integer j) -> -Math.abs(v[j])));
+    return order;
+  }
+
   /** Waterfall of one explained row: from the base value, each feature's push, to the row's output. */
   public static String waterfallSvg(Row row, String shapCol, String baseCol, String outputName, int maxFeatures) {
     List<String> features = featureNames(row.schema(), shapCol);
     double[] phi = toArray(row.get(row.fieldIndex(shapCol)), features);
     double base = row.getDouble(row.fieldIndex(baseCol));
     List<String> names = Arrays.asList(row.schema().fieldNames());
-    Integer[] order = new Integer[phi.length];
-    for (int j = 0; j < order.length; j++) order[j] = j;
-    Arrays.sort(order, Comparator.comparingDouble((Integer j) -> -Math.abs(phi[j])));
+    Integer[] order = byMagnitude(phi);
     int shown = Math.min(maxFeatures, phi.length);
     List<String> labels = new ArrayList<>();
     List<Double> deltas = new ArrayList<>();
@@ -418,10 +419,7 @@ public final class ShapSummary {
     String dir = artifactDir == null || artifactDir.isBlank() ? "" : artifactDir.replaceAll("/+$", "") + "/";
     String summary = summaryPlotSvg(20);
     registry.logText(runId, summary, dir + "summary.svg");
-    double[] imp = meanAbsShap();
-    Integer[] order = new Integer[imp.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(imp[b], imp[a]));
+    Integer[] order = byImportance();
     java.util.List<String> svgs = new java.util.ArrayList<>(java.util.List.of(summary));
     for (int k = 0; k < Math.min(topFeatures, order.length); k++) {
       String feature = features().get(order[k]);
