@@ -1,0 +1,77 @@
+package io.omelet.scoring;
+
+import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.RegistryException;
+import io.omelet.registry.ResolvedModel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Resolves a model URI ({@code name@alias}, {@code name/version}, {@code runs:/<id>/<path>}) to
+ * its MOJO. Each call resolves the URI anew, so an alias that moved is seen; the MOJO bytes of a
+ * storage location are read once per JVM, since a registered version's files never change.
+ */
+public final class ModelLoader {
+  private static final Map<String, MojoModel> BY_LOCATION = new ConcurrentHashMap<>();
+
+  private ModelLoader() {}
+
+  /**
+   * Resolves {@code uri} and loads its MOJO. Fails with the registry's message (naming the model,
+   * alias or version that does not exist) or with one naming the location that holds no MOJO.
+   */
+  public static LoadedModel load(OmeletRegistry registry, String uri) {
+    ResolvedModel resolved;
+    try {
+      resolved = registry.resolveModel(uri);
+    } catch (RegistryException e) {
+      throw new IllegalArgumentException("cannot resolve model '" + uri + "': " + e.getMessage(), e);
+    }
+    Configuration conf = registry.spark().sparkContext().hadoopConfiguration();
+    MojoModel mojo = BY_LOCATION.computeIfAbsent(resolved.location(), loc -> read(conf, uri, loc));
+    return new LoadedModel(resolved, mojo);
+  }
+
+  private static MojoModel read(Configuration conf, String uri, String location) {
+    try {
+      Path p = new Path(location);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        throw new IllegalArgumentException("model '" + uri + "': nothing at " + location);
+      }
+      if (fs.getFileStatus(p).isDirectory()) p = zipIn(fs, p, uri);
+      try (InputStream in = fs.open(p)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return MojoModel.of(out.toByteArray());
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("model '" + uri + "': cannot read " + location + ": " + e, e);
+    }
+  }
+
+  /** A folder artifact (e.g. {@code runs:/<id>/model}) holds the MOJO as its one zip. */
+  private static Path zipIn(FileSystem fs, Path dir, String uri) throws IOException {
+    Path found = null;
+    for (FileStatus s : fs.listStatus(dir)) {
+      if (s.isFile() && s.getPath().getName().endsWith(".zip")) {
+        if (found != null) {
+          throw new IllegalArgumentException("model '" + uri + "': " + dir
+              + " holds more than one zip; name the MOJO file in the URI");
+        }
+        found = s.getPath();
+      }
+    }
+    if (found == null) {
+      throw new IllegalArgumentException("model '" + uri + "': " + dir + " holds no MOJO zip");
+    }
+    return found;
+  }
+}
