@@ -139,6 +139,17 @@ public final class FeatureBinding implements Serializable {
     return features.clone();
   }
 
+  /**
+   * The same binding reading each feature from another ordinal of the input row (e.g. where the
+   * planner placed the column a SQL argument refers to).
+   */
+  public FeatureBinding withOrdinals(int[] newOrdinals) {
+    if (newOrdinals.length != ordinals.length) {
+      throw new IllegalArgumentException("expected " + ordinals.length + " ordinals, got " + newOrdinals.length);
+    }
+    return new FeatureBinding(features, newOrdinals.clone(), coercions, inputTypes, levels);
+  }
+
   /** The input column ordinal feeding each feature. */
   public int[] ordinals() {
     return ordinals.clone();

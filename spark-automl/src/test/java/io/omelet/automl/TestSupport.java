@@ -11,11 +11,17 @@ import org.apache.spark.sql.SparkSession;
 /** One Spark session and one embedded H2O node per test JVM, shared by every test class. */
 public final class TestSupport {
   private static SparkSession spark;
+  public static final String EXTENSIONS = "io.omelet.scoring.OmeletSparkExtensions";
 
   private TestSupport() {}
 
   public static synchronized SparkSession spark() {
-    if (spark == null) spark = OmeletSpark.builder("omelet-automl-test", "local[2]").getOrCreate();
+    if (spark == null) {
+      // Omelet's SQL functions come in through the session extension, as spark-sql users set it.
+      spark = OmeletSpark.builder("omelet-automl-test", "local[2]")
+          .config("spark.sql.extensions", OmeletSpark.DELTA_EXTENSION + "," + EXTENSIONS)
+          .getOrCreate();
+    }
     return spark;
   }
 
