@@ -1,0 +1,198 @@
+package io.omelet.examples.bench;
+
+import hex.genmodel.easy.EasyPredictModelWrapper;
+import hex.genmodel.easy.RowData;
+import hex.tree.gbm.GBM;
+import hex.tree.gbm.GBMModel;
+import io.omelet.automl.engine.EmbeddedH2OEngine;
+import io.omelet.registry.ModelVersion;
+import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.OmeletSpark;
+import io.omelet.registry.RunInfo;
+import io.omelet.scoring.MojoModel;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import water.Key;
+import water.fvec.Frame;
+
+/**
+ * bin/bench scoring: lending_club replicated to 1M rows and cached, scored by an H2O GBM (50 trees,
+ * depth 5) registered as {@code lending_bench@champion}:
+ * <ul>
+ *   <li>{@code sql_rows_per_s}: {@code SELECT omelet_predict('lending_bench@champion', *)} written to
+ *       the noop sink (so every row is scored);
+ *   <li>{@code sparkml_rows_per_s}: Spark ML's GBT pipeline (StringIndexer, VectorAssembler,
+ *       GBTClassifier maxIter 50 maxDepth 5) on the same rows, probability column written to noop;
+ *   <li>{@code genmodel_rows_per_s}: one thread looping h2o-genmodel's EasyPredictModelWrapper over
+ *       prepared RowData;
+ *   <li>{@code sql_over_genmodel_per_core} = sql_rows_per_s / cores / genmodel_rows_per_s.
+ * </ul>
+ * Each timed figure is the median of 3 runs after a warm-up. Argument: [rows=1000000].
+ */
+public final class ScoringBench implements Benchmark {
+  static final String[] STRINGS = ExplainBench.STRINGS;
+  static final String[] NUMBERS = ExplainBench.NUMBERS;
+
+  @Override
+  public String name() {
+    return "scoring";
+  }
+
+  @Override
+  public String description() {
+    return "omelet_predict SQL vs Spark ML GBT pipeline vs a bare h2o-genmodel loop on lending_club x 1M rows";
+  }
+
+  @Override
+  public void run(String[] args) throws Exception {
+    long rows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
+    Path registryRoot = Files.createTempDirectory("omelet-bench-scoring").resolve("registry");
+    SparkSession spark = OmeletSpark.builder("omelet-bench-scoring", "local[2]")
+        .config("spark.sql.extensions", OmeletSpark.DELTA_EXTENSION + ",io.omelet.scoring.OmeletSparkExtensions")
+        .config(OmeletRegistry.ROOT_CONF, registryRoot.toString())
+        .getOrCreate();
+    int cores = spark.sparkContext().defaultParallelism();
+    Dataset<Row> lending = spark.read().option("header", true).option("inferSchema", true)
+        .csv(ExplainBench.dataDir().resolve("lending_club.csv").toString()).cache();
+    long base = lending.count();
+
+    MojoModel mojo = MojoModel.of(trainH2OGbm(lending));
+    OmeletRegistry registry = OmeletRegistry.open(spark, registryRoot.toString());
+    register(registry, mojo);
+
+    long copies = (rows + base - 1) / base;
+    Dataset<Row> big = lending
+        .withColumn("copy", functions.explode(functions.sequence(functions.lit(1L), functions.lit(copies))))
+        .drop("copy").limit((int) rows).repartition(cores * 2).cache();
+    long n = big.count();
+    big.createOrReplaceTempView("lending_big");
+    log("%d rows cached in %d partitions, %d cores", n, big.rdd().getNumPartitions(), cores);
+
+    Dataset<Row> sql = spark.sql("SELECT omelet_predict('lending_bench@champion', *) AS p FROM lending_big");
+    double sqlSeconds = medianSeconds(() -> sql.write().format("noop").mode("overwrite").save());
+    double sqlRate = n / sqlSeconds;
+
+    PipelineModel gbt = sparkGbt(lending);
+    Dataset<Row> sparkml = gbt.transform(big).select("probability");
+    double sparkmlSeconds = medianSeconds(() -> sparkml.write().format("noop").mode("overwrite").save());
+    double sparkmlRate = n / sparkmlSeconds;
+
+    double genmodelRate = genmodelLoop(mojo, lending);
+
+    Figures.print("sql_rows_per_s", sqlRate);
+    Figures.print("sparkml_rows_per_s", sparkmlRate);
+    Figures.print("genmodel_rows_per_s", genmodelRate);
+    Figures.print("cores", cores);
+    Figures.print("sql_over_genmodel_per_core", sqlRate / cores / genmodelRate);
+    Figures.print("sql_over_sparkml", sqlRate / sparkmlRate);
+  }
+
+  /** An H2O GBM of 50 trees of depth 5 on all of lending_club, as MOJO bytes. */
+  static byte[] trainH2OGbm(Dataset<Row> lending) throws Exception {
+    EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
+    engine.start();
+    Frame frame = engine.toH2OFrame(lending, Key.make("bench_lending"));
+    try {
+      GBMModel.GBMParameters p = new GBMModel.GBMParameters();
+      p._train = frame._key;
+      p._response_column = "Class";
+      p._ntrees = 50;
+      p._max_depth = 5;
+      p._seed = 42;
+      GBMModel model = new GBM(p).trainModel().get();
+      try {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        model.getMojo().writeTo(out);
+        return out.toByteArray();
+      } finally {
+        model.remove();
+      }
+    } finally {
+      frame.remove();
+    }
+  }
+
+  private static void register(OmeletRegistry registry, MojoModel mojo) {
+    RunInfo run = registry.createRun(registry.getOrCreateExperiment("bench-scoring").experimentId(), "h2o-gbm-50x5");
+    registry.logBytes(run.runId(), mojo.bytes(), "model/model.zip");
+    registry.setTerminated(run.runId(), io.omelet.registry.RunStatus.FINISHED);
+    ModelVersion v = registry.createModelVersion("lending_bench", run.runId(), "model/model.zip",
+        "H2O GBM 50 trees depth 5", java.util.Map.of());
+    registry.setRegisteredModelAlias("lending_bench", "champion", v.version());
+  }
+
+  /** Spark ML's own GBT of the same size, through its usual pipeline. */
+  static PipelineModel sparkGbt(Dataset<Row> lending) {
+    List<PipelineStage> stages = new ArrayList<>();
+    List<String> inputs = new ArrayList<>(List.of(NUMBERS));
+    for (String c : STRINGS) {
+      stages.add(new StringIndexer().setInputCol(c).setOutputCol(c + "_idx").setHandleInvalid("keep"));
+      inputs.add(c + "_idx");
+    }
+    stages.add(new StringIndexer().setInputCol("Class").setOutputCol("label"));
+    stages.add(new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol("features")
+        .setHandleInvalid("keep"));
+    stages.add(new GBTClassifier().setMaxIter(50).setMaxDepth(5).setMaxBins(64).setSeed(42));
+    return new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(lending);
+  }
+
+  /** One thread, EasyPredictModelWrapper over RowData prepared beforehand; rows per second. */
+  static double genmodelLoop(MojoModel mojo, Dataset<Row> lending) throws Exception {
+    EasyPredictModelWrapper wrapper = new EasyPredictModelWrapper(new EasyPredictModelWrapper.Config()
+        .setModel(mojo.genModel()).setConvertUnknownCategoricalLevelsToNa(true).setConvertInvalidNumbersToNa(true));
+    List<RowData> prepared = new ArrayList<>();
+    for (Row r : lending.collectAsList()) {
+      RowData d = new RowData();
+      for (String f : mojo.features()) {
+        Object v = r.getAs(f);
+        if (v != null) d.put(f, v instanceof String ? v : ((Number) v).doubleValue());
+      }
+      prepared.add(d);
+    }
+    double sink = 0;
+    for (int i = 0; i < 3 * prepared.size(); i++) {
+      sink += wrapper.predictBinomial(prepared.get(i % prepared.size())).classProbabilities[1];
+    }
+    double[] rates = new double[3];
+    int loops = Math.max(1, 300_000 / prepared.size());
+    for (int k = 0; k < 3; k++) {
+      long t0 = System.nanoTime();
+      for (int l = 0; l < loops; l++) {
+        for (RowData d : prepared) sink += wrapper.predictBinomial(d).classProbabilities[1];
+      }
+      rates[k] = (double) loops * prepared.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+    if (Double.isNaN(sink)) log("(sink %f)", sink);
+    java.util.Arrays.sort(rates);
+    return rates[1];
+  }
+
+  static double medianSeconds(Runnable action) {
+    action.run();
+    double[] s = new double[3];
+    for (int i = 0; i < 3; i++) {
+      long t0 = System.nanoTime();
+      action.run();
+      s[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    java.util.Arrays.sort(s);
+    return s[1];
+  }
+
+  private static void log(String format, Object... args) {
+    System.err.printf("[scoring] " + format + "%n", args);
+  }
+}
