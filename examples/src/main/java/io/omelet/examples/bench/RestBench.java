@@ -62,9 +62,15 @@ public final class RestBench implements Benchmark {
         ServerConfig.of("lending_gbm@champion").withPort(0).withReloadInterval(Duration.ZERO))) {
       System.err.printf("rest bench: %s serving %s; %d req/s for %d s after %d s warm-up%n", server.uri(),
           server.model().describe(), rps, measure.toSeconds(), warmup.toSeconds());
+      // Training's garbage is collected before the load, not during it.
+      System.gc();
+      long[] gcBefore = gcCountAndMillis();
       RestLoad.Result res = RestLoad.run(server.uri().resolve("/predict"), bodies, rps, warmup, measure);
-      System.err.printf("rest bench: %d requests, %d errors%s, max %.2f ms%n", res.requests(), res.errors(),
-          res.firstError() == null ? "" : " (first: " + res.firstError() + ")", res.maxMs());
+      long[] gcAfter = gcCountAndMillis();
+      System.err.printf("rest bench: %d requests, %d errors%s, max %.2f ms; %d GC pauses of %d ms in total"
+          + " during the run (load generator and server share this JVM)%n", res.requests(), res.errors(),
+          res.firstError() == null ? "" : " (first: " + res.firstError() + ")", res.maxMs(),
+          gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
       Figures.print("rest_target_rps", rps);
       Figures.print("rest_p50_ms", res.p50Ms());
       Figures.print("rest_p99_ms", res.p99Ms());
@@ -74,6 +80,17 @@ public final class RestBench implements Benchmark {
     spark.stop();
     // H2O's threads are not daemons.
     System.exit(0);
+  }
+
+  private static long[] gcCountAndMillis() {
+    long count = 0;
+    long millis = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+        .getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   /** An H2O GBM of 50 trees of depth 5 on all of lending_club, as a MOJO. */
