@@ -1,0 +1,143 @@
+package io.omelet.examples.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import hex.tree.gbm.GBM;
+import hex.tree.gbm.GBMModel;
+import io.omelet.automl.engine.EmbeddedH2OEngine;
+import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.OmeletSpark;
+import io.omelet.scoring.ScoringServer;
+import io.omelet.scoring.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import water.Key;
+import water.fvec.Frame;
+
+/**
+ * bin/bench rest: single-row {@code POST /predict} requests against the in-process
+ * {@link ScoringServer} on loopback, serving an H2O GBM (50 trees, depth 5) trained on lending_club
+ * and registered as {@code lending_gbm@champion} in a temporary registry. The load is open-loop at
+ * a fixed rate (see {@link RestLoad}); rows cycle through the data set.
+ * Arguments: [targetRps=500] [measureSeconds=30] [warmupSeconds=10].
+ */
+public final class RestBench implements Benchmark {
+  @Override
+  public String name() {
+    return "rest";
+  }
+
+  @Override
+  public String description() {
+    return "REST scoring: p50/p99 latency and rate of single-row POST /predict at a fixed rate (GBM 50x5, lending_club)";
+  }
+
+  @Override
+  public void run(String[] args) throws Exception {
+    int rps = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+    Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30);
+    Duration warmup = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 10);
+    SparkSession spark = OmeletSpark.builder("omelet-bench-rest", "local[2]").getOrCreate();
+    Dataset<Row> data = spark.read().option("header", true).option("inferSchema", true)
+        .csv(ExplainBench.dataDir().resolve("lending_club.csv").toString());
+
+    OmeletRegistry registry = OmeletRegistry.open(spark,
+        Files.createTempDirectory("omelet-bench-rest").resolve("registry").toString());
+    register(registry, gbmMojo(data));
+
+    List<String> bodies = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    for (Row r : data.drop("Class").limit(2000).collectAsList()) bodies.add(json.writeValueAsString(toJson(json, r)));
+
+    try (ScoringServer server = ScoringServer.start(registry,
+        ServerConfig.of("lending_gbm@champion").withPort(0).withReloadInterval(Duration.ZERO))) {
+      System.err.printf("rest bench: %s serving %s; %d req/s for %d s after %d s warm-up%n", server.uri(),
+          server.model().describe(), rps, measure.toSeconds(), warmup.toSeconds());
+      // Training's garbage is collected before the load, not during it.
+      System.gc();
+      long[] gcBefore = gcCountAndMillis();
+      RestLoad.Result res = RestLoad.run(server.uri().resolve("/predict"), bodies, rps, warmup, measure);
+      long[] gcAfter = gcCountAndMillis();
+      System.err.printf("rest bench: %d requests, %d errors%s, max %.2f ms; %d GC pauses of %d ms in total"
+          + " during the run (load generator and server share this JVM)%n", res.requests(), res.errors(),
+          res.firstError() == null ? "" : " (first: " + res.firstError() + ")", res.maxMs(),
+          gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+      Figures.print("rest_target_rps", rps);
+      Figures.print("rest_p50_ms", res.p50Ms());
+      Figures.print("rest_p99_ms", res.p99Ms());
+      Figures.print("rest_rps", res.achievedRps());
+      Figures.print("rest_errors", res.errors());
+    }
+    spark.stop();
+    // H2O's threads are not daemons.
+    System.exit(0);
+  }
+
+  private static long[] gcCountAndMillis() {
+    long count = 0;
+    long millis = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+        .getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
+  }
+
+  /** An H2O GBM of 50 trees of depth 5 on all of lending_club, as a MOJO. */
+  static byte[] gbmMojo(Dataset<Row> data) throws Exception {
+    EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
+    engine.start();
+    Frame frame = engine.toH2OFrame(data, Key.make("lending_club_rest"));
+    try {
+      GBMModel.GBMParameters p = new GBMModel.GBMParameters();
+      p._train = frame._key;
+      p._response_column = "Class";
+      p._ntrees = 50;
+      p._max_depth = 5;
+      p._seed = 1;
+      GBMModel model = new GBM(p).trainModel().get();
+      try {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        model.getMojo().writeTo(out);
+        return out.toByteArray();
+      } finally {
+        model.delete();
+      }
+    } finally {
+      frame.delete();
+    }
+  }
+
+  static void register(OmeletRegistry registry, byte[] mojo) {
+    String exp = registry.getOrCreateExperiment("rest-bench").experimentId();
+    String runId = registry.createRun(exp, "gbm-50x5").runId();
+    registry.logBytes(runId, mojo, "model/model.zip");
+    int v = registry.createModelVersion("lending_gbm", runId, "model/model.zip", "GBM 50 trees depth 5",
+        Map.of()).version();
+    registry.setRegisteredModelAlias("lending_gbm", "champion", v);
+  }
+
+  private static ObjectNode toJson(ObjectMapper json, Row r) {
+    ObjectNode o = json.createObjectNode();
+    StructField[] fields = r.schema().fields();
+    for (int i = 0; i < fields.length; i++) {
+      Object v = r.get(i);
+      if (v == null) o.putNull(fields[i].name());
+      else if (v instanceof Integer n) o.put(fields[i].name(), n);
+      else if (v instanceof Long n) o.put(fields[i].name(), n);
+      else if (v instanceof Double n) o.put(fields[i].name(), n);
+      else o.put(fields[i].name(), v.toString());
+    }
+    return o;
+  }
+}

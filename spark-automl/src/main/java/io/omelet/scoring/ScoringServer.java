@@ -1,0 +1,465 @@
+package io.omelet.scoring;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.ResolvedModel;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one model URI over HTTP with the JDK's built-in server: {@code POST /predict} (one row,
+ * an array of rows or {@code {"rows": [...]}}; {@code ?explain=true} adds SHAP contributions),
+ * {@code GET /model}, {@code GET /health} and {@code POST /reload} (from loopback only).
+ *
+ * <p>Requests never start a Spark job: rows are scored by h2o-genmodel on the worker thread, with
+ * one scorer per thread. Spark is only used to resolve the URI in the registry, at start and on
+ * reload. The served model is one immutable generation behind an {@link AtomicReference}: a reload
+ * that finds the URI pointing at another version swaps it, and requests in flight finish on the
+ * generation they started with.
+ */
+public final class ScoringServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  static {
+    // The JDK server writes the headers and the body of a response as two segments; with Nagle's
+    // algorithm on, the body waits for the client's delayed ACK (~40 ms a request). The property
+    // is read once, when the JDK server's config class loads, so set it before the first server.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private final OmeletRegistry registry;
+  private final ServerConfig config;
+  private final AtomicReference<ServedModel> current = new AtomicReference<>();
+  private final HttpServer http;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService reloader;
+  private volatile String lastReloadError;
+  private volatile Instant lastReloadCheck;
+
+  private ScoringServer(OmeletRegistry registry, ServerConfig config, LoadedModel first) throws IOException {
+    this.registry = registry;
+    this.config = config;
+    Instant now = Instant.now();
+    this.current.set(new ServedModel(first, now));
+    this.lastReloadCheck = now;
+    this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
+    this.workers = Executors.newFixedThreadPool(config.threads(), daemons("omelet-serve"));
+    http.setExecutor(workers);
+    http.createContext("/", this::handle);
+    if (!config.reloadInterval().isZero()) {
+      reloader = Executors.newSingleThreadScheduledExecutor(daemons("omelet-serve-reload"));
+      long ms = config.reloadInterval().toMillis();
+      reloader.scheduleWithFixedDelay(this::reloadQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    } else {
+      reloader = null;
+    }
+    http.start();
+  }
+
+  /**
+   * Resolves and loads {@code config.modelUri()} through {@link ModelLoader} and starts serving it.
+   * Fails before listening if the URI does not resolve (the message names the model, alias or
+   * version) or the address cannot be bound.
+   */
+  public static ScoringServer start(OmeletRegistry registry, ServerConfig config) throws IOException {
+    Objects.requireNonNull(registry, "registry");
+    LoadedModel first = ModelLoader.load(registry, config.modelUri());
+    return new ScoringServer(registry, config, first);
+  }
+
+  /** The bound port (the chosen one when the config asked for 0). */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  public String host() {
+    return config.host();
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8080/}. */
+  public URI uri() {
+    String h = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return URI.create("http://" + h + ":" + port() + "/");
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The model being served now. */
+  public LoadedModel model() {
+    return current.get().loaded;
+  }
+
+  /**
+   * Resolves the URI again and, if it now points at another version (or location), swaps the
+   * served model. Returns whether it changed. Fails (keeping the served model) if the URI no longer
+   * resolves.
+   */
+  public synchronized boolean reload() {
+    LoadedModel next = ModelLoader.load(registry, config.modelUri());
+    lastReloadCheck = Instant.now();
+    lastReloadError = null;
+    ServedModel now = current.get();
+    ResolvedModel a = now.loaded.resolved();
+    ResolvedModel b = next.resolved();
+    if (Objects.equals(a.version(), b.version()) && a.location().equals(b.location())
+        && now.mojo.key().equals(next.mojo().key())) {
+      return false;
+    }
+    current.set(new ServedModel(next, Instant.now()));
+    LOG.info("serving {} ({}) instead of {}", config.modelUri(), next.describe(), now.loaded.describe());
+    return true;
+  }
+
+  private void reloadQuietly() {
+    try {
+      reload();
+    } catch (RuntimeException e) {
+      lastReloadError = e.getMessage();
+      LOG.warn("reload of {} failed; still serving {}: {}", config.modelUri(), model().describe(), e.getMessage());
+    }
+  }
+
+  /** Stops listening (requests in progress get a second to finish) and stops the threads. */
+  @Override
+  public void close() {
+    if (reloader != null) reloader.shutdownNow();
+    http.stop(1);
+    workers.shutdown();
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getPath();
+      String method = ex.getRequestMethod();
+      switch (path) {
+        case "/predict" -> {
+          if (allow(ex, method, "POST")) predict(ex);
+        }
+        case "/model" -> {
+          if (allow(ex, method, "GET")) send(ex, 200, g -> writeModel(g, current.get()));
+        }
+        case "/health" -> {
+          if (allow(ex, method, "GET")) send(ex, 200, this::writeHealth);
+        }
+        case "/reload" -> {
+          if (allow(ex, method, "POST")) forceReload(ex);
+        }
+        default -> error(ex, 404, "no such endpoint: " + path
+            + " (endpoints: POST /predict, GET /model, GET /health, POST /reload)");
+      }
+    } catch (IOException e) {
+      // The client went away: nothing to answer.
+      LOG.debug("request failed", e);
+    } catch (RuntimeException e) {
+      LOG.warn("request failed", e);
+      try {
+        error(ex, 500, "internal error: " + e);
+      } catch (IOException | RuntimeException ignored) {
+        // headers already sent
+      }
+    }
+  }
+
+  private static boolean allow(HttpExchange ex, String method, String allowed) throws IOException {
+    if (allowed.equals(method)) return true;
+    ex.getResponseHeaders().set("Allow", allowed);
+    error(ex, 405, "method " + method + " not allowed on " + ex.getRequestURI().getPath() + "; use " + allowed);
+    return false;
+  }
+
+  private void predict(HttpExchange ex) throws IOException {
+    long limit = config.maxBodyBytes();
+    String declared = ex.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null) {
+      long n;
+      try {
+        n = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        error(ex, 400, "bad Content-Length: " + declared);
+        return;
+      }
+      if (n > limit) {
+        error(ex, 413, "body of " + n + " bytes is over the limit of " + limit + " bytes");
+        return;
+      }
+    }
+    boolean explain = explainRequested(ex.getRequestURI().getRawQuery());
+    ServedModel model = current.get();
+    if (explain && !model.explainable) {
+      error(ex, 400, "explain=true: the model " + model.loaded.describe() + " ("
+          + algorithm(model) + ") does not compute SHAP contributions; only tree models do");
+      return;
+    }
+    JsonNode body;
+    try (InputStream in = new CappedInputStream(ex.getRequestBody(), limit)) {
+      body = JSON.readTree(in);
+    } catch (BodyTooLargeException e) {
+      error(ex, 413, "body is over the limit of " + limit + " bytes");
+      return;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      error(ex, 400, "bad JSON" + where + ": " + e.getOriginalMessage());
+      return;
+    }
+    if (body == null || body.isMissingNode()) {
+      error(ex, 400, "empty body: expected one row (a JSON object), an array of rows or {\"rows\": [...]}");
+      return;
+    }
+    double[][] rows;
+    try {
+      List<JsonNode> nodes = JsonRows.rows(body);
+      rows = new double[nodes.size()][];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = JsonRows.newRow(model);
+        JsonRows.fill(model, nodes.get(i), i, rows[i]);
+      }
+    } catch (JsonRows.RowException e) {
+      send(ex, e.status, g -> {
+        g.writeStringField("error", e.getMessage());
+        g.writeNumberField("status", e.status);
+        if (e.row >= 0) g.writeNumberField("row", e.row);
+        if (!e.fields.isEmpty()) {
+          g.writeArrayFieldStart("fields");
+          for (String f : e.fields) g.writeString(f);
+          g.writeEndArray();
+        }
+      });
+      return;
+    }
+    send(ex, 200, g -> writePredictions(g, model, rows, explain));
+  }
+
+  private static boolean explainRequested(String query) {
+    if (query == null) return false;
+    for (String kv : query.split("&")) {
+      int eq = kv.indexOf('=');
+      String k = eq < 0 ? kv : kv.substring(0, eq);
+      String v = eq < 0 ? "true" : kv.substring(eq + 1);
+      if (k.equals("explain")) return v.equalsIgnoreCase("true") || v.equals("1");
+    }
+    return false;
+  }
+
+  private static void writePredictions(JsonGenerator g, ServedModel model, double[][] rows, boolean explain)
+      throws IOException {
+    writeModelRef(g, model);
+    ServedModel.Worker w = model.worker();
+    Explainer explainer = explain ? w.explainer() : null;
+    String[] contributionNames = explainer == null ? null : explainer.names();
+    g.writeArrayFieldStart("predictions");
+    for (double[] row : rows) {
+      double[] p = w.scorer.score(row);
+      g.writeStartObject();
+      if (model.classifier) {
+        g.writeStringField("prediction", model.labels[(int) p[0]]);
+        g.writeObjectFieldStart("probabilities");
+        for (int c = 0; c < model.labels.length; c++) g.writeNumberField(model.labels[c], p[1 + c]);
+        g.writeEndObject();
+        // H2O treats the second label of a binomial model as the positive class.
+        if (model.binomial) g.writeNumberField("positive_probability", p[2]);
+      } else {
+        g.writeNumberField("prediction", p[0]);
+      }
+      if (explainer != null) {
+        double[] c = explainer.contributions(row);
+        g.writeObjectFieldStart("contributions");
+        for (int i = 0; i < contributionNames.length; i++) g.writeNumberField(contributionNames[i], c[i]);
+        g.writeEndObject();
+        g.writeNumberField("bias", c[contributionNames.length]);
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private static void writeModelRef(JsonGenerator g, ServedModel model) throws IOException {
+    ResolvedModel r = model.loaded.resolved();
+    g.writeObjectFieldStart("model");
+    g.writeStringField("uri", r.uri());
+    if (r.name() != null) g.writeStringField("name", r.name());
+    if (r.version() != null) g.writeNumberField("version", r.version());
+    g.writeEndObject();
+  }
+
+  private static void writeModel(JsonGenerator g, ServedModel model) throws IOException {
+    ResolvedModel r = model.loaded.resolved();
+    MojoModel m = model.mojo;
+    g.writeStringField("uri", r.uri());
+    if (r.name() != null) g.writeStringField("name", r.name());
+    if (r.version() != null) g.writeNumberField("version", r.version());
+    if (r.runId() != null) g.writeStringField("run_id", r.runId());
+    g.writeStringField("location", r.location());
+    g.writeStringField("algorithm", algorithm(model));
+    g.writeStringField("category", m.category().name());
+    g.writeBooleanField("classifier", model.classifier);
+    g.writeBooleanField("explainable", model.explainable);
+    g.writeObjectFieldStart("response");
+    g.writeStringField("name", m.responseName());
+    if (model.labels != null) {
+      g.writeArrayFieldStart("labels");
+      for (String l : model.labels) g.writeString(l);
+      g.writeEndArray();
+      if (model.binomial) g.writeStringField("positive_label", model.labels[1]);
+    }
+    g.writeEndObject();
+    g.writeArrayFieldStart("features");
+    for (int f = 0; f < model.features.length; f++) {
+      g.writeStartObject();
+      g.writeStringField("name", model.features[f]);
+      g.writeStringField("type", model.categorical(f) ? "categorical" : "numeric");
+      if (model.categorical(f)) {
+        g.writeArrayFieldStart("levels");
+        for (String l : m.featureDomain(f)) g.writeString(l);
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeStringField("mojo_sha256", m.key());
+    if (m.genModel() instanceof hex.genmodel.MojoModel mm && mm._h2oVersion != null) {
+      g.writeStringField("h2o_version", mm._h2oVersion);
+    }
+    g.writeStringField("loaded_at", model.loadedAt.toString());
+  }
+
+  private static String algorithm(ServedModel model) {
+    return model.mojo.genModel() instanceof hex.genmodel.MojoModel mm && mm._algoName != null
+        ? mm._algoName : model.mojo.genModel().getClass().getSimpleName();
+  }
+
+  private void writeHealth(JsonGenerator g) throws IOException {
+    ServedModel model = current.get();
+    g.writeStringField("status", "ok");
+    writeModelRef(g, model);
+    g.writeStringField("loaded_at", model.loadedAt.toString());
+    g.writeStringField("last_reload_check", lastReloadCheck.toString());
+    if (lastReloadError != null) g.writeStringField("last_reload_error", lastReloadError);
+  }
+
+  private void forceReload(HttpExchange ex) throws IOException {
+    if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
+      error(ex, 403, "POST /reload is accepted from loopback only");
+      return;
+    }
+    boolean changed;
+    try {
+      changed = reload();
+    } catch (RuntimeException e) {
+      lastReloadError = e.getMessage();
+      error(ex, 409, "reload failed, still serving " + model().describe() + ": " + e.getMessage());
+      return;
+    }
+    send(ex, 200, g -> {
+      g.writeBooleanField("changed", changed);
+      writeModelRef(g, current.get());
+    });
+  }
+
+  // ------------------------------------------------------------------ responses
+
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** Writes one JSON object (the fields {@code body} writes) as the response. */
+  private static void send(HttpExchange ex, int status, Body body) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      body.write(g);
+      g.writeEndObject();
+    }
+    byte[] bytes = buf.toByteArray();
+    ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static void error(HttpExchange ex, int status, String message) throws IOException {
+    send(ex, status, g -> {
+      g.writeStringField("error", message);
+      g.writeNumberField("status", status);
+    });
+  }
+
+  /** Thrown by {@link CappedInputStream} once a body goes over the limit. */
+  static final class BodyTooLargeException extends IOException {
+    BodyTooLargeException() {
+      super("request body over the limit");
+    }
+  }
+
+  /** Stops reading a body (chunked ones included) as soon as it passes the limit. */
+  static final class CappedInputStream extends FilterInputStream {
+    private final long limit;
+    private long read;
+
+    CappedInputStream(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) count(1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, (int) Math.min(len, limit - read + 1));
+      if (n > 0) count(n);
+      return n;
+    }
+
+    private void count(int n) throws BodyTooLargeException {
+      read += n;
+      if (read > limit) throw new BodyTooLargeException();
+    }
+  }
+
+  private static ThreadFactory daemons(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

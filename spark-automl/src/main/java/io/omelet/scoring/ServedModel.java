@@ -1,0 +1,82 @@
+package io.omelet.scoring;
+
+import hex.ModelCategory;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One generation of the REST server: a resolved model with everything a request needs, built once
+ * and never changed. The server swaps whole generations when the alias moves, so a request that
+ * started on one finishes on it. Each worker thread gets its own scorer and explainer per
+ * generation (h2o-genmodel's score0 needs per-thread arrays; the loaded model is shared).
+ */
+final class ServedModel {
+  final LoadedModel loaded;
+  final MojoModel mojo;
+  final Instant loadedAt;
+  final String[] features;
+  /** Per feature: level text to level index, null for a numeric feature. */
+  final Map<String, Integer>[] levels;
+  /** Lower-cased feature name to feature index: JSON fields match features ignoring case. */
+  final Map<String, Integer> byLowerName;
+  final boolean classifier;
+  final boolean binomial;
+  /** The class labels of a classifier, in the order of its probabilities. */
+  final String[] labels;
+  final boolean explainable;
+  private final ThreadLocal<Worker> workers;
+
+  @SuppressWarnings("unchecked")
+  ServedModel(LoadedModel loaded, Instant loadedAt) {
+    this.loaded = loaded;
+    this.mojo = loaded.mojo();
+    this.loadedAt = loadedAt;
+    this.features = mojo.features();
+    this.levels = new Map[features.length];
+    this.byLowerName = new HashMap<>();
+    for (int f = 0; f < features.length; f++) {
+      byLowerName.putIfAbsent(features[f].toLowerCase(Locale.ROOT), f);
+      String[] domain = mojo.featureDomain(f);
+      if (domain != null) {
+        Map<String, Integer> m = new HashMap<>(domain.length * 2);
+        for (int l = 0; l < domain.length; l++) m.put(domain[l], l);
+        levels[f] = m;
+      }
+    }
+    this.classifier = mojo.isClassifier();
+    this.labels = mojo.responseDomain();
+    this.binomial = mojo.category() == ModelCategory.Binomial && labels != null && labels.length == 2;
+    this.explainable = Explainer.supported(mojo);
+    this.workers = ThreadLocal.withInitial(() -> new Worker(mojo, explainable));
+  }
+
+  Worker worker() {
+    return workers.get();
+  }
+
+  boolean categorical(int f) {
+    return levels[f] != null;
+  }
+
+  /** A worker thread's scorer and (made on first use) explainer for this generation. */
+  static final class Worker {
+    private final MojoModel mojo;
+    private final boolean explainable;
+    // score(double[]) does not use the binding: rows come from JSON, not Spark columns.
+    final RowScorer scorer;
+    private Explainer explainer;
+
+    Worker(MojoModel mojo, boolean explainable) {
+      this.mojo = mojo;
+      this.explainable = explainable;
+      this.scorer = new RowScorer(mojo, null);
+    }
+
+    Explainer explainer() {
+      if (explainer == null && explainable) explainer = Explainer.of(mojo);
+      return explainer;
+    }
+  }
+}

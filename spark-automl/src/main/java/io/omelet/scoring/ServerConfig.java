@@ -1,0 +1,60 @@
+package io.omelet.scoring;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How {@link ScoringServer} serves one model URI: where it listens (loopback unless told
+ * otherwise), how often it re-resolves the URI to follow a moving alias, the largest request body
+ * it reads and how many worker threads score.
+ */
+public record ServerConfig(String modelUri, String host, int port, Duration reloadInterval,
+                           long maxBodyBytes, int threads) {
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
+  public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
+  public static final int DEFAULT_THREADS = 4;
+
+  public ServerConfig {
+    if (modelUri == null || modelUri.isBlank()) {
+      throw new IllegalArgumentException("a model URI is needed: name@alias, name/version or runs:/<run_id>/<path>");
+    }
+    Objects.requireNonNull(host, "host");
+    if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535 (0: any free port), got " + port);
+    Objects.requireNonNull(reloadInterval, "reloadInterval");
+    if (reloadInterval.isNegative()) {
+      throw new IllegalArgumentException("reload interval must be >= 0 (0 disables reloading), got " + reloadInterval);
+    }
+    if (maxBodyBytes < 1) throw new IllegalArgumentException("max body bytes must be >= 1, got " + maxBodyBytes);
+    if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+  }
+
+  /** Serves {@code modelUri} on 127.0.0.1:8080, reloading every 10 s, bodies up to 1 MiB, 4 threads. */
+  public static ServerConfig of(String modelUri) {
+    return new ServerConfig(modelUri, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RELOAD_INTERVAL,
+        DEFAULT_MAX_BODY_BYTES, DEFAULT_THREADS);
+  }
+
+  public ServerConfig withHost(String h) {
+    return new ServerConfig(modelUri, h, port, reloadInterval, maxBodyBytes, threads);
+  }
+
+  /** 0 picks a free port; read it back with {@link ScoringServer#port()}. */
+  public ServerConfig withPort(int p) {
+    return new ServerConfig(modelUri, host, p, reloadInterval, maxBodyBytes, threads);
+  }
+
+  /** {@link Duration#ZERO} disables the background check; {@link ScoringServer#reload()} still works. */
+  public ServerConfig withReloadInterval(Duration d) {
+    return new ServerConfig(modelUri, host, port, d, maxBodyBytes, threads);
+  }
+
+  public ServerConfig withMaxBodyBytes(long n) {
+    return new ServerConfig(modelUri, host, port, reloadInterval, n, threads);
+  }
+
+  public ServerConfig withThreads(int n) {
+    return new ServerConfig(modelUri, host, port, reloadInterval, maxBodyBytes, n);
+  }
+}

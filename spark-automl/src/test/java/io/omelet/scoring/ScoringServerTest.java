@@ -1,0 +1,427 @@
+package io.omelet.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import hex.genmodel.GenModel;
+import hex.genmodel.MojoReaderBackendFactory;
+import hex.genmodel.easy.EasyPredictModelWrapper;
+import hex.genmodel.easy.RowData;
+import hex.genmodel.easy.prediction.BinomialModelPrediction;
+import io.omelet.automl.AutoMLModel;
+import io.omelet.automl.OmeletAutoML;
+import io.omelet.automl.RegistryTracker;
+import io.omelet.automl.TestSupport;
+import io.omelet.registry.OmeletRegistry;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The REST server on loopback against a real registry holding two GBM versions trained on
+ * lending_club by the embedded H2O node: its answers are compared with h2o-genmodel's own
+ * EasyPredictModelWrapper on a separately loaded copy of the same MOJO.
+ */
+class ScoringServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NAME = "loans";
+
+  @TempDir
+  static Path dir;
+
+  private static OmeletRegistry registry;
+  private static ScoringServer server;
+  private static HttpClient client;
+  private static List<Row> rows;
+  private static String[] columns;
+
+  @BeforeAll
+  static void trainTwoVersionsAndServeTheFirst() throws Exception {
+    TestSupport.h2o();
+    String root = dir.resolve("registry").toString();
+    Dataset<Row> all = TestSupport.csv("lending_club.csv");
+    // One AutoML job of two GBMs: the leader becomes version 1, the other model version 2.
+    AutoMLModel fitted = new OmeletAutoML().setLabelCol("Class").setMaxModels(2).setNfolds(0).setSeed(1)
+        .setIncludeAlgos("GBM").setExperimentName(NAME).setRegisteredModelName(NAME)
+        .setModelAlias("champion").setRegistryRoot(root).fit(all.sample(false, 0.25, 1));
+    RegistryTracker.TrackedRun tracked = fitted.trackedRun().orElseThrow();
+    registry = OmeletRegistry.open(TestSupport.spark(), root);
+    String other = tracked.childRunIds().values().stream()
+        .filter(id -> !id.equals(tracked.leaderRunId())).findFirst().orElseThrow();
+    assertEquals(2, registry.createModelVersion(NAME, other, "model/model.zip", "second model", Map.of())
+        .version());
+    assertEquals(1, registry.getModelVersionByAlias(NAME, "champion").version());
+    Dataset<Row> sample = all.sample(false, 0.01, 99).limit(12).drop("Class");
+    rows = sample.collectAsList();
+    columns = sample.columns();
+    server = ScoringServer.start(registry, ServerConfig.of(NAME + "@champion").withPort(0)
+        .withReloadInterval(Duration.ZERO));
+    client = HttpClient.newHttpClient();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) server.close();
+  }
+
+  // ------------------------------------------------------------------ predictions
+
+  @Test
+  void manyRowsInOneRequestEqualTheMojosOwnPredictions() throws Exception {
+    ArrayNode body = JSON.createArrayNode();
+    for (Row r : rows) body.add(json(r));
+    HttpResponse<String> res = post(server, "/predict", body.toString());
+    assertEquals(200, res.statusCode(), res.body());
+    JsonNode out = JSON.readTree(res.body());
+    assertEquals(NAME, out.get("model").get("name").asText());
+    assertEquals(1, out.get("model").get("version").asInt());
+    assertEquals(rows.size(), out.get("predictions").size());
+    EasyPredictModelWrapper reference = reference(1, false);
+    for (int i = 0; i < rows.size(); i++) {
+      assertSamePrediction(reference.predictBinomial(rowData(rows.get(i))), out.get("predictions").get(i));
+    }
+  }
+
+  @Test
+  void oneRowPerRequestAndTheRowsWrapperGiveTheSameAnswers() throws Exception {
+    EasyPredictModelWrapper reference = reference(1, false);
+    ArrayNode wrapped = JSON.createArrayNode();
+    for (int i = 0; i < 4; i++) {
+      HttpResponse<String> res = post(server, "/predict", json(rows.get(i)).toString());
+      assertEquals(200, res.statusCode(), res.body());
+      JsonNode p = JSON.readTree(res.body()).get("predictions");
+      assertEquals(1, p.size());
+      assertSamePrediction(reference.predictBinomial(rowData(rows.get(i))), p.get(0));
+      wrapped.add(json(rows.get(i)));
+    }
+    ObjectNode body = JSON.createObjectNode();
+    body.set("rows", wrapped);
+    HttpResponse<String> res = post(server, "/predict", body.toString());
+    assertEquals(200, res.statusCode(), res.body());
+    JsonNode p = JSON.readTree(res.body()).get("predictions");
+    assertEquals(4, p.size());
+    for (int i = 0; i < 4; i++) {
+      assertSamePrediction(reference.predictBinomial(rowData(rows.get(i))), p.get(i));
+    }
+  }
+
+  @Test
+  void explainAddsContributionsThatSumToTheLogit() throws Exception {
+    ArrayNode body = JSON.createArrayNode();
+    for (int i = 0; i < 5; i++) body.add(json(rows.get(i)));
+    HttpResponse<String> res = post(server, "/predict?explain=true", body.toString());
+    assertEquals(200, res.statusCode(), res.body());
+    JsonNode preds = JSON.readTree(res.body()).get("predictions");
+    EasyPredictModelWrapper reference = reference(1, true);
+    String[] names = reference.getContributionNames();
+    Set<String> features = Set.of(server.model().mojo().features());
+    for (int i = 0; i < 5; i++) {
+      JsonNode p = preds.get(i);
+      JsonNode c = p.get("contributions");
+      assertNotNull(c, p.toString());
+      assertEquals(features, fieldNames(c));
+      float[] expected = reference.predictContributions(rowData(rows.get(i)));
+      double sum = p.get("bias").asDouble();
+      for (int k = 0; k < names.length - 1; k++) {
+        assertEquals((double) expected[k], c.get(names[k]).asDouble(), 0.0, names[k]);
+        sum += c.get(names[k]).asDouble();
+      }
+      assertEquals((double) expected[names.length - 1], p.get("bias").asDouble(), 0.0);
+      double p1 = p.get("positive_probability").asDouble();
+      assertEquals(Math.log(p1 / (1 - p1)), sum, 1e-6, "contributions + bias = logit(p1)");
+    }
+    // Without explain there are no contributions.
+    JsonNode plain = JSON.readTree(post(server, "/predict", json(rows.get(0)).toString()).body());
+    assertFalse(plain.get("predictions").get(0).has("contributions"));
+  }
+
+  @Test
+  void unknownFieldsAndOtherCaseAreIgnoredAndNullIsAMissingValue() throws Exception {
+    Row r = rows.get(0);
+    JsonNode plain = predictOne(json(r));
+    ObjectNode extra = JSON.createObjectNode();
+    json(r).fields().forEachRemaining(e -> extra.set(e.getKey().toUpperCase(Locale.ROOT), e.getValue()));
+    extra.put("customer_id", "c-123");
+    extra.putObject("nested").put("a", 1);
+    assertEquals(plain, predictOne(extra));
+
+    // A numeric feature given as a string is parsed.
+    ObjectNode asText = json(r);
+    asText.put("int_rate", String.valueOf(r.<Object>getAs("int_rate")));
+    assertEquals(plain, predictOne(asText));
+
+    // An explicit null is present (a missing value), as is an unknown level: both score like NA.
+    ObjectNode withNull = json(r);
+    withNull.putNull("int_rate");
+    withNull.put("addr_state", "no-such-state");
+    RowData expected = rowData(r);
+    expected.remove("int_rate");
+    expected.remove("addr_state");
+    assertSamePrediction(reference(1, false).predictBinomial(expected), predictOne(withNull));
+  }
+
+  // ------------------------------------------------------------------ metadata
+
+  @Test
+  void modelAndHealthDescribeTheServedVersion() throws Exception {
+    HttpResponse<String> res = client.send(get(server, "/model"), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, res.statusCode(), res.body());
+    JsonNode m = JSON.readTree(res.body());
+    assertEquals(NAME + "@champion", m.get("uri").asText());
+    assertEquals(NAME, m.get("name").asText());
+    assertEquals(1, m.get("version").asInt());
+    assertEquals(registry.getModelVersion(NAME, 1).runId(), m.get("run_id").asText());
+    assertEquals("gbm", m.get("algorithm").asText().toLowerCase(Locale.ROOT));
+    assertEquals("Binomial", m.get("category").asText());
+    assertTrue(m.get("classifier").asBoolean());
+    assertEquals("Class", m.get("response").get("name").asText());
+    assertEquals(List.of("bad", "good"), texts(m.get("response").get("labels")));
+    assertEquals("good", m.get("response").get("positive_label").asText());
+    String[] features = server.model().mojo().features();
+    assertEquals(features.length, m.get("features").size());
+    for (JsonNode f : m.get("features")) {
+      String name = f.get("name").asText();
+      if (name.equals("term")) {
+        assertEquals("categorical", f.get("type").asText());
+        assertTrue(texts(f.get("levels")).containsAll(List.of("term_36", "term_60")), f.toString());
+      } else if (name.equals("funded_amnt")) {
+        assertEquals("numeric", f.get("type").asText());
+        assertFalse(f.has("levels"));
+      }
+    }
+    assertNotNull(java.time.Instant.parse(m.get("loaded_at").asText()));
+
+    HttpResponse<String> health = client.send(get(server, "/health"), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, health.statusCode());
+    JsonNode h = JSON.readTree(health.body());
+    assertEquals("ok", h.get("status").asText());
+    assertEquals(1, h.get("model").get("version").asInt());
+  }
+
+  // ------------------------------------------------------------------ bad requests
+
+  @Test
+  void badJsonIs400WithTheParsersReason() throws Exception {
+    HttpResponse<String> res = post(server, "/predict", "{\"funded_amnt\": 100,\n \"term\": }");
+    assertEquals(400, res.statusCode());
+    JsonNode e = JSON.readTree(res.body());
+    assertEquals(400, e.get("status").asInt());
+    assertTrue(e.get("error").asText().contains("line 2, column"), e.toString());
+    assertEquals(400, post(server, "/predict", "").statusCode());
+    assertEquals(400, post(server, "/predict", json(rows.get(0)) + " trailing").statusCode());
+    assertEquals(400, post(server, "/predict", "[1, 2]").statusCode());
+    assertEquals(400, post(server, "/predict", "[]").statusCode());
+  }
+
+  @Test
+  void aBodyOverTheLimitIs413WithOrWithoutContentLength() throws Exception {
+    try (ScoringServer small = ScoringServer.start(registry, ServerConfig.of(NAME + "@champion").withPort(0)
+        .withReloadInterval(Duration.ZERO).withMaxBodyBytes(2048))) {
+      String one = json(rows.get(0)).toString();
+      assertEquals(200, post(small, "/predict", one).statusCode());
+      ArrayNode many = JSON.createArrayNode();
+      for (int i = 0; i < 40; i++) many.add(json(rows.get(i % rows.size())));
+      byte[] big = many.toString().getBytes(StandardCharsets.UTF_8);
+      assertTrue(big.length > 2048);
+      HttpResponse<String> sized = post(small, "/predict", many.toString());
+      assertEquals(413, sized.statusCode());
+      assertEquals(413, JSON.readTree(sized.body()).get("status").asInt());
+      // Chunked (no Content-Length): caught while reading.
+      HttpRequest chunked = HttpRequest.newBuilder(small.uri().resolve("/predict"))
+          .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
+      HttpResponse<String> res = client.send(chunked, HttpResponse.BodyHandlers.ofString());
+      assertEquals(413, res.statusCode(), res.body());
+    }
+  }
+
+  @Test
+  void missingFeatureFieldsAre422NamingThem() throws Exception {
+    ObjectNode row = json(rows.get(0));
+    row.remove("term");
+    row.remove("int_rate");
+    ArrayNode body = JSON.createArrayNode().add(json(rows.get(1))).add(row);
+    HttpResponse<String> res = post(server, "/predict", body.toString());
+    assertEquals(422, res.statusCode());
+    JsonNode e = JSON.readTree(res.body());
+    assertEquals(1, e.get("row").asInt());
+    assertEquals(Set.of("term", "int_rate"), new HashSet<>(texts(e.get("fields"))));
+    assertTrue(e.get("error").asText().contains("term"), e.toString());
+  }
+
+  @Test
+  void aFieldOfTheWrongKindIs422NamingIt() throws Exception {
+    ObjectNode obj = json(rows.get(0));
+    obj.putObject("funded_amnt").put("value", 1);
+    assertWrongKind(obj, "funded_amnt");
+    ObjectNode text = json(rows.get(0));
+    text.put("int_rate", "high");
+    assertWrongKind(text, "int_rate");
+    ObjectNode arr = json(rows.get(0));
+    arr.putArray("term").add("term_36");
+    assertWrongKind(arr, "term");
+  }
+
+  @Test
+  void wrongMethodIs405AndUnknownPathIs404() throws Exception {
+    HttpResponse<String> res = client.send(get(server, "/predict"), HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, res.statusCode());
+    assertEquals("POST", res.headers().firstValue("Allow").orElse(""));
+    assertEquals(405, JSON.readTree(res.body()).get("status").asInt());
+    assertEquals(405, post(server, "/model", "{}").statusCode());
+    HttpResponse<String> none = client.send(get(server, "/predictions"), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, none.statusCode());
+    assertTrue(JSON.readTree(none.body()).get("error").asText().contains("/predictions"));
+  }
+
+  @Test
+  void anUnknownAliasFailsAtStartNamingIt() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ScoringServer.start(registry, ServerConfig.of(NAME + "@no_such_alias").withPort(0)));
+    assertTrue(e.getMessage().contains("no_such_alias"), e.getMessage());
+  }
+
+  @Test
+  void aMovedAliasIsServedAfterAReload() throws Exception {
+    registry.setRegisteredModelAlias(NAME, "staging", 1);
+    try (ScoringServer s = ScoringServer.start(registry, ServerConfig.of(NAME + "@staging").withPort(0)
+        .withReloadInterval(Duration.ZERO))) {
+      ArrayNode body = JSON.createArrayNode();
+      for (Row r : rows) body.add(json(r));
+      JsonNode before = JSON.readTree(post(s, "/predict", body.toString()).body());
+      assertEquals(1, before.get("model").get("version").asInt());
+      assertFalse(s.reload(), "nothing moved yet");
+
+      registry.setRegisteredModelAlias(NAME, "staging", 2);
+      HttpResponse<String> reload = post(s, "/reload", "");
+      assertEquals(200, reload.statusCode(), reload.body());
+      assertTrue(JSON.readTree(reload.body()).get("changed").asBoolean());
+      assertEquals(2, s.model().resolved().version());
+
+      JsonNode after = JSON.readTree(post(s, "/predict", body.toString()).body());
+      assertEquals(2, after.get("model").get("version").asInt());
+      EasyPredictModelWrapper v2 = reference(2, false);
+      boolean anyDiffers = false;
+      for (int i = 0; i < rows.size(); i++) {
+        assertSamePrediction(v2.predictBinomial(rowData(rows.get(i))), after.get("predictions").get(i));
+        anyDiffers |= !before.get("predictions").get(i).equals(after.get("predictions").get(i));
+      }
+      assertTrue(anyDiffers, "the two versions score differently");
+
+      registry.setRegisteredModelAlias(NAME, "staging", 1);
+      assertTrue(s.reload());
+      JsonNode back = JSON.readTree(post(s, "/predict", body.toString()).body());
+      assertEquals(before, back);
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static void assertWrongKind(ObjectNode row, String field) throws Exception {
+    HttpResponse<String> res = post(server, "/predict", row.toString());
+    assertEquals(422, res.statusCode(), res.body());
+    JsonNode e = JSON.readTree(res.body());
+    assertEquals(List.of(field), texts(e.get("fields")));
+    assertTrue(e.get("error").asText().contains(field), e.toString());
+  }
+
+  private static void assertSamePrediction(BinomialModelPrediction expected, JsonNode actual) {
+    assertEquals(expected.label, actual.get("prediction").asText(), actual.toString());
+    JsonNode probs = actual.get("probabilities");
+    assertEquals(List.of("bad", "good"), new ArrayList<>(fieldNames(probs)));
+    assertEquals(expected.classProbabilities[0], probs.get("bad").asDouble(), 0.0);
+    assertEquals(expected.classProbabilities[1], probs.get("good").asDouble(), 0.0);
+    assertEquals(expected.classProbabilities[1], actual.get("positive_probability").asDouble(), 0.0);
+  }
+
+  private static JsonNode predictOne(ObjectNode row) throws Exception {
+    HttpResponse<String> res = post(server, "/predict", row.toString());
+    assertEquals(200, res.statusCode(), res.body());
+    return JSON.readTree(res.body()).get("predictions").get(0);
+  }
+
+  /** h2o-genmodel's own wrapper on a fresh load of version {@code v}'s MOJO bytes. */
+  private static EasyPredictModelWrapper reference(int version, boolean contributions) throws Exception {
+    byte[] bytes = ModelLoader.load(registry, NAME + "/" + version).mojo().bytes();
+    GenModel g = hex.genmodel.MojoModel.load(MojoReaderBackendFactory.createReaderBackend(
+        new ByteArrayInputStream(bytes), MojoReaderBackendFactory.CachingStrategy.MEMORY));
+    return new EasyPredictModelWrapper(new EasyPredictModelWrapper.Config().setModel(g)
+        .setConvertUnknownCategoricalLevelsToNa(true).setEnableContributions(contributions));
+  }
+
+  private static RowData rowData(Row r) {
+    RowData d = new RowData();
+    for (int i = 0; i < columns.length; i++) {
+      Object v = r.get(i);
+      if (v instanceof Number n) d.put(columns[i], n.doubleValue());
+      else if (v != null) d.put(columns[i], v.toString());
+    }
+    return d;
+  }
+
+  private static ObjectNode json(Row r) {
+    ObjectNode o = JSON.createObjectNode();
+    StructField[] fields = r.schema().fields();
+    for (int i = 0; i < fields.length; i++) {
+      Object v = r.get(i);
+      if (v == null) o.putNull(fields[i].name());
+      else if (v instanceof Integer n) o.put(fields[i].name(), n);
+      else if (v instanceof Long n) o.put(fields[i].name(), n);
+      else if (v instanceof Double n) o.put(fields[i].name(), n);
+      else o.put(fields[i].name(), v.toString());
+    }
+    return o;
+  }
+
+  private static HttpResponse<String> post(ScoringServer s, String path, String body) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(s.uri().resolve(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    return client.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest get(ScoringServer s, String path) {
+    return HttpRequest.newBuilder(s.uri().resolve(path)).GET().build();
+  }
+
+  private static Set<String> fieldNames(JsonNode o) {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) names.add(it.next());
+    return names;
+  }
+
+  private static List<String> texts(JsonNode arr) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : arr) out.add(n.asText());
+    return out;
+  }
+
+  @SuppressWarnings("unused")
+  private static URI base() {
+    return server.uri();
+  }
+}
