@@ -54,15 +54,27 @@ public final class RestBench implements Benchmark {
         Files.createTempDirectory("omelet-bench-rest").resolve("registry").toString());
     register(registry, gbmMojo(data));
 
+    measure(registry, "lending_gbm@champion", data, rps, warmup, measure);
+    spark.stop();
+    // H2O's threads are not daemons.
+    System.exit(0);
+  }
+
+  /**
+   * Serves {@code uri} in-process on loopback, drives single-row requests (rows of {@code data}) at
+   * {@code rps} and prints rest_target_rps, rest_p50_ms, rest_p99_ms, rest_rps and rest_errors.
+   */
+  static RestLoad.Result measure(OmeletRegistry registry, String uri, Dataset<Row> data, int rps, Duration warmup,
+                                 Duration measure) throws Exception {
     List<String> bodies = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     for (Row r : data.drop("Class").limit(2000).collectAsList()) bodies.add(json.writeValueAsString(toJson(json, r)));
 
     try (ScoringServer server = ScoringServer.start(registry,
-        ServerConfig.of("lending_gbm@champion").withPort(0).withReloadInterval(Duration.ZERO))) {
+        ServerConfig.of(uri).withPort(0).withReloadInterval(Duration.ZERO))) {
       System.err.printf("rest bench: %s serving %s; %d req/s for %d s after %d s warm-up%n", server.uri(),
           server.model().describe(), rps, measure.toSeconds(), warmup.toSeconds());
-      // Training's garbage is collected before the load, not during it.
+      // Earlier garbage (training, batch scoring) is collected before the load, not during it.
       System.gc();
       long[] gcBefore = gcCountAndMillis();
       RestLoad.Result res = RestLoad.run(server.uri().resolve("/predict"), bodies, rps, warmup, measure);
@@ -76,10 +88,8 @@ public final class RestBench implements Benchmark {
       Figures.print("rest_p99_ms", res.p99Ms());
       Figures.print("rest_rps", res.achievedRps());
       Figures.print("rest_errors", res.errors());
+      return res;
     }
-    spark.stop();
-    // H2O's threads are not daemons.
-    System.exit(0);
   }
 
   private static long[] gcCountAndMillis() {

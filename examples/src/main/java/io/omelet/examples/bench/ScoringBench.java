@@ -2,17 +2,12 @@ package io.omelet.examples.bench;
 
 import hex.genmodel.easy.EasyPredictModelWrapper;
 import hex.genmodel.easy.RowData;
-import hex.tree.gbm.GBM;
-import hex.tree.gbm.GBMModel;
-import io.omelet.automl.engine.EmbeddedH2OEngine;
-import io.omelet.registry.ModelVersion;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.OmeletSpark;
-import io.omelet.registry.RunInfo;
 import io.omelet.scoring.MojoModel;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
@@ -25,20 +20,20 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import water.Key;
-import water.fvec.Frame;
 
 /**
  * bin/bench scoring: lending_club replicated to 1M rows and cached, scored by an H2O GBM (50 trees,
- * depth 5) registered as {@code lending_bench@champion}:
+ * depth 5) registered as {@code lending_gbm@champion}:
  * <ul>
- *   <li>{@code sql_rows_per_s}: {@code SELECT omelet_predict('lending_bench@champion', *)} written to
+ *   <li>{@code sql_rows_per_s}: {@code SELECT omelet_predict('lending_gbm@champion', *)} written to
  *       the noop sink (so every row is scored);
  *   <li>{@code sparkml_rows_per_s}: Spark ML's GBT pipeline (StringIndexer, VectorAssembler,
  *       GBTClassifier maxIter 50 maxDepth 5) on the same rows, probability column written to noop;
  *   <li>{@code genmodel_rows_per_s}: one thread looping h2o-genmodel's EasyPredictModelWrapper over
  *       prepared RowData;
- *   <li>{@code sql_over_genmodel_per_core} = sql_rows_per_s / cores / genmodel_rows_per_s.
+ *   <li>{@code sql_over_genmodel_per_core} = sql_rows_per_s / cores / genmodel_rows_per_s;
+ *   <li>{@code rest_p50_ms}, {@code rest_p99_ms}, {@code rest_rps}: single-row POST /predict at 500
+ *       requests/s for 30 s after 10 s warm-up against the in-process server (see {@link RestBench}).
  * </ul>
  * Each timed figure is the median of 3 runs after a warm-up. Argument: [rows=1000000].
  */
@@ -69,9 +64,9 @@ public final class ScoringBench implements Benchmark {
         .csv(ExplainBench.dataDir().resolve("lending_club.csv").toString()).cache();
     long base = lending.count();
 
-    MojoModel mojo = MojoModel.of(trainH2OGbm(lending));
+    MojoModel mojo = MojoModel.of(RestBench.gbmMojo(lending));
     OmeletRegistry registry = OmeletRegistry.open(spark, registryRoot.toString());
-    register(registry, mojo);
+    RestBench.register(registry, mojo.bytes());
 
     long copies = (rows + base - 1) / base;
     Dataset<Row> big = lending
@@ -81,7 +76,7 @@ public final class ScoringBench implements Benchmark {
     big.createOrReplaceTempView("lending_big");
     log("%d rows cached in %d partitions, %d cores", n, big.rdd().getNumPartitions(), cores);
 
-    Dataset<Row> sql = spark.sql("SELECT omelet_predict('lending_bench@champion', *) AS p FROM lending_big");
+    Dataset<Row> sql = spark.sql("SELECT omelet_predict('lending_gbm@champion', *) AS p FROM lending_big");
     double sqlSeconds = medianSeconds(() -> sql.write().format("noop").mode("overwrite").save());
     double sqlRate = n / sqlSeconds;
 
@@ -98,40 +93,12 @@ public final class ScoringBench implements Benchmark {
     Figures.print("cores", cores);
     Figures.print("sql_over_genmodel_per_core", sqlRate / cores / genmodelRate);
     Figures.print("sql_over_sparkml", sqlRate / sparkmlRate);
-  }
 
-  /** An H2O GBM of 50 trees of depth 5 on all of lending_club, as MOJO bytes. */
-  static byte[] trainH2OGbm(Dataset<Row> lending) throws Exception {
-    EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
-    engine.start();
-    Frame frame = engine.toH2OFrame(lending, Key.make("bench_lending"));
-    try {
-      GBMModel.GBMParameters p = new GBMModel.GBMParameters();
-      p._train = frame._key;
-      p._response_column = "Class";
-      p._ntrees = 50;
-      p._max_depth = 5;
-      p._seed = 42;
-      GBMModel model = new GBM(p).trainModel().get();
-      try {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        model.getMojo().writeTo(out);
-        return out.toByteArray();
-      } finally {
-        model.remove();
-      }
-    } finally {
-      frame.remove();
-    }
-  }
-
-  private static void register(OmeletRegistry registry, MojoModel mojo) {
-    RunInfo run = registry.createRun(registry.getOrCreateExperiment("bench-scoring").experimentId(), "h2o-gbm-50x5");
-    registry.logBytes(run.runId(), mojo.bytes(), "model/model.zip");
-    registry.setTerminated(run.runId(), io.omelet.registry.RunStatus.FINISHED);
-    ModelVersion v = registry.createModelVersion("lending_bench", run.runId(), "model/model.zip",
-        "H2O GBM 50 trees depth 5", java.util.Map.of());
-    registry.setRegisteredModelAlias("lending_bench", "champion", v.version());
+    big.unpersist(true);
+    RestBench.measure(registry, "lending_gbm@champion", lending, 500, Duration.ofSeconds(10), Duration.ofSeconds(30));
+    spark.stop();
+    // H2O's threads are not daemons.
+    System.exit(0);
   }
 
   /** Spark ML's own GBT of the same size, through its usual pipeline. */
