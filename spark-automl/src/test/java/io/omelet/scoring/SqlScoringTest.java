@@ -213,6 +213,53 @@ class SqlScoringTest {
   }
 
   @Test
+  void sqlTransformerAndRestGiveTheMojosOwnPredictions() throws Exception {
+    registry.setRegisteredModelAlias("lending", "champion", gbm.version());
+    List<Row> input = rows.limit(60).collectAsList();
+    List<Object[]> expected = genmodelPredictions(mojo(gbm), input);
+    Dataset<Row> sixty = spark.createDataFrame(input, rows.schema());
+    sixty.createOrReplaceTempView("sixty");
+    List<Row> viaSql = spark.sql("SELECT omelet_predict('lending@champion', *) AS p FROM sixty").collectAsList();
+    List<Row> viaScorer = new MojoScorer().setModelUri("lending@champion").transform(sixty).collectAsList();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ArrayNode body = json.createArrayNode();
+    for (Row r : input) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = body.addObject();
+      for (String f : r.schema().fieldNames()) {
+        Object v = r.getAs(f);
+        if (v == null) o.putNull(f);
+        else if (v instanceof Number n) o.put(f, n.doubleValue());
+        else o.put(f, v.toString());
+      }
+    }
+    com.fasterxml.jackson.databind.JsonNode viaRest;
+    try (ScoringServer server = ScoringServer.start(registry,
+        ServerConfig.of("lending@champion").withPort(0).withReloadInterval(java.time.Duration.ZERO))) {
+      java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(server.uri().resolve("/predict"))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, res.statusCode(), res.body());
+      viaRest = json.readTree(res.body());
+    }
+    assertEquals(gbm.version(), viaRest.get("model").get("version").asInt());
+    String[] labels = mojo(gbm).responseDomain();
+    for (int i = 0; i < input.size(); i++) {
+      Object[] e = expected.get(i);
+      Row sql = viaSql.get(i).getAs("p");
+      Row scorer = viaScorer.get(i);
+      com.fasterxml.jackson.databind.JsonNode rest = viaRest.get("predictions").get(i);
+      assertEquals(e[0], sql.getString(0), "sql, row " + i);
+      assertEquals(e[0], scorer.getAs("prediction"), "transformer, row " + i);
+      assertEquals(e[0], rest.get("prediction").asText(), "rest, row " + i);
+      assertEquals((double) e[2], sql.<Double>getAs("positive_probability"), 0.0, "sql, row " + i);
+      assertEquals((double) e[2], scorer.<Vector>getAs("probability").apply(1), 0.0, "transformer, row " + i);
+      assertEquals((double) e[2], rest.get("positive_probability").asDouble(), 0.0, "rest, row " + i);
+      assertEquals((double) e[1], rest.get("probabilities").get(labels[0]).asDouble(), 0.0, "rest, row " + i);
+    }
+  }
+
+  @Test
   void badInputsFailWithMessagesThatNameThem() {
     Throwable alias = assertThrows(Exception.class,
         () -> spark.sql("SELECT omelet_predict('lending@challenger', *) FROM lending_rows").collect());
