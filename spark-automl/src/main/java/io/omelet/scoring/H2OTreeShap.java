@@ -14,74 +14,124 @@ import java.util.List;
  * ({@link SharedTreeNode#next}: thresholds, categorical bitsets, NA directions), so the path a row
  * takes is the one the model scores.
  *
- * <p>Not thread-safe: one per thread (it owns its path buffers); the flattened trees could be
- * shared but are small next to the MOJO.
+ * <p>Not thread-safe: one per thread (it owns its path buffers); the flattened {@link Trees} are
+ * shared.
  */
 final class H2OTreeShap {
-  private final int[] treeRoot;
+  /** The flattened trees, read-only once built: shared by every thread of a JVM. */
+  static final class Trees {
+    final int[] treeRoot;
+    final int[] treeOffset;
+    final int[] feature;
+    final int[] left;
+    final int[] right;
+    final double[] value;
+    /** Share of a node's training cover that goes left / right (0.5 each where the node has none). */
+    final double[] leftFraction;
+    final double[] rightFraction;
+    final SharedTreeNode[] split;
+    final double scale;
+    final double bias;
+    final int maxDepth;
+
+    /**
+     * The explained output is {@code offset + scale * sum(trees)}: offset init_f and scale 1 for a GBM's
+     * link-scale output. A DRF averages its trees, so its scale is divided by their number here: a binomial
+     * DRF's second-class probability is offset 1, scale -1 (its trees vote for the first class).
+     */
+    Trees(SharedTreeMojoModel model, double offset, double scalePerTree) {
+      List<SharedTreeSubgraph> trees = model.computeGraph(-1).subgraphArray;
+      boolean averaged = model instanceof hex.genmodel.algos.drf.DrfMojoModel;
+      int total = 0;
+      for (SharedTreeSubgraph t : trees) total += t.getNodes().length;
+      treeRoot = new int[trees.size()];
+      treeOffset = new int[trees.size()];
+      feature = new int[total];
+      left = new int[total];
+      right = new int[total];
+      value = new double[total];
+      double[] cover = new double[total];
+      split = new SharedTreeNode[total];
+      int at = 0;
+      int depth = 0;
+      for (int t = 0; t < trees.size(); t++) {
+        SharedTreeNode[] nodes = trees.get(t).getNodes();
+        treeOffset[t] = at;
+        treeRoot[t] = at; // h2o-genmodel's TreeSHAP starts at node 0 of each tree too
+        for (int i = 0; i < nodes.length; i++) {
+          SharedTreeNode n = nodes[i];
+          int g = at + i;
+          if (n == null) {
+            feature[g] = -1;
+            continue;
+          }
+          cover[g] = n.getWeight();
+          depth = Math.max(depth, n.getDepth());
+          if (n.isLeaf()) {
+            feature[g] = -1;
+            value[g] = n.getLeafValue();
+          } else {
+            feature[g] = n.getColId();
+            left[g] = at + n.getLeftChildIndex();
+            right[g] = at + n.getRightChildIndex();
+            split[g] = n;
+          }
+        }
+        at += nodes.length;
+      }
+      maxDepth = depth;
+      leftFraction = new double[total];
+      rightFraction = new double[total];
+      for (int g = 0; g < total; g++) {
+        if (feature[g] < 0) continue;
+        double c = cover[g];
+        leftFraction[g] = c > 0 ? cover[left[g]] / c : 0.5;
+        rightFraction[g] = c > 0 ? cover[right[g]] / c : 0.5;
+      }
+      scale = averaged ? scalePerTree / trees.size() : scalePerTree;
+      double expected = 0;
+      for (int t = 0; t < trees.size(); t++) expected += expectedValue(treeRoot[t]);
+      bias = offset + scale * expected;
+    }
+
+    // With the same fractions as the recursion below, so that base + sum(phi) = output exactly.
+    private double expectedValue(int node) {
+      if (feature[node] < 0) return value[node];
+      return leftFraction[node] * expectedValue(left[node]) + rightFraction[node] * expectedValue(right[node]);
+    }
+  }
+
+  private final Trees t;
   private final int[] treeOffset;
   private final int[] feature;
   private final int[] left;
   private final int[] right;
   private final double[] value;
-  private final double[] cover;
+  private final double[] leftFraction;
+  private final double[] rightFraction;
   private final SharedTreeNode[] split;
   private final double scale;
-  private final double bias;
+  /** inverse[k] = 1 / k: the path updates multiply instead of dividing. */
+  private final double[] inverse;
   private final int[] pathFeature;
   private final double[] pathZero;
   private final double[] pathOne;
   private final double[] pathWeight;
 
-  /**
-   * The explained output is {@code offset + scale * sum(trees)}: e.g. offset init_f and scale 1 for
-   * a GBM's link-scale output, offset 1 and scale -1/ntrees for a binomial DRF's second-class
-   * probability (its trees vote for the first class).
-   */
-  H2OTreeShap(SharedTreeMojoModel model, double offset, double scale) {
-    List<SharedTreeSubgraph> trees = model.computeGraph(-1).subgraphArray;
-    int total = 0;
-    for (SharedTreeSubgraph t : trees) total += t.getNodes().length;
-    treeRoot = new int[trees.size()];
-    treeOffset = new int[trees.size()];
-    feature = new int[total];
-    left = new int[total];
-    right = new int[total];
-    value = new double[total];
-    cover = new double[total];
-    split = new SharedTreeNode[total];
-    int at = 0;
-    int maxDepth = 0;
-    for (int t = 0; t < trees.size(); t++) {
-      SharedTreeNode[] nodes = trees.get(t).getNodes();
-      treeOffset[t] = at;
-      treeRoot[t] = at; // h2o-genmodel's TreeSHAP starts at node 0 of each tree too
-      for (int i = 0; i < nodes.length; i++) {
-        SharedTreeNode n = nodes[i];
-        int g = at + i;
-        if (n == null) {
-          feature[g] = -1;
-          continue;
-        }
-        cover[g] = n.getWeight();
-        maxDepth = Math.max(maxDepth, n.getDepth());
-        if (n.isLeaf()) {
-          feature[g] = -1;
-          value[g] = n.getLeafValue();
-        } else {
-          feature[g] = n.getColId();
-          left[g] = at + n.getLeftChildIndex();
-          right[g] = at + n.getRightChildIndex();
-          split[g] = n;
-        }
-      }
-      at += nodes.length;
-    }
-    this.scale = scale;
-    double expected = 0;
-    for (int t = 0; t < trees.size(); t++) expected += expectedValue(treeRoot[t]);
-    this.bias = offset + scale * expected;
-    int d = maxDepth + 3;
+  H2OTreeShap(Trees trees) {
+    t = trees;
+    treeOffset = trees.treeOffset;
+    feature = trees.feature;
+    left = trees.left;
+    right = trees.right;
+    value = trees.value;
+    leftFraction = trees.leftFraction;
+    rightFraction = trees.rightFraction;
+    split = trees.split;
+    scale = trees.scale;
+    int d = trees.maxDepth + 3;
+    inverse = new double[d + 2];
+    for (int k = 1; k < inverse.length; k++) inverse[k] = 1.0 / k;
     int size = d * (d + 1) / 2 + d;
     pathFeature = new int[size];
     pathZero = new double[size];
@@ -91,24 +141,13 @@ final class H2OTreeShap {
 
   /** The base value: the explained output when no feature is known. */
   double bias() {
-    return bias;
+    return t.bias;
   }
 
   /** Adds each feature's contribution for row {@code x} (the model's row array) to {@code phi}. */
   void shap(double[] x, double[] phi) {
-    for (int t = 0; t < treeRoot.length; t++) recurse(t, treeRoot[t], 0, 0, 1.0, 1.0, -1, x, phi);
-  }
-
-  private double fraction(int child, int parent) {
-    double c = cover[parent];
-    return c > 0 ? cover[child] / c : 0.5;
-  }
-
-  // With the same fractions as the recursion below, so that base + sum(phi) = output exactly.
-  private double expectedValue(int node) {
-    if (feature[node] < 0) return value[node];
-    return fraction(left[node], node) * expectedValue(left[node])
-        + fraction(right[node], node) * expectedValue(right[node]);
+    int[] roots = t.treeRoot;
+    for (int i = 0; i < roots.length; i++) recurse(i, roots[i], 0, 0, 1.0, 1.0, -1, x, phi);
   }
 
   private void recurse(int tree, int node, int parentOff, int parentLen, double zeroFraction, double oneFraction,
@@ -132,7 +171,8 @@ final class H2OTreeShap {
       return;
     }
     int hot = treeOffset[tree] + split[node].next(x);
-    int cold = hot == left[node] ? right[node] : left[node];
+    boolean hotLeft = hot == left[node];
+    int cold = hotLeft ? right[node] : left[node];
     double incomingZero = 1.0;
     double incomingOne = 1.0;
     // A feature split on twice along a path counts once: undo its earlier extension, carry its fractions.
@@ -145,8 +185,8 @@ final class H2OTreeShap {
         break;
       }
     }
-    double hotFraction = fraction(hot, node);
-    double coldFraction = fraction(cold, node);
+    double hotFraction = hotLeft ? leftFraction[node] : rightFraction[node];
+    double coldFraction = hotLeft ? rightFraction[node] : leftFraction[node];
     recurse(tree, hot, off, last + 1, incomingZero * hotFraction, incomingOne, f, x, phi);
     // A branch no training row and not x reaches adds nothing (and would divide by zero when unwound).
     if (incomingZero * coldFraction > 0) {
@@ -159,10 +199,13 @@ final class H2OTreeShap {
     pathZero[off + len] = zero;
     pathOne[off + len] = one;
     pathWeight[off + len] = len == 0 ? 1.0 : 0.0;
-    double denom = len + 1;
+    double inv = inverse[len + 1];
+    double oneInv = one * inv;
+    double zeroInv = zero * inv;
     for (int i = len - 1; i >= 0; i--) {
-      pathWeight[off + i + 1] += one * pathWeight[off + i] * (i + 1) / denom;
-      pathWeight[off + i] = zero * pathWeight[off + i] * (len - i) / denom;
+      double w = pathWeight[off + i];
+      pathWeight[off + i + 1] += oneInv * w * (i + 1);
+      pathWeight[off + i] = zeroInv * w * (len - i);
     }
   }
 
@@ -171,14 +214,19 @@ final class H2OTreeShap {
     double zero = pathZero[off + k];
     double next = pathWeight[off + last];
     double denom = last + 1;
-    for (int j = last - 1; j >= 0; j--) {
-      if (one != 0) {
+    double invDenom = inverse[last + 1];
+    if (one != 0) {
+      double denomOverOne = denom / one;
+      double zeroInv = zero * invDenom;
+      for (int j = last - 1; j >= 0; j--) {
         double saved = pathWeight[off + j];
-        pathWeight[off + j] = next * denom / ((j + 1) * one);
-        next = saved - pathWeight[off + j] * zero * (last - j) / denom;
-      } else {
-        pathWeight[off + j] = pathWeight[off + j] * denom / (zero * (last - j));
+        double w = next * denomOverOne * inverse[j + 1];
+        pathWeight[off + j] = w;
+        next = saved - w * zeroInv * (last - j);
       }
+    } else {
+      double denomOverZero = denom / zero;
+      for (int j = last - 1; j >= 0; j--) pathWeight[off + j] *= denomOverZero * inverse[last - j];
     }
     for (int j = k; j < last; j++) {
       pathFeature[off + j] = pathFeature[off + j + 1];
@@ -193,14 +241,18 @@ final class H2OTreeShap {
     double next = pathWeight[off + last];
     double denom = last + 1;
     double total = 0;
-    for (int j = last - 1; j >= 0; j--) {
-      if (one != 0) {
-        double w = next * denom / ((j + 1) * one);
+    if (one != 0) {
+      double denomOverOne = denom / one;
+      double zeroInv = zero * inverse[last + 1];
+      for (int j = last - 1; j >= 0; j--) {
+        double w = next * denomOverOne * inverse[j + 1];
         total += w;
-        next = pathWeight[off + j] - w * zero * (last - j) / denom;
-      } else {
-        total += pathWeight[off + j] * denom / (zero * (last - j));
+        next = pathWeight[off + j] - w * zeroInv * (last - j);
       }
+    } else {
+      double denomOverZero = denom / zero;
+      for (int j = last - 1; j >= 0; j--) total += pathWeight[off + j] * inverse[last - j];
+      total *= denomOverZero;
     }
     return total;
   }

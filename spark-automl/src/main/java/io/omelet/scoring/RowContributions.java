@@ -9,6 +9,8 @@ import hex.genmodel.algos.gbm.GbmMojoModel;
 import hex.genmodel.algos.glm.GlmMojoModel;
 import java.lang.reflect.Field;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
@@ -49,6 +51,12 @@ public final class RowContributions {
   /** How the explained value comes from h2o-genmodel's prediction array. */
   private enum Link { LOGIT_P1, P1, IDENTITY, LOG }
 
+  /**
+   * What each JVM builds once per MOJO and every instance shares (read-only): the flattened trees of a GBM or
+   * DRF, h2o-genmodel's (thread-safe) contributions predictor for XGBoost.
+   */
+  private static final Map<String, Object> SHARED = new ConcurrentHashMap<>();
+
   public RowContributions(MojoModel mojo, FeatureBinding binding) {
     String why = unsupportedReason(mojo);
     if (why != null) throw new IllegalArgumentException(why);
@@ -58,47 +66,68 @@ public final class RowContributions {
     this.names = features;
     this.row = new double[Math.max(model.getNames().length, model.nfeatures())];
     this.out = new double[features.length + 1];
+    this.link = linkOf(model);
+    this.explained = describe(link, mojo.responseDomain());
     boolean binomial = model.getModelCategory() == ModelCategory.Binomial;
     if (model instanceof GlmMojoModel g) {
       this.glm = new Glm(g);
       this.trees = null;
       this.treeShap = null;
       this.slotFeature = null;
-      this.link = binomial ? Link.LOGIT_P1 : linkOf(glm.link);
     } else if (model instanceof GbmMojoModel gbm) {
       this.glm = null;
       this.trees = null;
       this.slotFeature = null;
-      this.treeShap = new H2OTreeShap(gbm, gbm.getInitF(), 1.0);
-      this.link = binomial ? Link.LOGIT_P1 : linkOf(gbm._link_function.name());
+      this.treeShap = new H2OTreeShap((H2OTreeShap.Trees) SHARED.computeIfAbsent(mojo.key(),
+          k -> new H2OTreeShap.Trees(gbm, gbm.getInitF(), 1.0)));
     } else if (model instanceof DrfMojoModel drf) {
       this.glm = null;
       this.trees = null;
       this.slotFeature = null;
-      int ntrees = drf.computeGraph(-1).subgraphArray.size();
       // A binomial DRF's trees vote for the first class: p1 = 1 - mean(trees).
-      this.treeShap = binomial ? new H2OTreeShap(drf, 1.0, -1.0 / ntrees) : new H2OTreeShap(drf, 0.0, 1.0 / ntrees);
-      this.link = binomial ? Link.P1 : Link.IDENTITY;
+      this.treeShap = new H2OTreeShap((H2OTreeShap.Trees) SHARED.computeIfAbsent(mojo.key(),
+          k -> binomial ? new H2OTreeShap.Trees(drf, 1.0, -1.0) : new H2OTreeShap.Trees(drf, 0.0, 1.0)));
     } else {
       this.treeShap = null;
       try {
-        this.trees = ((PredictContributionsFactory) model).makeContributionsPredictor();
+        this.trees = (PredictContributions) SHARED.computeIfAbsent(mojo.key(),
+            k -> ((PredictContributionsFactory) model).makeContributionsPredictor());
       } catch (UnsupportedOperationException e) {
         throw new IllegalArgumentException("the " + mojo.algorithm() + " MOJO cannot give contributions ("
             + e.getMessage() + "); use KernelSHAP (ShapExplainer method \"kernel\") instead", e);
       }
       this.glm = null;
       this.slotFeature = slots(trees.getContributionNames(), features);
-      this.link = binomial ? Link.LOGIT_P1 : Link.IDENTITY;
     }
-    String[] domain = mojo.responseDomain();
+  }
+
+  /** What the contributions of a supported MOJO add up to, in words (see {@link #explainedOutput()}). */
+  public static String explainedOutput(MojoModel mojo) {
+    String why = unsupportedReason(mojo);
+    if (why != null) throw new IllegalArgumentException(why);
+    return describe(linkOf(mojo.genModel()), mojo.responseDomain());
+  }
+
+  private static String describe(Link link, String[] domain) {
     String positive = domain == null ? null : domain[1];
-    this.explained = switch (link) {
+    return switch (link) {
       case LOGIT_P1 -> "log-odds of class " + positive;
       case P1 -> "probability of class " + positive;
       case IDENTITY -> "prediction";
       case LOG -> "log of the prediction";
     };
+  }
+
+  private static Link linkOf(GenModel m) {
+    boolean binomial = m.getModelCategory() == ModelCategory.Binomial;
+    if (m instanceof DrfMojoModel) return binomial ? Link.P1 : Link.IDENTITY;
+    if (binomial) return Link.LOGIT_P1;
+    if (m instanceof GbmMojoModel gbm) return linkOf(gbm._link_function == null ? "identity" : gbm._link_function.name());
+    if (m instanceof GlmMojoModel) {
+      String l = Glm.fieldIn(GlmMojoModel.class, m, "_link");
+      return linkOf(l == null ? "identity" : l);
+    }
+    return Link.IDENTITY;
   }
 
   /** True if {@link #RowContributions} accepts this MOJO. */
@@ -240,7 +269,6 @@ public final class RowContributions {
     final int nums;
     final double[] beta;
     final boolean meanImputation;
-    final String link;
     /** The reference row: modes of categoricals, means of numbers. */
     final double[] reference;
     final double bias;
@@ -254,8 +282,6 @@ public final class RowContributions {
       int[] modes = field(g, "_catModes");
       double[] means = field(g, "_numMeans");
       nums = beta.length - 1 - catOffsets[cats];
-      String l = fieldIn(GlmMojoModel.class, g, "_link");
-      link = l == null ? "identity" : l;
       reference = new double[cats + nums];
       for (int i = 0; i < cats; i++) reference[i] = modes == null ? 0 : modes[i];
       for (int j = 0; j < nums; j++) reference[cats + j] = means == null ? 0 : means[j];

@@ -76,17 +76,7 @@ final class MojoShapSource implements ShapSource {
 
   /** What H2O's contributions add up to for class index 1 (or for regression), in words. */
   static String explainedOutput(MojoModel mojo) {
-    return new RowContributions(mojo, FeatureBinding.bind(bindableSchema(mojo), mojo)).explainedOutput();
-  }
-
-  // A schema with every feature as a double column: enough to build a RowContributions on the driver.
-  private static StructType bindableSchema(MojoModel mojo) {
-    StructType s = new StructType();
-    String[] f = mojo.features();
-    for (int i = 0; i < f.length; i++) {
-      s = s.add(f[i], mojo.featureDomain(i) != null ? DataTypes.StringType : DataTypes.DoubleType);
-    }
-    return s;
+    return RowContributions.explainedOutput(mojo);
   }
 
   /** E.g. "log-odds of class bad". */
