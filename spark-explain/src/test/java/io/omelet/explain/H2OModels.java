@@ -54,6 +54,13 @@ final class H2OModels {
     return TestSpark.diamonds().select("carat", "cut", "color", "clarity", "depth", "table", "x", "y", "z", "price");
   }
 
+  /** penguins: three species (multinomial); missing values are written NA. */
+  static Dataset<Row> penguins() {
+    return TestSpark.spark().read().option("header", true).option("inferSchema", true).option("nullValue", "NA")
+        .csv(TestSpark.dataDir().resolve("penguins.csv").toString())
+        .select("species", "island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g");
+  }
+
   private static synchronized Key<Frame> frame(String name, Dataset<Row> data) {
     return FRAMES.computeIfAbsent(name, n -> {
       Key<Frame> key = Key.make("omelet_shap_" + n);
@@ -63,8 +70,8 @@ final class H2OModels {
   }
 
   /**
-   * kind: gbm, drf, xrt, xgboost, glm, deeplearning (binomial on lending_club) or gbm_reg, glm_reg (diamonds'
-   * price).
+   * kind: gbm, drf, xrt, xgboost, glm, deeplearning (binomial on lending_club), gbm_reg, glm_reg (diamonds'
+   * price) or gbm_multi (penguins' species).
    */
   static synchronized MojoModel get(String kind) {
     return CACHE.computeIfAbsent(kind, H2OModels::train);
@@ -72,10 +79,12 @@ final class H2OModels {
 
   private static MojoModel train(String kind) {
     boolean regression = kind.endsWith("_reg");
-    Key<Frame> train = regression ? frame("diamonds", diamondsH2OColumns()) : frame("lc", lendingClubH2OColumns());
-    String response = regression ? "price" : "Class";
+    boolean multinomial = kind.endsWith("_multi");
+    Key<Frame> train = regression ? frame("diamonds", diamondsH2OColumns())
+        : multinomial ? frame("penguins", penguins()) : frame("lc", lendingClubH2OColumns());
+    String response = regression ? "price" : multinomial ? "species" : "Class";
     ModelBuilder<?, ?, ?> builder = switch (kind) {
-      case "gbm", "gbm_reg" -> {
+      case "gbm", "gbm_reg", "gbm_multi" -> {
         GBMModel.GBMParameters p = new GBMModel.GBMParameters();
         p._ntrees = 30;
         p._max_depth = 4;

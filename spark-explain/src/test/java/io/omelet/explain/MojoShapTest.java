@@ -215,4 +215,14 @@ class MojoShapTest {
         () -> new ShapExplainer().setMojo(dl).transform(rows));
     assertTrue(a.getMessage().contains("setModel"), a.getMessage());
   }
+
+  @Test
+  void aMultinomialModelHasNoContributionsAndTheErrorSaysWhy() {
+    MojoModel multi = H2OModels.get("gbm_multi");
+    Dataset<Row> penguins = H2OModels.penguins().limit(10);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ShapExplainer().setMojo(multi).setMethod("tree").transform(penguins));
+    assertTrue(e.getMessage().contains("Multinomial") && e.getMessage().contains("regression and binomial")
+        && e.getMessage().contains("\"kernel\""), e.getMessage());
+  }
 }
