@@ -177,10 +177,14 @@ public final class ExplainBench implements Benchmark {
     force(tree.transform(rows), "shap");
     // CPU time of the tasks too: on a shared machine wall-clock rates depend on the other load, CPU time less so.
     java.util.concurrent.atomic.AtomicLong taskCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong taskRunMillis = new java.util.concurrent.atomic.AtomicLong();
     org.apache.spark.scheduler.SparkListener cpu = new org.apache.spark.scheduler.SparkListener() {
       @Override
       public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-        if (end.taskMetrics() != null) taskCpuNanos.addAndGet(end.taskMetrics().executorCpuTime());
+        if (end.taskMetrics() != null) {
+          taskCpuNanos.addAndGet(end.taskMetrics().executorCpuTime());
+          taskRunMillis.addAndGet(end.taskMetrics().executorRunTime());
+        }
       }
     };
     spark.sparkContext().addSparkListener(cpu);
@@ -189,11 +193,15 @@ public final class ExplainBench implements Benchmark {
     for (int i = 0; i < treeRates.length; i++) {
       spark.sparkContext().listenerBus().waitUntilEmpty();
       taskCpuNanos.set(0);
+      taskRunMillis.set(0);
       long t = System.nanoTime();
       force(tree.transform(rows), "shap");
-      treeRates[i] = total / Figures.since(t);
+      double wall = Figures.since(t);
+      treeRates[i] = total / wall;
       spark.sparkContext().listenerBus().waitUntilEmpty();
       treeCpuRates[i] = total / (taskCpuNanos.get() / 1e9);
+      System.err.printf("h2o treeshap run %d: %.2f s wall, tasks %.2f s running, %.2f s on CPU%n", i, wall,
+          taskRunMillis.get() / 1e3, taskCpuNanos.get() / 1e9);
     }
     spark.sparkContext().removeSparkListener(cpu);
     double treeRate = Figures.median(treeRates);
