@@ -22,10 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MojoModel implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Map<String, GenModel> LOADED = new ConcurrentHashMap<>();
+  /** The same MOJOs loaded with their tree statistics, only for those asked for contributions. */
+  private static final Map<String, GenModel> LOADED_WITH_CONTRIBUTIONS = new ConcurrentHashMap<>();
 
   private final byte[] bytes;
   private final String key;
   private transient volatile GenModel model;
+  private transient volatile GenModel contributionsModel;
 
   private MojoModel(byte[] bytes, String key) {
     this.bytes = bytes;
@@ -66,6 +69,27 @@ public final class MojoModel implements Serializable {
     return m;
   }
 
+  /**
+   * The model loaded a second time with the node statistics TreeSHAP needs (h2o-genmodel skips them
+   * in a plain load): loaded lazily, only when contributions are asked for, and cached per JVM like
+   * {@link #genModel()}. Scoring keeps using the lighter plain load.
+   */
+  public GenModel contributionsModel() {
+    GenModel m = contributionsModel;
+    if (m == null) {
+      m = LOADED_WITH_CONTRIBUTIONS.computeIfAbsent(key, k -> loadWithContributions(bytes));
+      contributionsModel = m;
+    }
+    return m;
+  }
+
+  /** H2O's algorithm name as the MOJO records it, e.g. "Gradient Boosting Machine". */
+  public String algorithm() {
+    GenModel g = genModel();
+    return g instanceof hex.genmodel.MojoModel mm && mm._algoName != null ? mm._algoName
+        : g.getClass().getSimpleName();
+  }
+
   public ModelCategory category() {
     return genModel().getModelCategory();
   }
@@ -102,6 +126,17 @@ public final class MojoModel implements Serializable {
       return hex.genmodel.MojoModel.load(reader);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot load the MOJO (" + bytes.length + " bytes): " + e, e);
+    }
+  }
+
+  private static GenModel loadWithContributions(byte[] bytes) {
+    try {
+      MojoReaderBackend reader = MojoReaderBackendFactory.createReaderBackend(
+          new ByteArrayInputStream(bytes), MojoReaderBackendFactory.CachingStrategy.MEMORY);
+      return hex.genmodel.ModelMojoReader.readFrom(reader, true);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot load the MOJO (" + bytes.length
+          + " bytes) with its contribution data: " + e, e);
     }
   }
 

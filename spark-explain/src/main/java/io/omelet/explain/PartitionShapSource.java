@@ -16,10 +16,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A source whose SHAP values for a row depend on that row alone, so they are computed partition by
- * partition on the executors from one broadcast explainer. Exact TreeSHAP over Spark trees is one;
- * an H2O MOJO backend (its predictContributions per row) is meant to be another: it would
- * {@link #prepare} nothing (or cast columns), and its {@link RowExplainer} would open the MOJO once
- * per partition and fill phi from the MOJO's contributions, returning the MOJO's bias term.
+ * partition on the executors from one broadcast explainer. Exact TreeSHAP over Spark trees is one.
+ * The H2O MOJO backend ({@link MojoShapSource}) is per row too but reads Spark's internal rows
+ * directly, as MOJO scoring does, so it implements {@link ShapSource} itself.
  */
 abstract class PartitionShapSource implements ShapSource {
   /** Computes one row's SHAP values; one per partition (not shared between threads). */

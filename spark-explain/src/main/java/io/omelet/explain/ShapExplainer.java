@@ -26,6 +26,10 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import io.omelet.automl.AutoMLModel;
+import io.omelet.scoring.MojoModel;
+import io.omelet.scoring.RowContributions;
+
 /**
  * Adds per-row SHAP values to a DataFrame for a fitted Spark ML model (a PipelineModel or a single
  * Transformer): base value + sum of the row's values = the model's explained output for that row.
@@ -38,8 +42,15 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code method=kernel}: KernelSHAP through the model's transform, for any model. Explains the
  *       probability of the target class for classifiers, the prediction for regressors (or
  *       {@code explainedOutput=raw} for rawPrediction). Adds the weighted R^2 of each row's fit.</li>
- *   <li>{@code method=auto} (default): tree when the model's predictor is a Spark tree model, kernel otherwise.</li>
+ *   <li>{@code method=auto} (default): tree when the model's predictor is a Spark tree model, or an H2O model
+ *       with exact contributions; kernel otherwise.</li>
  * </ul>
+ *
+ * H2O models ({@link AutoMLModel} via {@link #setModel}, or a bare {@link MojoModel} via {@link #setMojo}):
+ * {@code method=tree} reads exact contributions from the MOJO ({@link RowContributions}: TreeSHAP for GBM, DRF/XRT
+ * and XGBoost, linear contributions for GLM) and explains their link scale: the log-odds of the target class for a
+ * binomial GBM, XGBoost or GLM, its probability for a binomial DRF, the prediction for a regression. KernelSHAP of an
+ * AutoMLModel explains the target class's probability ({@code explainedOutput=raw}: its log-odds).
  *
  * Features are raw input columns: a string column that a pipeline indexes and one-hot encodes is
  * one feature. The SHAP vector column carries the feature names as ML attribute metadata.
@@ -63,6 +74,7 @@ public class ShapExplainer extends Transformer {
   private final Param<String> baseValueCol;
   private final Param<String> fitCol;
   private transient Dataset<Row> backgroundData;
+  private MojoModel mojo;
 
   public ShapExplainer() {
     this(Identifiable.randomUID("shapExplainer"));
@@ -167,8 +179,40 @@ public class ShapExplainer extends Transformer {
     return this;
   }
 
+  /**
+   * Explains an H2O model given by its MOJO alone (exact contributions, method tree or auto). Not a Param,
+   * like the background data. A model set with {@link #setModel} is still used for KernelSHAP.
+   */
+  public ShapExplainer setMojo(MojoModel m) {
+    this.mojo = m;
+    return this;
+  }
+
+  /** The H2O MOJO explained: the one set with {@link #setMojo}, or the model's when it is an {@link AutoMLModel}. */
+  public MojoModel getMojo() {
+    if (mojo != null) return mojo;
+    if (isDefined(model) && getModel() instanceof AutoMLModel a) return a.mojo();
+    return null;
+  }
+
   /** The method {@code transform} will use for this model: "tree" or "kernel". */
   public String resolvedMethod() {
+    MojoModel h2o = getMojo();
+    if (h2o != null) {
+      String why = RowContributions.unsupportedReason(h2o);
+      String asked = getMethod();
+      if (asked.equals("tree") && why != null) {
+        throw new IllegalArgumentException("ShapExplainer: method=tree needs exact contributions, but " + why
+            + " (method=auto falls back to it)");
+      }
+      if (asked.equals("tree") || (asked.equals("auto") && why == null)) return "tree";
+      if (!isDefined(model)) {
+        throw new IllegalArgumentException("ShapExplainer: " + (why != null ? why + "; " : "")
+            + "method=kernel evaluates the model through a Spark ML Transformer: set it with setModel (e.g. the "
+            + "AutoMLModel), not only setMojo");
+      }
+      return "kernel";
+    }
     Transformer m = requireModel();
     ModelAnatomy a = ModelAnatomy.of(m);
     boolean isTree = a.predictor() != null && TreeEnsemble.supports(a.predictor());
@@ -189,6 +233,11 @@ public class ShapExplainer extends Transformer {
    * (the class name comes from a label StringIndexer inside the model, else its index).
    */
   public String describeOutput() {
+    MojoModel h2o = getMojo();
+    if (h2o != null) {
+      if (resolvedMethod().equals("tree")) return mojoSource(featureNames()).description();
+      return h2oKernelOutput(h2o).description();
+    }
     ModelAnatomy a = ModelAnatomy.of(requireModel());
     String cls = a.className(getTargetClass());
     String target = "class " + (cls != null ? cls : String.valueOf(getTargetClass()));
@@ -206,6 +255,8 @@ public class ShapExplainer extends Transformer {
 
   /** The explained features, in SHAP vector order. */
   public List<String> featureNames() {
+    MojoModel h2o = getMojo();
+    if (h2o != null) return isSet(inputCols) ? Arrays.asList(getInputCols()) : Arrays.asList(h2o.features());
     List<String> f = features(ModelAnatomy.of(requireModel()));
     if (f == null) {
       throw new IllegalStateException("ShapExplainer: cannot tell which columns the model reads; set inputCols");
@@ -225,6 +276,7 @@ public class ShapExplainer extends Transformer {
 
   @Override
   public StructType transformSchema(StructType schema) {
+    if (getMojo() != null) return h2oSchema(schema);
     Transformer m = requireModel();
     ModelAnatomy a = ModelAnatomy.of(m);
     String resolved = resolvedMethod();
@@ -260,6 +312,92 @@ public class ShapExplainer extends Transformer {
     out = out.add(getBaseValueCol(), DataTypes.DoubleType, false);
     if (resolved.equals("kernel")) out = out.add(getFitCol(), DataTypes.DoubleType, true);
     return out;
+  }
+
+  /** The output schema for an H2O model; checks every column it reads and every output name first. */
+  private StructType h2oSchema(StructType schema) {
+    String resolved = resolvedMethod();
+    List<String> feats = featureNames();
+    List<String> names = Arrays.asList(schema.fieldNames());
+    java.util.Set<String> lower = new java.util.HashSet<>();
+    for (String n : names) lower.add(n.toLowerCase(java.util.Locale.ROOT));
+    List<String> needed = new ArrayList<>(feats);
+    for (String f : getMojo().features()) if (!needed.contains(f)) needed.add(f);
+    for (String c : needed) {
+      if (!lower.contains(c.toLowerCase(java.util.Locale.ROOT))) {
+        throw new IllegalArgumentException("ShapExplainer: feature column '" + c + "' is missing from the input; "
+            + "the H2O model reads " + Arrays.asList(getMojo().features()) + " and the input has " + names);
+      }
+    }
+    for (String out : outputColumns(resolved)) {
+      if (names.contains(out)) {
+        throw new IllegalArgumentException("ShapExplainer: output column '" + out + "' already exists in the input");
+      }
+    }
+    if (resolved.equals("tree")) {
+      MojoShapSource src = mojoSource(feats);
+      String natural = src.description().startsWith("probability") ? "probability"
+          : src.description().startsWith("log-odds") ? "raw" : "prediction";
+      String asked = getExplainedOutput();
+      if (!asked.equals("auto") && !asked.equals(natural)) {
+        throw new IllegalArgumentException("ShapExplainer: the exact contributions of this H2O model explain "
+            + "explainedOutput=" + natural + " (" + src.description() + "), not " + asked + "; use method=kernel to explain "
+            + asked);
+      }
+    } else {
+      h2oKernelOutput(getMojo());
+    }
+    StructType out = schema.add(shapField(feats)).add(getBaseValueCol(), DataTypes.DoubleType, false);
+    if (resolved.equals("kernel")) out = out.add(getFitCol(), DataTypes.DoubleType, true);
+    return out;
+  }
+
+  private MojoShapSource mojoSource(List<String> feats) {
+    return new MojoShapSource(getMojo(), feats, getTargetClass());
+  }
+
+  /** Column names of the log-odds that KernelSHAP of an AutoMLModel explains with explainedOutput=raw. */
+  static final String LOG_ODDS_COL = "__omelet_log_odds";
+
+  /**
+   * What KernelSHAP reads from an AutoMLModel's output: the target class's p_ column (or its log-odds, added by a
+   * SQL stage after the model), or the regression prediction.
+   */
+  private KernelShapSource.Output h2oKernelOutput(MojoModel h2o) {
+    String[] domain = h2o.responseDomain();
+    String asked = getExplainedOutput();
+    AutoMLModel m = (AutoMLModel) getModel();
+    if (domain == null) {
+      if (!asked.equals("auto") && !asked.equals("prediction")) {
+        throw new IllegalArgumentException("ShapExplainer: explainedOutput=" + asked + " but the H2O model is a "
+            + "regression; it explains its prediction");
+      }
+      return new KernelShapSource.Output(m.getOrDefault(m.predictionCol()), -1, "prediction");
+    }
+    int target = getTargetClass();
+    if (target >= domain.length) {
+      throw new IllegalArgumentException("ShapExplainer: targetClass " + target + " is out of range: the model has "
+          + domain.length + " classes " + Arrays.asList(domain));
+    }
+    String p = AutoMLModel.CLASS_PROBABILITY_PREFIX + domain[target];
+    return switch (asked) {
+      case "auto", "probability" -> new KernelShapSource.Output(p, -1, "probability of class " + domain[target]);
+      case "raw" -> new KernelShapSource.Output(LOG_ODDS_COL, -1, "log-odds of class " + domain[target]);
+      default -> throw new IllegalArgumentException("ShapExplainer: explainedOutput=" + asked + " of an H2O classifier: "
+          + "use probability or raw (log-odds)");
+    };
+  }
+
+  /** The AutoMLModel, followed for explainedOutput=raw by a stage adding the target class's log-odds. */
+  private Transformer h2oKernelModel(KernelShapSource.Output o) {
+    Transformer m = getModel();
+    if (!o.col().equals(LOG_ODDS_COL)) return m;
+    String p = "`" + AutoMLModel.CLASS_PROBABILITY_PREFIX + getMojo().responseDomain()[getTargetClass()] + "`";
+    // Clamped so that a probability of exactly 0 or 1 gives a large finite log-odds.
+    String sql = "SELECT *, ln(greatest(" + p + ", 1e-15) / greatest(1 - " + p + ", 1e-15)) AS " + LOG_ODDS_COL
+        + " FROM __THIS__";
+    return new org.apache.spark.ml.PipelineModel(Identifiable.randomUID("omelet_h2o_log_odds"),
+        new Transformer[] {m, new org.apache.spark.ml.feature.SQLTransformer().setStatement(sql)});
   }
 
   private List<String> outputColumns(String resolved) {
@@ -299,8 +437,7 @@ public class ShapExplainer extends Transformer {
     transformSchema(dataset.schema());
     @SuppressWarnings("unchecked")
     Dataset<Row> input = (Dataset<Row>) dataset;
-    ModelAnatomy a = ModelAnatomy.of(getModel());
-    ShapSource source = source(a, input);
+    ShapSource source = getMojo() != null ? h2oSource(input) : source(ModelAnatomy.of(getModel()), input);
     List<String> feats = source.features();
     boolean kernel = source.method().equals("kernel");
     Dataset<Row> out = source.explain(input, getOutputCol(), getBaseValueCol(), kernel ? getFitCol() : null);
@@ -314,6 +451,21 @@ public class ShapExplainer extends Transformer {
       shap = out.col(getOutputCol());
     }
     return out.withColumn(getOutputCol(), shap, field.metadata());
+  }
+
+  /** The backend for an H2O model: its MOJO's contributions, or KernelSHAP through the AutoMLModel. */
+  ShapSource h2oSource(Dataset<Row> input) {
+    List<String> feats = featureNames();
+    if (resolvedMethod().equals("tree")) return mojoSource(feats);
+    KernelShapSource.Output o = h2oKernelOutput(getMojo());
+    String[] rawCols = feats.toArray(new String[0]);
+    Dataset<Row> bgSource = backgroundData != null ? backgroundData : input;
+    Background bg = getBackgroundMode().equals("kmeans")
+        ? Background.kmeans(bgSource, rawCols, getBackgroundSize(), getSeed())
+        : Background.sample(bgSource, rawCols, getBackgroundSize(), getSeed());
+    int samples = getNumSamples() > 0 ? getNumSamples() : Coalitions.defaultNumSamples(feats.size());
+    Coalitions c = Coalitions.sample(feats.size(), samples, getSeed());
+    return new KernelShapSource(h2oKernelModel(o), feats, List.of(), o, c, bg, getRowsPerTask());
   }
 
   /** Builds the backend for this model and data (package-visible so tests and the H2O backend can reuse it). */
@@ -376,6 +528,7 @@ public class ShapExplainer extends Transformer {
   public ShapExplainer copy(ParamMap extra) {
     ShapExplainer c = (ShapExplainer) defaultCopy(extra);
     c.backgroundData = backgroundData;
+    c.mojo = mojo;
     return c;
   }
 }

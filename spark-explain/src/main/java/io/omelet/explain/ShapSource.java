@@ -7,7 +7,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * Where {@link ShapExplainer} gets its numbers: exact TreeSHAP over Spark ML trees, KernelSHAP over
- * any model's transform, and later an H2O MOJO's own contributions. The explainer picks one per model
+ * any model's transform, and an H2O MOJO's own contributions ({@link MojoShapSource}). The explainer picks one per model
  * and never shows it: adding a backend adds a class, not a public method.
  */
 interface ShapSource {

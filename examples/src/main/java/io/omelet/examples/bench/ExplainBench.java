@@ -18,8 +18,18 @@ import org.apache.spark.sql.functions;
 
 import com.microsoft.azure.synapse.ml.explainers.TabularSHAP;
 
+import hex.genmodel.PredictContributions;
+import hex.genmodel.PredictContributionsFactory;
+import hex.tree.gbm.GBM;
+import hex.tree.gbm.GBMModel;
+import io.omelet.automl.engine.EmbeddedH2OEngine;
 import io.omelet.explain.ShapExplainer;
 import io.omelet.registry.OmeletSpark;
+import io.omelet.scoring.FeatureBinding;
+import io.omelet.scoring.MojoModel;
+import io.omelet.scoring.RowContributions;
+import water.Key;
+import water.fvec.Frame;
 
 /**
  * bin/bench explain: KernelSHAP of a Spark ML GBT pipeline on lending_club (200 rows, background of
@@ -28,7 +38,16 @@ import io.omelet.registry.OmeletSpark;
  *
  * <p>SynapseML takes seconds per row at this budget, so it is timed on fewer rows (default 24, the
  * same first rows) and reported in rows per second. Both get one small warm-up run first.
- * Arguments: [omeletRows=200] [anchorRows=24].
+ *
+ * <p>Then exact TreeSHAP of an H2O GBM (50 trees, depth 5) through its MOJO on all lending_club rows with
+ * ShapExplainer on local[2] ({@code treeshap_rows_per_s}), beside a bare single-thread h2o-genmodel loop computing
+ * the same model's contributions over prepared double[] rows ({@code genmodel_contrib_rows_per_s}) and Omelet's
+ * own single-thread loop ({@code omelet_contrib_rows_per_s}, RowContributions on the same rows). As the machine is
+ * shared, the same two are also given per CPU second ({@code treeshap_rows_per_cpu_s} from the Spark tasks' executor
+ * CPU time, {@code genmodel_contrib_rows_per_cpu_s} from the thread's CPU time) and their ratio.
+ *
+ * <p>Arguments: [h2o|spark] [omeletRows=200] [anchorRows=24]; "h2o" runs only the H2O part, "spark" only the Spark
+ * ML part (KernelSHAP against SynapseML and the Spark TreeSHAP); without either, both.
  */
 public final class ExplainBench implements Benchmark {
   static final String[] STRINGS = {"term", "sub_grade", "addr_state", "verification_status", "emp_length"};
@@ -48,13 +67,21 @@ public final class ExplainBench implements Benchmark {
 
   @Override
   public void run(String[] args) throws Exception {
-    int omeletRows = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-    int anchorRows = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+    String part = args.length > 0 && (args[0].equals("h2o") || args[0].equals("spark")) ? args[0] : "all";
+    if (!part.equals("all")) args = java.util.Arrays.copyOfRange(args, 1, args.length);
     SparkSession spark = OmeletSpark.builder("omelet-bench-explain", "local[2]").getOrCreate();
     Dataset<Row> data = spark.read().option("header", true).option("inferSchema", true)
         .csv(dataDir().resolve("lending_club.csv").toString())
         .withColumn("label", functions.when(functions.col("Class").equalTo("bad"), 1.0).otherwise(0.0))
         .cache();
+    if (!part.equals("h2o")) sparkPart(spark, data, args);
+    if (!part.equals("spark")) h2oPart(spark, data);
+    spark.stop();
+  }
+
+  private void sparkPart(SparkSession spark, Dataset<Row> data, String[] args) {
+    int omeletRows = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int anchorRows = args.length > 1 ? Integer.parseInt(args[1]) : 24;
     long total = data.count();
 
     PipelineModel model = fit(data);
@@ -113,7 +140,120 @@ public final class ExplainBench implements Benchmark {
     Figures.print("anchor_name", "synapseml-1.1.3-TabularSHAP");
     Figures.print("kernelshap_speedup", omeletRate / anchorRate);
     Figures.print("sparkml_treeshap_rows_per_s", treeRate);
-    spark.stop();
+  }
+
+  /**
+   * Exact TreeSHAP of an H2O GBM (50 trees, depth 5) through its MOJO: ShapExplainer on all rows with both cores,
+   * against h2o-genmodel's contributions loop on one thread.
+   */
+  private void h2oPart(SparkSession spark, Dataset<Row> data) throws Exception {
+    String[] cols = new String[NUMBERS.length + STRINGS.length + 1];
+    System.arraycopy(NUMBERS, 0, cols, 0, NUMBERS.length);
+    System.arraycopy(STRINGS, 0, cols, NUMBERS.length, STRINGS.length);
+    cols[cols.length - 1] = "Class";
+    Dataset<Row> lc = data.selectExpr(cols);
+    EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
+    engine.start();
+    Key<Frame> key = Key.make("bench_explain_lc");
+    engine.toH2OFrame(lc, key);
+    GBMModel.GBMParameters p = new GBMModel.GBMParameters();
+    p._train = key;
+    p._response_column = "Class";
+    p._ntrees = 50;
+    p._max_depth = 5;
+    p._seed = 1;
+    GBMModel gbm = new GBM(p).trainModel().get();
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    gbm.getMojo().writeTo(zip);
+    MojoModel mojo = MojoModel.of(zip.toByteArray());
+    int cores = spark.sparkContext().defaultParallelism();
+    // One partition per core's worth of work, several per core so that both stay busy to the end.
+    Dataset<Row> rows = lc.drop("Class").repartition(4 * cores).cache();
+    long total = rows.count();
+    System.err.printf("explain bench (H2O): GBM %d trees depth %d, %d rows, %d features, %d cores%n", p._ntrees,
+        p._max_depth, total, mojo.features().length, cores);
+
+    ShapExplainer tree = new ShapExplainer().setMojo(mojo).setMethod("tree");
+    force(tree.transform(rows), "shap");
+    // CPU time of the tasks too: on a shared machine wall-clock rates depend on the other load, CPU time less so.
+    java.util.concurrent.atomic.AtomicLong taskCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong taskRunMillis = new java.util.concurrent.atomic.AtomicLong();
+    org.apache.spark.scheduler.SparkListener cpu = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (end.taskMetrics() != null) {
+          taskCpuNanos.addAndGet(end.taskMetrics().executorCpuTime());
+          taskRunMillis.addAndGet(end.taskMetrics().executorRunTime());
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(cpu);
+    double[] treeRates = new double[5];
+    double[] treeCpuRates = new double[5];
+    for (int i = 0; i < treeRates.length; i++) {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      taskCpuNanos.set(0);
+      taskRunMillis.set(0);
+      long t = System.nanoTime();
+      force(tree.transform(rows), "shap");
+      double wall = Figures.since(t);
+      treeRates[i] = total / wall;
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      treeCpuRates[i] = total / (taskCpuNanos.get() / 1e9);
+      System.err.printf("h2o treeshap run %d: %.2f s wall, tasks %.2f s running, %.2f s on CPU%n", i, wall,
+          taskRunMillis.get() / 1e3, taskCpuNanos.get() / 1e9);
+    }
+    spark.sparkContext().removeSparkListener(cpu);
+    double treeRate = Figures.median(treeRates);
+    double treeCpuRate = Figures.median(treeCpuRates);
+
+    // The same rows, prepared once as the model's double[] rows (as any genmodel caller would).
+    FeatureBinding binding = FeatureBinding.bind(rows.schema(), mojo);
+    java.util.List<org.apache.spark.sql.catalyst.InternalRow> internal = rows.queryExecution().toRdd().toJavaRDD()
+        .collect();
+    int width = mojo.contributionsModel().getNames().length;
+    double[][] prepared = new double[internal.size()][];
+    for (int i = 0; i < prepared.length; i++) {
+      prepared[i] = new double[width];
+      binding.fill(internal.get(i), prepared[i]);
+    }
+    PredictContributions genmodel = ((PredictContributionsFactory) mojo.contributionsModel())
+        .makeContributionsPredictor();
+    double[] genmodelRates = singleThreadRates(prepared, r -> genmodel.calculateContributions(r)[0]);
+    RowContributions ours = new RowContributions(mojo, binding);
+    double[] oursRates = singleThreadRates(prepared, r -> ours.contributions(r)[0]);
+    double genmodelRate = genmodelRates[0];
+    double oursRate = oursRates[0];
+
+    Figures.print("treeshap_rows_per_s", treeRate);
+    Figures.print("genmodel_contrib_rows_per_s", genmodelRate);
+    Figures.print("omelet_contrib_rows_per_s", oursRate);
+    Figures.print("treeshap_over_genmodel_per_core", treeRate / cores / genmodelRate);
+    Figures.print("treeshap_rows_per_cpu_s", treeCpuRate);
+    Figures.print("genmodel_contrib_rows_per_cpu_s", genmodelRates[1]);
+    Figures.print("treeshap_over_genmodel_per_cpu_s", treeCpuRate / genmodelRates[1]);
+  }
+
+  /**
+   * Rows per wall-clock second and per CPU second of {@code f} over all rows on this thread: medians of 5 passes
+   * after 2 warm-up passes.
+   */
+  private static double[] singleThreadRates(double[][] rows, java.util.function.ToDoubleFunction<double[]> f) {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    double sink = 0;
+    double[] rates = new double[5];
+    double[] cpuRates = new double[5];
+    for (int pass = -2; pass < rates.length; pass++) {
+      long c = threads.getCurrentThreadCpuTime();
+      long t = System.nanoTime();
+      for (double[] r : rows) sink += f.applyAsDouble(r);
+      if (pass >= 0) {
+        rates[pass] = rows.length / Figures.since(t);
+        cpuRates[pass] = rows.length / ((threads.getCurrentThreadCpuTime() - c) / 1e9);
+      }
+    }
+    if (sink == 42.4242) System.err.println(sink); // keeps the JIT from dropping the loop
+    return new double[] {Figures.median(rates), Figures.median(cpuRates)};
   }
 
   static PipelineModel fit(Dataset<Row> data) {

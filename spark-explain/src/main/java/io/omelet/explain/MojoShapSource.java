@@ -1,0 +1,158 @@
+package io.omelet.explain;
+
+import java.util.Iterator;
+import java.util.List;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import io.omelet.scoring.FeatureBinding;
+import io.omelet.scoring.MojoModel;
+import io.omelet.scoring.RowContributions;
+
+/**
+ * Exact SHAP values of an H2O model from its MOJO ({@link RowContributions}: TreeSHAP for GBM, DRF
+ * and XGBoost, linear contributions for GLM), computed partition by partition on the executors.
+ * Unlike the other per-row sources it works on Spark's internal rows, as MOJO scoring does: the
+ * row's columns go straight into the model's reused double[] and no Row object is built.
+ */
+final class MojoShapSource implements ShapSource {
+  private final MojoModel mojo;
+  private final List<String> features;
+  /** Output position of each of the MOJO's features. */
+  private final int[] position;
+  private final boolean negate;
+  private final double baseShift;
+  private final String description;
+
+  /**
+   * {@code features} orders the SHAP vector and must name every feature of the MOJO (matched
+   * ignoring case); {@code targetClass} 0 of a binomial model explains the first class's log-odds
+   * (or probability) instead of the second's.
+   */
+  MojoShapSource(MojoModel mojo, List<String> features, int targetClass) {
+    this.mojo = mojo;
+    String why = RowContributions.unsupportedReason(mojo);
+    if (why != null) throw new IllegalArgumentException("ShapExplainer: method=tree needs exact contributions, but " + why);
+    String[] mojoFeatures = mojo.features();
+    if (features.size() != mojoFeatures.length) {
+      throw new IllegalArgumentException("ShapExplainer: exact contributions explain all " + mojoFeatures.length
+          + " features of the H2O model " + List.of(mojoFeatures) + ", not " + features);
+    }
+    position = new int[mojoFeatures.length];
+    for (int f = 0; f < mojoFeatures.length; f++) {
+      int p = -1;
+      for (int k = 0; k < features.size(); k++) if (features.get(k).equalsIgnoreCase(mojoFeatures[f])) p = k;
+      if (p < 0) {
+        throw new IllegalArgumentException("ShapExplainer: the H2O model's feature '" + mojoFeatures[f]
+            + "' is not among the explained features " + features + "; exact contributions explain every feature");
+      }
+      position[f] = p;
+    }
+    this.features = List.copyOf(features);
+    String[] domain = mojo.responseDomain();
+    if (domain != null && (targetClass < 0 || targetClass >= domain.length)) {
+      throw new IllegalArgumentException("ShapExplainer: targetClass " + targetClass + " is out of range: the model has "
+          + domain.length + " classes " + List.of(domain));
+    }
+    String explained = explainedOutput(mojo);
+    boolean probability = explained.startsWith("probability");
+    this.negate = domain != null && targetClass == 0;
+    this.baseShift = negate && probability ? 1.0 : 0.0;
+    this.description = domain == null ? explained
+        : (probability ? "probability" : "log-odds") + " of class " + domain[targetClass];
+  }
+
+  /** What H2O's contributions add up to for class index 1 (or for regression), in words. */
+  static String explainedOutput(MojoModel mojo) {
+    return RowContributions.explainedOutput(mojo);
+  }
+
+  /** E.g. "log-odds of class bad". */
+  String description() {
+    return description;
+  }
+
+  @Override
+  public String method() {
+    return "tree";
+  }
+
+  @Override
+  public List<String> features() {
+    return features;
+  }
+
+  @Override
+  public Dataset<Row> explain(Dataset<Row> input, String shapCol, String baseCol, String fitCol) {
+    FeatureBinding binding = FeatureBinding.bind(input.schema(), mojo);
+    StructType out = input.schema().add(shapCol, SQLDataTypes.VectorType(), false).add(baseCol, DataTypes.DoubleType, false);
+    if (fitCol != null) out = out.add(fitCol, DataTypes.DoubleType, true);
+    Broadcast<MojoModel> bc = JavaSparkContext.fromSparkContext(input.sparkSession().sparkContext()).broadcast(mojo);
+    JavaRDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(new AppendShap(bc, binding, position, features.size(), negate, baseShift, fitCol != null));
+    return input.sparkSession().internalCreateDataFrame(rows.rdd(), out, false);
+  }
+
+  /** Runs on the executors: one RowContributions per partition over the broadcast MOJO. */
+  static final class AppendShap implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<MojoModel> mojo;
+    private final FeatureBinding binding;
+    private final int[] position;
+    private final int width;
+    private final boolean negate;
+    private final double baseShift;
+    private final boolean withFit;
+
+    AppendShap(Broadcast<MojoModel> mojo, FeatureBinding binding, int[] position, int width, boolean negate,
+        double baseShift, boolean withFit) {
+      this.mojo = mojo;
+      this.binding = binding;
+      this.position = position;
+      this.width = width;
+      this.negate = negate;
+      this.baseShift = baseShift;
+      this.withFit = withFit;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+      RowContributions contributions = new RowContributions(mojo.value(), binding);
+      double[] phi = new double[width];
+      double sign = negate ? -1 : 1;
+      int n = position.length;
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public InternalRow next() {
+          InternalRow in = rows.next();
+          double[] c = contributions.contributions(in);
+          for (int f = 0; f < n; f++) phi[position[f]] = sign * c[f];
+          // A dense ml Vector in its serialized form (type 1, values), built without the Vector object.
+          GenericInternalRow vector = new GenericInternalRow(
+              new Object[] {(byte) 1, null, null, UnsafeArrayData.fromPrimitiveArray(phi)});
+          Object[] added = withFit ? new Object[3] : new Object[2];
+          added[0] = vector;
+          added[1] = baseShift + sign * c[n];
+          return new JoinedRow(in, new GenericInternalRow(added));
+        }
+      };
+    }
+  }
+}

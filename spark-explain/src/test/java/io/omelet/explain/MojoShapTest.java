@@ -1,0 +1,228 @@
+package io.omelet.explain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.omelet.automl.AutoMLJob;
+import io.omelet.automl.AutoMLModel;
+import io.omelet.automl.AutoMLResult;
+import io.omelet.automl.AutoMLSettings;
+import io.omelet.scoring.FeatureBinding;
+import io.omelet.scoring.MojoModel;
+import io.omelet.scoring.MojoScoring;
+import io.omelet.scoring.RowContributions;
+import io.omelet.scoring.ScoringColumns;
+
+/** H2O models explained through their MOJO: exact, additive, per input column; KernelSHAP agrees; bad inputs. */
+class MojoShapTest {
+
+  private static Dataset<Row> data(String kind) {
+    return kind.endsWith("_reg") ? H2OModels.diamondsH2OColumns() : H2OModels.lendingClubH2OColumns();
+  }
+
+  /** The value the contributions must add up to for each row, from the MOJO's own scoring. */
+  private static double[] explainedValues(Dataset<Row> rows, MojoModel mojo) {
+    RowContributions rc = new RowContributions(mojo, FeatureBinding.bind(rows.schema(), mojo));
+    List<Row> scored = MojoScoring.transform(rows, mojo, new ScoringColumns("__pred", null, "__p_")).collectAsList();
+    String[] domain = mojo.responseDomain();
+    double[] out = new double[scored.size()];
+    for (int i = 0; i < out.length; i++) {
+      Row r = scored.get(i);
+      double[] preds;
+      if (domain == null) {
+        preds = new double[] {r.getDouble(r.fieldIndex("__pred"))};
+      } else {
+        double p1 = r.getDouble(r.fieldIndex("__p_" + domain[1]));
+        preds = new double[] {0, 1 - p1, p1};
+      }
+      out[i] = rc.explainedValue(preds);
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gbm", "drf", "xrt", "xgboost", "glm", "gbm_reg", "glm_reg"})
+  void exactContributionsAddUpToTheModelsLinkScaleOutput(String kind) {
+    MojoModel mojo = H2OModels.get(kind);
+    Dataset<Row> rows = data(kind).limit(500).cache();
+    ShapExplainer explainer = new ShapExplainer().setMojo(mojo);
+    assertEquals("tree", explainer.resolvedMethod());
+    // One value per input column: a categorical is one feature (XGBoost's one-hot levels are summed back).
+    List<String> features = explainer.featureNames();
+    assertEquals(new java.util.TreeSet<>(Arrays.asList(mojo.features())), new java.util.TreeSet<>(features));
+    assertEquals(kind.endsWith("_reg") ? 9 : 22, features.size());
+    List<Row> out = explainer.transform(rows).select("shap", "shap_base").collectAsList();
+    double[] expected = explainedValues(rows, mojo);
+    assertEquals(500, out.size());
+    double maxErr = 0;
+    double[] absSum = new double[features.size()];
+    for (int i = 0; i < out.size(); i++) {
+      double[] phi = ((Vector) out.get(i).get(0)).toArray();
+      double sum = out.get(i).getDouble(1);
+      for (int f = 0; f < phi.length; f++) {
+        sum += phi[f];
+        absSum[f] += Math.abs(phi[f]);
+      }
+      maxErr = Math.max(maxErr, Math.abs(sum - expected[i]));
+    }
+    System.err.printf("%s: max |base + sum(shap) - %s| = %.3g over 500 rows%n", kind, explainer.describeOutput(), maxErr);
+    // XGBoost's MOJO scores in float32 and h2o-genmodel's TreeSHAP for it is float32 too: additive to float32
+    // rounding only. GBM, DRF (double-precision TreeSHAP here) and GLM (linear terms) are additive to 1e-6.
+    double tolerance = kind.equals("xgboost") ? 1e-4 : 1e-6;
+    assertTrue(maxErr < tolerance, kind + ": max |base + sum(shap) - " + explainer.describeOutput() + "| = " + maxErr);
+    // A categorical column carries weight too (sub_grade for loans, clarity for diamonds).
+    String cat = kind.endsWith("_reg") ? "clarity" : "sub_grade";
+    assertTrue(absSum[features.indexOf(cat)] > 0, kind + ": " + cat + " never contributes");
+    String expectedScale = kind.endsWith("_reg") ? "prediction"
+        : kind.equals("drf") || kind.equals("xrt") ? "probability of class good" : "log-odds of class good";
+    assertEquals(expectedScale, explainer.describeOutput());
+  }
+
+  @Test
+  void rowContributionsFromAPreparedRowMatchTheInternalRowPathAndTheOtherClass() {
+    MojoModel mojo = H2OModels.get("gbm");
+    Dataset<Row> rows = data("gbm").limit(5);
+    RowContributions rc = new RowContributions(mojo, FeatureBinding.bind(rows.schema(), mojo));
+    assertEquals(Arrays.asList(mojo.features()), Arrays.asList(rc.names()));
+    List<Row> out = new ShapExplainer().setMojo(mojo).transform(rows).select("shap", "shap_base").collectAsList();
+    List<Row> other = new ShapExplainer().setMojo(mojo).setTargetClass(0).transform(rows).select("shap", "shap_base")
+        .collectAsList();
+    for (int i = 0; i < out.size(); i++) {
+      double[] a = ((Vector) out.get(i).get(0)).toArray();
+      double[] b = ((Vector) other.get(i).get(0)).toArray();
+      for (int f = 0; f < a.length; f++) assertEquals(-a[f], b[f], 1e-12);
+      assertEquals(-out.get(i).getDouble(1), other.get(i).getDouble(1), 1e-12);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gbm", "drf", "gbm_reg"})
+  void doublePrecisionTreeShapMatchesH2OsOwnFloatContributions(String kind) {
+    MojoModel mojo = H2OModels.get(kind);
+    Dataset<Row> rows = data(kind).limit(200);
+    FeatureBinding binding = FeatureBinding.bind(rows.schema(), mojo);
+    RowContributions rc = new RowContributions(mojo, binding);
+    hex.genmodel.PredictContributions h2o =
+        ((hex.genmodel.PredictContributionsFactory) mojo.contributionsModel()).makeContributionsPredictor();
+    assertEquals(Arrays.asList(mojo.features()),
+        Arrays.asList(h2o.getContributionNames()).subList(0, mojo.features().length));
+    double[] row = new double[mojo.contributionsModel().getNames().length];
+    double maxRel = 0;
+    for (org.apache.spark.sql.catalyst.InternalRow in : rows.queryExecution().toRdd().toJavaRDD().collect()) {
+      binding.fill(in, row);
+      double[] ours = rc.contributions(row);
+      float[] theirs = h2o.calculateContributions(row);
+      assertEquals(ours.length, theirs.length);
+      int bias = ours.length - 1;
+      // A binomial DRF's p1 = 1 - mean(trees). Here the constant 1 is in the base value (a feature that never
+      // changes the output gets 0); h2o-genmodel spreads it evenly over the bias and every nonzero contribution.
+      double spread = kind.equals("drf") ? theirs[bias] - ours[bias] + 1 : 0;
+      for (int f = 0; f < ours.length; f++) {
+        double expected = theirs[f] - (theirs[f] != 0 ? spread : 0) + (f == bias && kind.equals("drf") ? 1 : 0);
+        maxRel = Math.max(maxRel, Math.abs(ours[f] - expected) / (1 + Math.abs(expected)));
+      }
+    }
+    // The same Shapley values; h2o-genmodel's are float32.
+    assertTrue(maxRel < 1e-4, kind + ": max relative difference to h2o-genmodel " + maxRel);
+  }
+
+  @Test
+  void autoMLModelKernelShapAgreesWithExactTreeShapOnTheLogOddsScale() {
+    Dataset<Row> lc = H2OModels.lendingClubH2OColumns();
+    AutoMLSettings s = new AutoMLSettings().labelCol("Class").includeAlgos("GBM").maxModels(1).nfolds(2).seed(42);
+    AutoMLResult result = new AutoMLJob(H2OModels.h2o(), s).run(lc);
+    AutoMLModel model = new AutoMLModel("shap_automl_gbm", result);
+    Dataset<Row> rows = lc.drop("Class").limit(20).cache();
+
+    ShapExplainer tree = new ShapExplainer().setModel(model);
+    assertEquals("tree", tree.resolvedMethod());
+    assertEquals("log-odds of class good", tree.describeOutput());
+    ShapExplainer kernel = new ShapExplainer().setModel(model).setMethod("kernel").setExplainedOutput("raw")
+        .setNumSamples(1000).setBackgroundSize(50).setBackgroundData(lc.drop("Class")).setSeed(5);
+    assertEquals("log-odds of class good", kernel.describeOutput());
+    assertEquals(tree.featureNames(), kernel.featureNames());
+
+    Dataset<Row> withId = rows.withColumn("id", functions.monotonically_increasing_id()).cache();
+    List<Row> t = tree.transform(withId).orderBy("id").select("shap").collectAsList();
+    List<Row> k = kernel.transform(withId).orderBy("id").select("shap", "shap_fit_r2").collectAsList();
+    assertEquals(20, k.size());
+    double sumCorr = 0;
+    double minCorr = 1;
+    for (int i = 0; i < t.size(); i++) {
+      double c = pearson(((Vector) t.get(i).get(0)).toArray(), ((Vector) k.get(i).get(0)).toArray());
+      sumCorr += c;
+      minCorr = Math.min(minCorr, c);
+    }
+    double mean = sumCorr / t.size();
+    System.err.printf("KernelSHAP vs TreeSHAP (H2O GBM, log-odds): mean per-row correlation %.4f, min %.4f%n",
+        mean, minCorr);
+    assertTrue(mean > 0.95, "mean per-row correlation " + mean + " (min " + minCorr + ")");
+    assertTrue(minCorr > 0.8, "min per-row correlation " + minCorr);
+  }
+
+  private static double pearson(double[] a, double[] b) {
+    double ma = Arrays.stream(a).average().orElse(0);
+    double mb = Arrays.stream(b).average().orElse(0);
+    double sab = 0;
+    double saa = 0;
+    double sbb = 0;
+    for (int i = 0; i < a.length; i++) {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) * (a[i] - ma);
+      sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return sab / Math.sqrt(saa * sbb);
+  }
+
+  @Test
+  void aMissingFeatureIsNamedBeforeAnyJobRuns() {
+    MojoModel mojo = H2OModels.get("gbm");
+    Dataset<Row> noRate = data("gbm").drop("int_rate");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ShapExplainer().setMojo(mojo).transform(noRate));
+    assertTrue(e.getMessage().contains("'int_rate' is missing"), e.getMessage());
+    IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+        () -> new RowContributions(mojo, FeatureBinding.bind(noRate.schema(), mojo)));
+    assertTrue(b.getMessage().contains("int_rate"), b.getMessage());
+  }
+
+  @Test
+  void treeShapOfAModelWithoutContributionsNamesTheKernelFallback() {
+    MojoModel dl = H2OModels.get("deeplearning");
+    assertTrue(!RowContributions.supported(dl));
+    Dataset<Row> rows = data("gbm").limit(10);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ShapExplainer().setMojo(dl).setMethod("tree").transform(rows));
+    assertTrue(e.getMessage().contains("deeplearning") && e.getMessage().contains("\"kernel\""), e.getMessage());
+    IllegalArgumentException r = assertThrows(IllegalArgumentException.class,
+        () -> new RowContributions(dl, FeatureBinding.bind(rows.schema(), dl)));
+    assertTrue(r.getMessage().contains("deeplearning") && r.getMessage().contains("method \"kernel\""), r.getMessage());
+    // auto with only a MOJO cannot fall back: KernelSHAP needs the model as a Transformer, and says so.
+    IllegalArgumentException a = assertThrows(IllegalArgumentException.class,
+        () -> new ShapExplainer().setMojo(dl).transform(rows));
+    assertTrue(a.getMessage().contains("setModel"), a.getMessage());
+  }
+
+  @Test
+  void aMultinomialModelHasNoContributionsAndTheErrorSaysWhy() {
+    MojoModel multi = H2OModels.get("gbm_multi");
+    Dataset<Row> penguins = H2OModels.penguins().limit(10);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ShapExplainer().setMojo(multi).setMethod("tree").transform(penguins));
+    assertTrue(e.getMessage().contains("Multinomial") && e.getMessage().contains("regression and binomial")
+        && e.getMessage().contains("\"kernel\""), e.getMessage());
+  }
+}
