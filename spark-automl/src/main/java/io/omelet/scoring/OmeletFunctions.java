@@ -61,7 +61,13 @@ public final class OmeletFunctions {
             + " - Scores the row with a registered H2O model. Returns struct<prediction, probabilities:"
             + " map<label, probability>, positive_probability> for a classifier (positive_probability for two"
             + " classes only) and struct<prediction: double> for regression.",
-            OmeletPredict.class, args -> build(PREDICT, args, OmeletPredict::new)));
+            OmeletPredict.class, args -> build(PREDICT, args, OmeletPredict::new)),
+        description(EXPLAIN, "_FUNC_(model_uri, col1, col2, ...) | _FUNC_(model_uri, struct(*)) | _FUNC_(model_uri, *)"
+            + " - SHAP contributions of the row from the model's MOJO (exact TreeSHAP for GBM, DRF and XGBoost,"
+            + " exact linear terms for GLM): struct<contributions: map<feature, double>, bias: double> on the"
+            + " model's link scale (log-odds of the second class for a binary GBM, GLM or XGBoost); bias plus"
+            + " the sum of the contributions is that output.",
+            OmeletExplain.class, args -> build(EXPLAIN, args, OmeletExplain::new)));
   }
 
   private static Tuple3<FunctionIdentifier, ExpressionInfo, scala.Function1<Seq<Expression>, Expression>> description(

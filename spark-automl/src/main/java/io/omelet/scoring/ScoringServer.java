@@ -218,8 +218,8 @@ public final class ScoringServer implements AutoCloseable {
     boolean explain = explainRequested(ex.getRequestURI().getRawQuery());
     ServedModel model = current.get();
     if (explain && !model.explainable) {
-      error(ex, 400, "explain=true: the model " + model.loaded.describe() + " ("
-          + algorithm(model) + ") does not compute SHAP contributions; only tree models do");
+      error(ex, 400, "explain=true: " + model.loaded.describe() + ": "
+          + RowContributions.unsupportedReason(model.loaded.mojo()));
       return;
     }
     JsonNode body;
@@ -277,7 +277,7 @@ public final class ScoringServer implements AutoCloseable {
       throws IOException {
     writeModelRef(g, model);
     ServedModel.Worker w = model.worker();
-    Explainer explainer = explain ? w.explainer() : null;
+    RowContributions explainer = explain ? w.explainer() : null;
     String[] contributionNames = explainer == null ? null : explainer.names();
     g.writeArrayFieldStart("predictions");
     for (double[] row : rows) {

@@ -48,7 +48,7 @@ final class ServedModel {
     this.classifier = mojo.isClassifier();
     this.labels = mojo.responseDomain();
     this.binomial = mojo.category() == ModelCategory.Binomial && labels != null && labels.length == 2;
-    this.explainable = Explainer.supported(mojo);
+    this.explainable = RowContributions.supported(mojo);
     this.workers = ThreadLocal.withInitial(() -> new Worker(mojo, explainable));
   }
 
@@ -66,7 +66,7 @@ final class ServedModel {
     private final boolean explainable;
     // score(double[]) does not use the binding: rows come from JSON, not Spark columns.
     final RowScorer scorer;
-    private Explainer explainer;
+    private RowContributions explainer;
 
     Worker(MojoModel mojo, boolean explainable) {
       this.mojo = mojo;
@@ -74,8 +74,9 @@ final class ServedModel {
       this.scorer = new RowScorer(mojo, null);
     }
 
-    Explainer explainer() {
-      if (explainer == null && explainable) explainer = Explainer.of(mojo);
+    RowContributions explainer() {
+      // Rows come prepared from JSON, so the contributions need no column binding either.
+      if (explainer == null && explainable) explainer = new RowContributions(mojo, null);
       return explainer;
     }
   }

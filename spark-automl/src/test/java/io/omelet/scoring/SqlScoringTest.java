@@ -260,6 +260,26 @@ class SqlScoringTest {
   }
 
   @Test
+  void omeletExplainAddsUpToTheLogitForGbmAndGlm() {
+    for (ModelVersion v : new ModelVersion[] {gbm, glm}) {
+      List<Row> out = spark.sql("SELECT omelet_predict('lending/" + v.version() + "', *) AS p, "
+          + "omelet_explain('lending/" + v.version() + "', *) AS e FROM lending_rows").collectAsList();
+      String[] features = mojo(v).features();
+      for (Row r : out) {
+        Row e = r.getAs("e");
+        Map<String, Double> c = e.getJavaMap(e.fieldIndex("contributions"));
+        assertEquals(java.util.Set.of(features), c.keySet());
+        double sum = e.<Double>getAs("bias");
+        for (double x : c.values()) sum += x;
+        double p1 = r.<Row>getAs("p").<Double>getAs("positive_probability");
+        assertEquals(Math.log(p1 / (1 - p1)), sum, 1e-6, "bias + contributions = logit(p1), version " + v.version());
+      }
+      assertTrue(out.stream().anyMatch(r -> r.<Row>getAs("e").<Map<String, Double>>getAs("contributions") != null
+          && r.<Row>getAs("e").getJavaMap(0).values().stream().anyMatch(x -> (double) x != 0.0)));
+    }
+  }
+
+  @Test
   void badInputsFailWithMessagesThatNameThem() {
     Throwable alias = assertThrows(Exception.class,
         () -> spark.sql("SELECT omelet_predict('lending@challenger', *) FROM lending_rows").collect());
