@@ -204,6 +204,12 @@ public final class ExplainBench implements Benchmark {
           taskRunMillis.get() / 1e3, taskCpuNanos.get() / 1e9);
     }
     spark.sparkContext().removeSparkListener(cpu);
+    // The same through one task (one core busy): tells Spark's own per-row cost from two cores sharing the machine.
+    Dataset<Row> oneTask = rows.coalesce(1);
+    force(tree.transform(oneTask), "shap");
+    long t1 = System.nanoTime();
+    force(tree.transform(oneTask), "shap");
+    System.err.printf("h2o treeshap in one task: %.0f rows/s%n", total / Figures.since(t1));
     double treeRate = Figures.median(treeRates);
     double treeCpuRate = Figures.median(treeCpuRates);
 
