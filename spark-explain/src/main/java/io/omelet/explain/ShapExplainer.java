@@ -19,6 +19,7 @@ import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -27,6 +28,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import io.omelet.automl.AutoMLModel;
+import io.omelet.scoring.LoadedModel;
+import io.omelet.scoring.MojoScorer;
 import io.omelet.scoring.MojoModel;
 import io.omelet.scoring.RowContributions;
 
@@ -188,11 +191,31 @@ public class ShapExplainer extends Transformer {
     return this;
   }
 
-  /** The H2O MOJO explained: the one set with {@link #setMojo}, or the model's when it is an {@link AutoMLModel}. */
+  /**
+   * The H2O MOJO explained: the one set with {@link #setMojo}, or the model's when it is an
+   * {@link AutoMLModel} or a {@link MojoScorer} (its model URI resolved on first use).
+   */
   public MojoModel getMojo() {
     if (mojo != null) return mojo;
     if (isDefined(model) && getModel() instanceof AutoMLModel a) return a.mojo();
+    if (isDefined(model) && getModel() instanceof MojoScorer s) {
+      // A URI is resolved once; later calls reuse what the scorer resolved.
+      return s.lastModel().map(LoadedModel::mojo).orElseGet(() -> s.resolve(SparkSession.active()));
+    }
     return null;
+  }
+
+  /** The prefix of the per-class probability columns the H2O model's transformer adds. */
+  private String classProbabilityPrefix() {
+    if (getModel() instanceof MojoScorer s) {
+      String prefix = s.getOrDefault(s.classProbabilityPrefix());
+      if (prefix.isEmpty()) {
+        throw new IllegalArgumentException("ShapExplainer: KernelSHAP reads the MojoScorer's per-class probability "
+            + "columns; set its classProbabilityPrefix (e.g. \"p_\")");
+      }
+      return prefix;
+    }
+    return AutoMLModel.CLASS_PROBABILITY_PREFIX;
   }
 
   /** The method {@code transform} will use for this model: "tree" or "kernel". */
@@ -366,20 +389,21 @@ public class ShapExplainer extends Transformer {
   private KernelShapSource.Output h2oKernelOutput(MojoModel h2o) {
     String[] domain = h2o.responseDomain();
     String asked = getExplainedOutput();
-    AutoMLModel m = (AutoMLModel) getModel();
     if (domain == null) {
       if (!asked.equals("auto") && !asked.equals("prediction")) {
         throw new IllegalArgumentException("ShapExplainer: explainedOutput=" + asked + " but the H2O model is a "
             + "regression; it explains its prediction");
       }
-      return new KernelShapSource.Output(m.getOrDefault(m.predictionCol()), -1, "prediction");
+      String predictionCol = getModel() instanceof MojoScorer s ? s.getOrDefault(s.predictionCol())
+          : ((AutoMLModel) getModel()).getOrDefault(((AutoMLModel) getModel()).predictionCol());
+      return new KernelShapSource.Output(predictionCol, -1, "prediction");
     }
     int target = getTargetClass();
     if (target >= domain.length) {
       throw new IllegalArgumentException("ShapExplainer: targetClass " + target + " is out of range: the model has "
           + domain.length + " classes " + Arrays.asList(domain));
     }
-    String p = AutoMLModel.CLASS_PROBABILITY_PREFIX + domain[target];
+    String p = classProbabilityPrefix() + domain[target];
     return switch (asked) {
       case "auto", "probability" -> new KernelShapSource.Output(p, -1, "probability of class " + domain[target]);
       case "raw" -> new KernelShapSource.Output(LOG_ODDS_COL, -1, "log-odds of class " + domain[target]);
@@ -392,7 +416,7 @@ public class ShapExplainer extends Transformer {
   private Transformer h2oKernelModel(KernelShapSource.Output o) {
     Transformer m = getModel();
     if (!o.col().equals(LOG_ODDS_COL)) return m;
-    String p = "`" + AutoMLModel.CLASS_PROBABILITY_PREFIX + getMojo().responseDomain()[getTargetClass()] + "`";
+    String p = "`" + classProbabilityPrefix() + getMojo().responseDomain()[getTargetClass()] + "`";
     // Clamped so that a probability of exactly 0 or 1 gives a large finite log-odds.
     String sql = "SELECT *, ln(greatest(" + p + ", 1e-15) / greatest(1 - " + p + ", 1e-15)) AS " + LOG_ODDS_COL
         + " FROM __THIS__";

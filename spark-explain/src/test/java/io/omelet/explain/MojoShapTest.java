@@ -92,6 +92,23 @@ class MojoShapTest {
   }
 
   @Test
+  void aMojoScorerIsExplainedExactlyThroughItsMojoAndByKernelShapThroughItsOutput() {
+    MojoModel mojo = H2OModels.get("gbm");
+    Dataset<Row> rows = data("gbm").limit(40).cache();
+    ShapExplainer exact = new ShapExplainer().setModel(io.omelet.scoring.MojoScorer.of(mojo));
+    assertEquals("tree", exact.resolvedMethod());
+    List<Row> viaScorer = exact.transform(rows).select("shap", "shap_base").collectAsList();
+    List<Row> viaMojo = new ShapExplainer().setMojo(mojo).transform(rows).select("shap", "shap_base").collectAsList();
+    assertEquals(viaMojo, viaScorer);
+    ShapExplainer kernel = new ShapExplainer().setModel(io.omelet.scoring.MojoScorer.of(mojo)).setMethod("kernel")
+        .setNumSamples(200).setBackgroundSize(20);
+    assertEquals("kernel", kernel.resolvedMethod());
+    List<Row> approx = kernel.transform(rows.limit(5)).select("shap").collectAsList();
+    assertEquals(5, approx.size());
+    assertEquals(22, ((Vector) approx.get(0).get(0)).size());
+  }
+
+  @Test
   void rowContributionsFromAPreparedRowMatchTheInternalRowPathAndTheOtherClass() {
     MojoModel mojo = H2OModels.get("gbm");
     Dataset<Row> rows = data("gbm").limit(5);
