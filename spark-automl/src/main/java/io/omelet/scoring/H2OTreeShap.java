@@ -61,11 +61,14 @@ final class H2OTreeShap {
      * DRF's second-class probability is offset 1, scale -1 (its trees vote for the first class).
      */
     Trees(SharedTreeMojoModel model, double offset, double scalePerTree) {
-      this(model, offset, scalePerTree, TABLE_BUDGET);
+      this(model, offset, scalePerTree, TABLE_BUDGET, MAX_TABLE_DEPTH);
     }
 
-    /** tableBudget: at most this many table entries (doubles) over all trees; 0 means recursion only. */
-    Trees(SharedTreeMojoModel model, double offset, double scalePerTree, long tableBudget) {
+    /**
+     * tableBudget: at most this many table entries (doubles) over all trees, 0 for the recursion only;
+     * maxTableDepth: a tree with a leaf of more unique path features goes through the recursion.
+     */
+    Trees(SharedTreeMojoModel model, double offset, double scalePerTree, long tableBudget, int maxTableDepth) {
       List<SharedTreeSubgraph> trees = model.computeGraph(-1).subgraphArray;
       boolean averaged = model instanceof hex.genmodel.algos.drf.DrfMojoModel;
       int total = 0;
@@ -123,11 +126,11 @@ final class H2OTreeShap {
       leafWidth = new int[total];
       leafFeatureStart = new int[total];
       splitBit = new int[total];
-      leafFeatures = buildTables(tableBudget);
+      leafFeatures = buildTables(tableBudget, Math.min(maxTableDepth, MAX_TABLE_DEPTH));
     }
 
     /** Fills the tables of every tree that fits the budget; returns the leaves' path features. */
-    private int[] buildTables(long budget) {
+    private int[] buildTables(long budget, int maxWidth) {
       int d = maxDepth + 3;
       double[] inverse = new double[d + 2];
       for (int k = 1; k < inverse.length; k++) inverse[k] = 1.0 / k;
@@ -137,14 +140,14 @@ final class H2OTreeShap {
       long used = 0;
       for (int t = 0; t < treeRoot.length; t++) {
         List<Leaf> leaves = new ArrayList<>();
-        if (!collectLeaves(treeRoot[t], new int[0], new double[0], new int[0], leaves, budget - used)) continue;
+        if (!collectLeaves(treeRoot[t], new int[0], new double[0], new int[0], leaves, budget - used, maxWidth)) continue;
         long size = 0;
         int widest = 0;
         for (Leaf leaf : leaves) {
           widest = Math.max(widest, leaf.bitFeature.length);
           size += (long) leaf.bitFeature.length << leaf.bitFeature.length;
         }
-        if (widest > MAX_TABLE_DEPTH || used + size > budget || size > Integer.MAX_VALUE) continue;
+        if (widest > maxWidth || used + size > budget || size > Integer.MAX_VALUE) continue;
         used += size;
         double[] tab = new double[(int) size];
         int at = 0;
@@ -173,7 +176,7 @@ final class H2OTreeShap {
 
     /** False (and stops) when the tree has a leaf too deep or more leaves than the budget has entries. */
     private boolean collectLeaves(int node, int[] bitFeature, double[] bitZero, int[] order, List<Leaf> out,
-        long budget) {
+        long budget, int maxWidth) {
       int f = feature[node];
       if (f < 0) {
         double[] zero = new double[order.length];
@@ -187,7 +190,7 @@ final class H2OTreeShap {
       int[] nextOrder;
       if (bit < 0) {
         bit = bitFeature.length;
-        if (bit + 1 > MAX_TABLE_DEPTH) return false;
+        if (bit + 1 > maxWidth) return false;
         nextFeatures = Arrays.copyOf(bitFeature, bit + 1);
         nextFeatures[bit] = f;
         nextOrder = Arrays.copyOf(order, order.length + 1);
@@ -204,8 +207,8 @@ final class H2OTreeShap {
       double[] rightZero = Arrays.copyOf(bitZero, nextFeatures.length);
       leftZero[bit] = incoming * leftFraction[node];
       rightZero[bit] = incoming * rightFraction[node];
-      return collectLeaves(left[node], nextFeatures, leftZero, nextOrder, out, budget)
-          && collectLeaves(right[node], nextFeatures, rightZero, nextOrder, out, budget);
+      return collectLeaves(left[node], nextFeatures, leftZero, nextOrder, out, budget, maxWidth)
+          && collectLeaves(right[node], nextFeatures, rightZero, nextOrder, out, budget, maxWidth);
     }
 
     /** The recursion's arithmetic at this leaf, once for every set of unsatisfied features. */

@@ -26,17 +26,22 @@ class TreeShapTablesTest {
         .limit(300);
     FeatureBinding binding = FeatureBinding.bind(rows.schema(), mojo);
     int n = mojo.features().length;
-    TreeShapProbe tables = new TreeShapProbe(mojo, TreeShapProbe.defaultBudget());
-    TreeShapProbe recursion = new TreeShapProbe(mojo, 0);
+    TreeShapProbe tables = new TreeShapProbe(mojo, TreeShapProbe.defaultBudget(), TreeShapProbe.maxTableDepth());
+    TreeShapProbe recursion = new TreeShapProbe(mojo, 0, TreeShapProbe.maxTableDepth());
     assertEquals(0, recursion.tabledTrees());
     System.err.printf("%s: %d of %d trees tabled, %d entries%n", kind, tables.tabledTrees(), tables.trees(),
         tables.tableEntries());
     // GBM trees of depth 4 all fit the default budget.
     if (kind.startsWith("gbm")) assertEquals(tables.trees(), tables.tabledTrees(), kind);
     assertTrue(tables.tabledTrees() > 1, kind);
-    // Some trees through tables, the others through the recursion.
-    TreeShapProbe mixed = new TreeShapProbe(mojo, tables.tableEntries() / 2);
+    // Some trees through tables, the others through the recursion: by the budget, and by depth (as deep trees).
+    TreeShapProbe mixed = new TreeShapProbe(mojo, tables.tableEntries() / 2, TreeShapProbe.maxTableDepth());
     assertTrue(mixed.tabledTrees() > 0 && mixed.tabledTrees() < tables.trees(), kind + ": " + mixed.tabledTrees());
+    int depth = kind.startsWith("gbm") ? 3 : 6;
+    TreeShapProbe shallow = new TreeShapProbe(mojo, TreeShapProbe.defaultBudget(), depth);
+    System.err.printf("%s: %d of %d trees tabled at most %d unique path features%n", kind, shallow.tabledTrees(),
+        shallow.trees(), depth);
+    assertTrue(shallow.tabledTrees() < tables.trees(), kind + ": every tree has <= " + depth + " path features");
     assertEquals(recursion.bias(), tables.bias(), 0.0);
 
     double[] x = new double[Math.max(mojo.contributionsModel().getNames().length, mojo.contributionsModel().nfeatures())];
@@ -48,10 +53,12 @@ class TreeShapTablesTest {
       double[] expected = recursion.shapByRecursion(x, n);
       double[] fast = tables.shap(x, n);
       double[] half = mixed.shap(x, n);
+      double[] deep = shallow.shap(x, n);
       double[] sameTreesByRecursion = tables.shapByRecursion(x, n);
       for (int f = 0; f < n; f++) {
         maxDiff = Math.max(maxDiff, Math.abs(fast[f] - expected[f]));
         maxDiff = Math.max(maxDiff, Math.abs(half[f] - expected[f]));
+        maxDiff = Math.max(maxDiff, Math.abs(deep[f] - expected[f]));
         assertEquals(expected[f], sameTreesByRecursion[f], 0.0);
         maxAbs = Math.max(maxAbs, Math.abs(expected[f]));
       }

@@ -12,17 +12,21 @@ public final class TreeShapProbe {
   private final int trees;
 
   /** A GBM's link-scale output or a binomial DRF's second-class probability, as {@link RowContributions} uses. */
-  public TreeShapProbe(MojoModel mojo, long tableBudget) {
+  public TreeShapProbe(MojoModel mojo, long tableBudget, int maxTableDepth) {
     SharedTreeMojoModel model = (SharedTreeMojoModel) mojo.contributionsModel();
     H2OTreeShap.Trees t = model instanceof GbmMojoModel gbm
-        ? new H2OTreeShap.Trees(gbm, gbm.getInitF(), 1.0, tableBudget)
-        : new H2OTreeShap.Trees(model, 1.0, -1.0, tableBudget);
+        ? new H2OTreeShap.Trees(gbm, gbm.getInitF(), 1.0, tableBudget, maxTableDepth)
+        : new H2OTreeShap.Trees(model, 1.0, -1.0, tableBudget, maxTableDepth);
     shap = new H2OTreeShap(t);
     trees = t.treeRoot.length;
   }
 
   public static long defaultBudget() {
     return H2OTreeShap.TABLE_BUDGET;
+  }
+
+  public static int maxTableDepth() {
+    return H2OTreeShap.MAX_TABLE_DEPTH;
   }
 
   public int trees() {
