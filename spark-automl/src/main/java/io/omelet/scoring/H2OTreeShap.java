@@ -3,6 +3,8 @@ package io.omelet.scoring;
 import hex.genmodel.algos.tree.SharedTreeMojoModel;
 import hex.genmodel.algos.tree.SharedTreeNode;
 import hex.genmodel.algos.tree.SharedTreeSubgraph;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,6 +20,11 @@ import java.util.List;
  * shared.
  */
 final class H2OTreeShap {
+  /** Tables grow as 2^d per leaf: trees with a leaf of more unique path features use the recursion. */
+  static final int MAX_TABLE_DEPTH = 12;
+  /** At most this many table entries per model (8 bytes each, 64 MiB), shared by the JVM's threads. */
+  static final long TABLE_BUDGET = 1L << 23;
+
   /** The flattened trees, read-only once built: shared by every thread of a JVM. */
   static final class Trees {
     final int[] treeRoot;
@@ -33,6 +40,20 @@ final class H2OTreeShap {
     final double scale;
     final double bias;
     final int maxDepth;
+    /**
+     * Fast TreeSHAP v2 (Yang 2021): per tree, for each leaf and each set of its path features that a row
+     * does not satisfy, the contributions path-dependent TreeSHAP gives that leaf. Null for a tree whose
+     * tables would be too large: that tree goes through the recursion.
+     */
+    final double[][] table;
+    /** Per leaf: where its block starts in its tree's table; its number of unique path features. */
+    final int[] leafTableStart;
+    final int[] leafWidth;
+    /** Per leaf: where its unique path features (in bit order) start in {@link #leafFeatures}. */
+    final int[] leafFeatureStart;
+    final int[] leafFeatures;
+    /** Per split: the bit of its feature among the unique features on the path from the root to it. */
+    final int[] splitBit;
 
     /**
      * The explained output is {@code offset + scale * sum(trees)}: offset init_f and scale 1 for a GBM's
@@ -40,6 +61,14 @@ final class H2OTreeShap {
      * DRF's second-class probability is offset 1, scale -1 (its trees vote for the first class).
      */
     Trees(SharedTreeMojoModel model, double offset, double scalePerTree) {
+      this(model, offset, scalePerTree, TABLE_BUDGET, MAX_TABLE_DEPTH);
+    }
+
+    /**
+     * tableBudget: at most this many table entries (doubles) over all trees, 0 for the recursion only;
+     * maxTableDepth: a tree with a leaf of more unique path features goes through the recursion.
+     */
+    Trees(SharedTreeMojoModel model, double offset, double scalePerTree, long tableBudget, int maxTableDepth) {
       List<SharedTreeSubgraph> trees = model.computeGraph(-1).subgraphArray;
       boolean averaged = model instanceof hex.genmodel.algos.drf.DrfMojoModel;
       int total = 0;
@@ -92,6 +121,132 @@ final class H2OTreeShap {
       double expected = 0;
       for (int t = 0; t < trees.size(); t++) expected += expectedValue(treeRoot[t]);
       bias = offset + scale * expected;
+      table = new double[trees.size()][];
+      leafTableStart = new int[total];
+      leafWidth = new int[total];
+      leafFeatureStart = new int[total];
+      splitBit = new int[total];
+      leafFeatures = buildTables(tableBudget, Math.min(maxTableDepth, MAX_TABLE_DEPTH));
+    }
+
+    /** Fills the tables of every tree that fits the budget; returns the leaves' path features. */
+    private int[] buildTables(long budget, int maxWidth) {
+      int d = maxDepth + 3;
+      double[] inverse = new double[d + 2];
+      for (int k = 1; k < inverse.length; k++) inverse[k] = 1.0 / k;
+      Path path = new Path(d);
+      int[] features = new int[16];
+      int featureCount = 0;
+      long used = 0;
+      for (int t = 0; t < treeRoot.length; t++) {
+        List<Leaf> leaves = new ArrayList<>();
+        if (!collectLeaves(treeRoot[t], new int[0], new double[0], new int[0], leaves, budget - used, maxWidth)) continue;
+        long size = 0;
+        int widest = 0;
+        for (Leaf leaf : leaves) {
+          widest = Math.max(widest, leaf.bitFeature.length);
+          size += (long) leaf.bitFeature.length << leaf.bitFeature.length;
+        }
+        if (widest > maxWidth || used + size > budget || size > Integer.MAX_VALUE) continue;
+        used += size;
+        double[] tab = new double[(int) size];
+        int at = 0;
+        for (Leaf leaf : leaves) {
+          int w = leaf.bitFeature.length;
+          leafTableStart[leaf.node] = at;
+          leafWidth[leaf.node] = w;
+          if (featureCount + w > features.length) features = Arrays.copyOf(features, 2 * features.length + w);
+          leafFeatureStart[leaf.node] = featureCount;
+          System.arraycopy(leaf.bitFeature, 0, features, featureCount, w);
+          featureCount += w;
+          fillLeaf(leaf, tab, at, path, inverse);
+          at += w << w;
+        }
+        table[t] = tab;
+      }
+      return Arrays.copyOf(features, featureCount);
+    }
+
+    /**
+     * One leaf's unique path features: bitFeature in order of first appearance (the mask bits);
+     * order/zero in the order the recursion holds them at the leaf (a feature split on again moves to
+     * the end), zero being the product of its cover fractions along the path.
+     */
+    private record Leaf(int node, int[] bitFeature, int[] order, double[] zero) {}
+
+    /** False (and stops) when the tree has a leaf too deep or more leaves than the budget has entries. */
+    private boolean collectLeaves(int node, int[] bitFeature, double[] bitZero, int[] order, List<Leaf> out,
+        long budget, int maxWidth) {
+      int f = feature[node];
+      if (f < 0) {
+        double[] zero = new double[order.length];
+        for (int i = 0; i < order.length; i++) zero[i] = bitZero[order[i]];
+        out.add(new Leaf(node, bitFeature, order, zero));
+        return out.size() <= budget;
+      }
+      int bit = -1;
+      for (int i = 0; i < bitFeature.length; i++) if (bitFeature[i] == f) bit = i;
+      int[] nextFeatures = bitFeature;
+      int[] nextOrder;
+      if (bit < 0) {
+        bit = bitFeature.length;
+        if (bit + 1 > maxWidth) return false;
+        nextFeatures = Arrays.copyOf(bitFeature, bit + 1);
+        nextFeatures[bit] = f;
+        nextOrder = Arrays.copyOf(order, order.length + 1);
+        nextOrder[order.length] = bit;
+      } else {
+        nextOrder = new int[order.length];
+        int k = 0;
+        for (int b : order) if (b != bit) nextOrder[k++] = b;
+        nextOrder[k] = bit;
+      }
+      splitBit[node] = bit;
+      double incoming = bit < bitZero.length ? bitZero[bit] : 1.0;
+      double[] leftZero = Arrays.copyOf(bitZero, nextFeatures.length);
+      double[] rightZero = Arrays.copyOf(bitZero, nextFeatures.length);
+      leftZero[bit] = incoming * leftFraction[node];
+      rightZero[bit] = incoming * rightFraction[node];
+      return collectLeaves(left[node], nextFeatures, leftZero, nextOrder, out, budget, maxWidth)
+          && collectLeaves(right[node], nextFeatures, rightZero, nextOrder, out, budget, maxWidth);
+    }
+
+    /** The recursion's arithmetic at this leaf, once for every set of unsatisfied features. */
+    private void fillLeaf(Leaf leaf, double[] tab, int at, Path p, double[] inverse) {
+      int w = leaf.bitFeature.length;
+      double v = value[leaf.node] * scale;
+      for (int unsatisfied = 0; unsatisfied < (1 << w); unsatisfied++) {
+        int base = at + unsatisfied * w;
+        boolean unreachable = false;
+        for (int i = 0; i < w; i++) {
+          // A branch neither x nor any training row reaches: the recursion never enters it.
+          if ((unsatisfied >> leaf.order[i] & 1) != 0 && leaf.zero[i] == 0) unreachable = true;
+        }
+        if (unreachable) continue; // stays 0
+        extend(p.feature, p.zero, p.one, p.weight, inverse, 0, 0, 1.0, 1.0, -1);
+        for (int i = 0; i < w; i++) {
+          double one = (unsatisfied >> leaf.order[i] & 1) != 0 ? 0.0 : 1.0;
+          extend(p.feature, p.zero, p.one, p.weight, inverse, 0, i + 1, leaf.zero[i], one, leaf.order[i]);
+        }
+        for (int i = 1; i <= w; i++) {
+          double u = unwoundSum(p.zero, p.one, p.weight, inverse, 0, w, i);
+          tab[base + p.feature[i]] = u * (p.one[i] - p.zero[i]) * v;
+        }
+      }
+    }
+
+    private static final class Path {
+      final int[] feature;
+      final double[] zero;
+      final double[] one;
+      final double[] weight;
+
+      Path(int size) {
+        feature = new int[size];
+        zero = new double[size];
+        one = new double[size];
+        weight = new double[size];
+      }
     }
 
     // With the same fractions as the recursion below, so that base + sum(phi) = output exactly.
@@ -111,6 +266,12 @@ final class H2OTreeShap {
   private final double[] rightFraction;
   private final SharedTreeNode[] split;
   private final double scale;
+  private final double[][] table;
+  private final int[] leafTableStart;
+  private final int[] leafWidth;
+  private final int[] leafFeatureStart;
+  private final int[] leafFeatures;
+  private final int[] splitBit;
   /** inverse[k] = 1 / k: the path updates multiply instead of dividing. */
   private final double[] inverse;
   private final int[] pathFeature;
@@ -129,6 +290,12 @@ final class H2OTreeShap {
     rightFraction = trees.rightFraction;
     split = trees.split;
     scale = trees.scale;
+    table = trees.table;
+    leafTableStart = trees.leafTableStart;
+    leafWidth = trees.leafWidth;
+    leafFeatureStart = trees.leafFeatureStart;
+    leafFeatures = trees.leafFeatures;
+    splitBit = trees.splitBit;
     int d = trees.maxDepth + 3;
     inverse = new double[d + 2];
     for (int k = 1; k < inverse.length; k++) inverse[k] = 1.0 / k;
@@ -147,7 +314,45 @@ final class H2OTreeShap {
   /** Adds each feature's contribution for row {@code x} (the model's row array) to {@code phi}. */
   void shap(double[] x, double[] phi) {
     int[] roots = t.treeRoot;
+    for (int i = 0; i < roots.length; i++) {
+      double[] tab = table[i];
+      if (tab != null) walk(tab, treeOffset[i], roots[i], 0, x, phi);
+      else recurse(i, roots[i], 0, 0, 1.0, 1.0, -1, x, phi);
+    }
+  }
+
+  /** The same as {@link #shap} through the recursion alone (no tables): the reference the tables must match. */
+  void shapByRecursion(double[] x, double[] phi) {
+    int[] roots = t.treeRoot;
     for (int i = 0; i < roots.length; i++) recurse(i, roots[i], 0, 0, 1.0, 1.0, -1, x, phi);
+  }
+
+  /** Number of trees explained through tables. */
+  int tabledTrees() {
+    int n = 0;
+    for (double[] tab : table) if (tab != null) n++;
+    return n;
+  }
+
+  /** Number of table entries over all trees. */
+  long tableEntries() {
+    long n = 0;
+    for (double[] tab : table) if (tab != null) n += tab.length;
+    return n;
+  }
+
+  // One pass over the tree, carrying which path features x has left the path on so far.
+  private void walk(double[] tab, int treeStart, int node, int unsatisfied, double[] x, double[] phi) {
+    while (feature[node] >= 0) {
+      int hot = treeStart + split[node].next(x);
+      int cold = hot == left[node] ? right[node] : left[node];
+      walk(tab, treeStart, cold, unsatisfied | (1 << splitBit[node]), x, phi);
+      node = hot;
+    }
+    int w = leafWidth[node];
+    int base = leafTableStart[node] + unsatisfied * w;
+    int features = leafFeatureStart[node];
+    for (int j = 0; j < w; j++) phi[leafFeatures[features + j]] += tab[base + j];
   }
 
   private void recurse(int tree, int node, int parentOff, int parentLen, double zeroFraction, double oneFraction,
@@ -195,6 +400,11 @@ final class H2OTreeShap {
   }
 
   private void extend(int off, int len, double zero, double one, int feature) {
+    extend(pathFeature, pathZero, pathOne, pathWeight, inverse, off, len, zero, one, feature);
+  }
+
+  private static void extend(int[] pathFeature, double[] pathZero, double[] pathOne, double[] pathWeight,
+      double[] inverse, int off, int len, double zero, double one, int feature) {
     pathFeature[off + len] = feature;
     pathZero[off + len] = zero;
     pathOne[off + len] = one;
@@ -236,6 +446,11 @@ final class H2OTreeShap {
   }
 
   private double unwoundSum(int off, int last, int k) {
+    return unwoundSum(pathZero, pathOne, pathWeight, inverse, off, last, k);
+  }
+
+  private static double unwoundSum(double[] pathZero, double[] pathOne, double[] pathWeight, double[] inverse,
+      int off, int last, int k) {
     double one = pathOne[off + k];
     double zero = pathZero[off + k];
     double next = pathWeight[off + last];
