@@ -21,6 +21,11 @@ public final class TreeShapProbe {
     trees = t.treeRoot.length;
   }
 
+  /** Whether RowScorer scores this MOJO through the flat trees of {@link GbmForest}. */
+  public static boolean scoredByFlatForest(MojoModel mojo) {
+    return GbmForest.of(mojo) != null;
+  }
+
   public static long defaultBudget() {
     return H2OTreeShap.TABLE_BUDGET;
   }
