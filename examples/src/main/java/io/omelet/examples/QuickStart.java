@@ -92,6 +92,14 @@ public final class QuickStart {
     model.transform(data.limit(5)).drop("probability").show(5, false);
     say("resolve it from anywhere: registry.resolveModel(\"%s@champion\") -> %s", name,
         registry.resolveModel(name + "@champion").location());
+
+    // 5. The same model from plain SQL (spark.sql.extensions=io.omelet.scoring.OmeletSparkExtensions
+    //    does this registration for spark-sql, Thrift and Zeppelin users).
+    io.omelet.scoring.OmeletFunctions.register(spark);
+    data.createOrReplaceTempView("scored_input");
+    String sql = "SELECT omelet_predict('" + name + "@champion', *) AS p FROM scored_input LIMIT 5";
+    say("SQL: %s", sql);
+    spark.sql(sql).show(5, false);
   }
 
   private static void say(String format, Object... args) {
