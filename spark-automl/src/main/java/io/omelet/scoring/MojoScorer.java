@@ -147,9 +147,8 @@ public class MojoScorer extends Transformer implements MLWritable {
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    MojoModel mojo = resolve(dataset.sparkSession());
-    FeatureBinding.bind(dataset.schema(), mojo);
-    return MojoScoring.transform(dataset.toDF(), mojo, columns());
+    // MojoScoring checks the output columns and binds the features (naming any missing) before any job.
+    return MojoScoring.transform(dataset.toDF(), resolve(dataset.sparkSession()), columns());
   }
 
   /** Checks every feature has a column (by name, ignoring case) and no output column is taken. */

@@ -78,9 +78,8 @@ public final class OmeletFunctions {
   }
 
   /** Spark's FunctionBuilder, a Scala function of the argument expressions. */
-  private static final class Builder extends AbstractFunction1<Seq<Expression>, Expression>
-      implements java.io.Serializable {
-    private final transient Function<List<Expression>, Expression> body;
+  private static final class Builder extends AbstractFunction1<Seq<Expression>, Expression> {
+    private final Function<List<Expression>, Expression> body;
 
     Builder(Function<List<Expression>, Expression> body) {
       this.body = body;

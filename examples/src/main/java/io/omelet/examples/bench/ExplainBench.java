@@ -20,16 +20,11 @@ import com.microsoft.azure.synapse.ml.explainers.TabularSHAP;
 
 import hex.genmodel.PredictContributions;
 import hex.genmodel.PredictContributionsFactory;
-import hex.tree.gbm.GBM;
-import hex.tree.gbm.GBMModel;
-import io.omelet.automl.engine.EmbeddedH2OEngine;
 import io.omelet.explain.ShapExplainer;
 import io.omelet.registry.OmeletSpark;
 import io.omelet.scoring.FeatureBinding;
 import io.omelet.scoring.MojoModel;
 import io.omelet.scoring.RowContributions;
-import water.Key;
-import water.fvec.Frame;
 
 /**
  * bin/bench explain: KernelSHAP of a Spark ML GBT pipeline on lending_club (200 rows, background of
@@ -152,26 +147,13 @@ public final class ExplainBench implements Benchmark {
     System.arraycopy(STRINGS, 0, cols, NUMBERS.length, STRINGS.length);
     cols[cols.length - 1] = "Class";
     Dataset<Row> lc = data.selectExpr(cols);
-    EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
-    engine.start();
-    Key<Frame> key = Key.make("bench_explain_lc");
-    engine.toH2OFrame(lc, key);
-    GBMModel.GBMParameters p = new GBMModel.GBMParameters();
-    p._train = key;
-    p._response_column = "Class";
-    p._ntrees = 50;
-    p._max_depth = 5;
-    p._seed = 1;
-    GBMModel gbm = new GBM(p).trainModel().get();
-    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
-    gbm.getMojo().writeTo(zip);
-    MojoModel mojo = MojoModel.of(zip.toByteArray());
+    MojoModel mojo = MojoModel.of(H2OGbm.mojo(lc));
     int cores = spark.sparkContext().defaultParallelism();
     // One partition per core's worth of work, several per core so that both stay busy to the end.
     Dataset<Row> rows = lc.drop("Class").repartition(4 * cores).cache();
     long total = rows.count();
-    System.err.printf("explain bench (H2O): GBM %d trees depth %d, %d rows, %d features, %d cores%n", p._ntrees,
-        p._max_depth, total, mojo.features().length, cores);
+    System.err.printf("explain bench (H2O): GBM %d trees depth %d, %d rows, %d features, %d cores%n", H2OGbm.TREES,
+        H2OGbm.DEPTH, total, mojo.features().length, cores);
 
     ShapExplainer tree = new ShapExplainer().setMojo(mojo).setMethod("tree");
     force(tree.transform(rows), "shap");

@@ -2,14 +2,10 @@ package io.omelet.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import hex.tree.gbm.GBM;
-import hex.tree.gbm.GBMModel;
-import io.omelet.automl.engine.EmbeddedH2OEngine;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.OmeletSpark;
 import io.omelet.scoring.ScoringServer;
 import io.omelet.scoring.ServerConfig;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
-import water.Key;
-import water.fvec.Frame;
 
 /**
  * bin/bench rest: single-row {@code POST /predict} requests against the in-process
@@ -52,7 +46,7 @@ public final class RestBench implements Benchmark {
 
     OmeletRegistry registry = OmeletRegistry.open(spark,
         Files.createTempDirectory("omelet-bench-rest").resolve("registry").toString());
-    register(registry, gbmMojo(data));
+    register(registry, H2OGbm.mojo(data));
 
     measure(registry, "lending_gbm@champion", data, rps, warmup, measure);
     spark.stop();
@@ -101,31 +95,6 @@ public final class RestBench implements Benchmark {
       millis += Math.max(0, gc.getCollectionTime());
     }
     return new long[] {count, millis};
-  }
-
-  /** An H2O GBM of 50 trees of depth 5 on all of lending_club, as a MOJO. */
-  static byte[] gbmMojo(Dataset<Row> data) throws Exception {
-    EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
-    engine.start();
-    Frame frame = engine.toH2OFrame(data, Key.make("lending_club_rest"));
-    try {
-      GBMModel.GBMParameters p = new GBMModel.GBMParameters();
-      p._train = frame._key;
-      p._response_column = "Class";
-      p._ntrees = 50;
-      p._max_depth = 5;
-      p._seed = 1;
-      GBMModel model = new GBM(p).trainModel().get();
-      try {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        model.getMojo().writeTo(out);
-        return out.toByteArray();
-      } finally {
-        model.delete();
-      }
-    } finally {
-      frame.delete();
-    }
   }
 
   static void register(OmeletRegistry registry, byte[] mojo) {

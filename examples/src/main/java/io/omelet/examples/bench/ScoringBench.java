@@ -64,7 +64,7 @@ public final class ScoringBench implements Benchmark {
         .csv(ExplainBench.dataDir().resolve("lending_club.csv").toString()).cache();
     long base = lending.count();
 
-    MojoModel mojo = MojoModel.of(RestBench.gbmMojo(lending));
+    MojoModel mojo = MojoModel.of(H2OGbm.mojo(lending));
     OmeletRegistry registry = OmeletRegistry.open(spark, registryRoot.toString());
     RestBench.register(registry, mojo.bytes());
 
@@ -144,8 +144,7 @@ public final class ScoringBench implements Benchmark {
       rates[k] = (double) loops * prepared.size() / ((System.nanoTime() - t0) / 1e9);
     }
     if (Double.isNaN(sink)) log("(sink %f)", sink);
-    java.util.Arrays.sort(rates);
-    return rates[1];
+    return Figures.median(rates);
   }
 
   static double medianSeconds(Runnable action) {
@@ -156,8 +155,7 @@ public final class ScoringBench implements Benchmark {
       action.run();
       s[i] = (System.nanoTime() - t0) / 1e9;
     }
-    java.util.Arrays.sort(s);
-    return s[1];
+    return Figures.median(s);
   }
 
   private static void log(String format, Object... args) {
