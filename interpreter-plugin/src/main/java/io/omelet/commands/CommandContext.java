@@ -26,6 +26,7 @@ public final class CommandContext {
   private String defaultRegistryRoot;
   private int maxRows = Integer.MAX_VALUE;
   private volatile Format format = Format.TABLE;
+  private volatile java.util.function.Consumer<Path> logFolder = dir -> {};
 
   /**
    * @param sessions makes the session from a master URL (null: the front end's default); called
@@ -110,6 +111,17 @@ public final class CommandContext {
 
   public void format(Format f) {
     this.format = f;
+  }
+
+  /** Front ends that keep a log file move it into a command's output folder when it has one. */
+  public CommandContext onLogFolder(java.util.function.Consumer<Path> hook) {
+    this.logFolder = hook;
+    return this;
+  }
+
+  /** Called by a command once its output folder exists. */
+  public void logFolder(Path dir) {
+    logFolder.accept(dir);
   }
 
   // ------------------------------------------------------------ cancellation

@@ -23,4 +23,32 @@ public final class Options {
         description = "table (aligned, the default), csv or json: ${COMPLETION-CANDIDATES}")
     public CommandContext.Format format = CommandContext.Format.TABLE;
   }
+
+  /** Where a command's rows come from: a file, a catalog table or view, or a Delta folder. */
+  public static final class Input {
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "a CSV (header row), Parquet, JSON-lines or ORC file or folder")
+    public String file;
+
+    @Option(names = "--table", paramLabel = "NAME", description = "a table or view of the session's catalog")
+    public String table;
+
+    @Option(names = "--delta", paramLabel = "PATH", description = "a Delta table's folder (its version is recorded)")
+    public String delta;
+
+    public DataInput input() {
+      return DataInput.of(file, table, delta);
+    }
+  }
+
+  /** Where a command's output rows go. */
+  public static final class Output {
+    @Option(names = {"-o", "--out"}, paramLabel = "PATH", description = "write the rows to this file or folder: .csv, .json, .parquet (default), or a Delta folder with --out-format delta")
+    public String out;
+
+    @Option(names = "--into", paramLabel = "TABLE", description = "save the rows as this catalog table (a temp view in a notebook with --view)")
+    public String into;
+
+    @Option(names = "--out-format", paramLabel = "FORMAT", description = "parquet, csv, json or delta (default: from --out's extension, else parquet)")
+    public String outFormat;
+  }
 }

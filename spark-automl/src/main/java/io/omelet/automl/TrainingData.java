@@ -18,10 +18,10 @@ import scala.collection.JavaConverters;
  * it reads, at the version the DataFrame was analyzed against, and each file source with the
  * SHA-256 of its content. A frame built in memory has none.
  */
-final class TrainingData {
+public final class TrainingData {
   private TrainingData() {}
 
-  static List<DatasetRef> references(OmeletRegistry registry, Dataset<?> df, String context) {
+  public static List<DatasetRef> references(OmeletRegistry registry, Dataset<?> df, String context) {
     List<DatasetRef> out = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     for (LogicalPlan leaf : JavaConverters.seqAsJavaList(df.queryExecution().analyzed().collectLeaves())) {

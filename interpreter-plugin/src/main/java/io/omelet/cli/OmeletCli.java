@@ -1,0 +1,95 @@
+package io.omelet.cli;
+
+import io.omelet.commands.CommandContext;
+import io.omelet.commands.OmeletCommands;
+import io.omelet.registry.OmeletSpark;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code omelet}: the command line. Runs one command of {@link OmeletCommands} on a local (or
+ * {@code --master}) Spark session, renders its results for the terminal, keeps library logs in a
+ * log file (the output folder's omelet.log for {@code run}; {@code -v} shows them instead) and
+ * turns Ctrl-C into a clean cancel: the running AutoML job stops and its run is marked KILLED.
+ */
+public final class OmeletCli {
+  private OmeletCli() {}
+
+  public static void main(String[] argv) {
+    // The embedded H2O node and Spark keep non-daemon threads: leave explicitly.
+    System.exit(run(argv));
+  }
+
+  static int run(String[] argv) {
+    List<String> args = new ArrayList<>(List.of(argv));
+    boolean verbose = args.remove("-v") | args.remove("--verbose");
+    PrintStream terminal = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream terminalErr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    LogFile log = null;
+    if (!verbose) {
+      try {
+        log = new LogFile(Paths.get(System.getProperty("java.io.tmpdir"), "omelet-" + System.getProperty("user.name"),
+            "omelet-" + ProcessHandle.current().pid() + ".log"));
+        PrintStream logStream = new PrintStream(log, true, StandardCharsets.UTF_8);
+        // Before any library starts logging: their console appenders take these streams.
+        System.setOut(logStream);
+        System.setErr(logStream);
+      } catch (IOException e) {
+        terminalErr.println("omelet: cannot open a log file (" + e.getMessage() + "); logs go to the terminal");
+      }
+    }
+    CommandContext[] ctxRef = new CommandContext[1];
+    TerminalSink sink = new TerminalSink(terminal, terminalErr, System.console() != null,
+        () -> ctxRef[0] == null ? CommandContext.Format.TABLE : ctxRef[0].format());
+    CommandContext ctx = new CommandContext(OmeletCli::session, sink, Path.of(""));
+    ctxRef[0] = ctx;
+    LogFile logFile = log;
+    if (logFile != null) ctx.onLogFolder(logFile::moveTo);
+    installInterrupt(ctx, terminalErr);
+    OmeletCommands.Outcome outcome = OmeletCommands.execute(ctx, args.toArray(new String[0]));
+    sink.closeBars();
+    if (!outcome.ok()) {
+      terminalErr.println("omelet: " + outcome.error());
+      if (outcome.unexpected() && logFile != null) {
+        terminalErr.println("  (details in " + logFile.path() + ")");
+      }
+    }
+    terminal.flush();
+    terminalErr.flush();
+    return outcome.exitCode();
+  }
+
+  private static SparkSession session(String master) {
+    return OmeletSpark.builder("omelet", master != null ? master : System.getProperty("spark.master", "local[*]"))
+        .getOrCreate();
+  }
+
+  /** First Ctrl-C: cancel the command and let it clean up; second: leave at once. */
+  private static void installInterrupt(CommandContext ctx, PrintStream err) {
+    AtomicInteger count = new AtomicInteger();
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+        if (count.incrementAndGet() == 1) {
+          err.println();
+          err.println("omelet: cancelling (Ctrl-C again to quit at once)...");
+          Thread t = new Thread(ctx::cancel, "omelet-cancel");
+          t.setDaemon(true);
+          t.start();
+        } else {
+          Runtime.getRuntime().halt(OmeletCommands.CANCELLED);
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      // no SIGINT on this platform: Ctrl-C ends the JVM the usual way
+    }
+  }
+}

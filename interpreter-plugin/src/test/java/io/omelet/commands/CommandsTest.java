@@ -1,0 +1,267 @@
+package io.omelet.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.omelet.registry.ModelVersion;
+import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.OmeletSpark;
+import io.omelet.registry.Run;
+import io.omelet.registry.RunStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The command language in-process, on a real local Spark session, a real Delta registry in a
+ * temporary folder and a real embedded H2O node: one small {@code run} on mlc_churn, then every
+ * other command against what it tracked and registered, and the bad inputs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CommandsTest {
+  static final Path DATA = Paths.get(System.getProperty("omelet.data.dir", "../data"));
+  SparkSession spark;
+  Path dir;
+  String registry;
+  CommandResult.Values runDone;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    spark = OmeletSpark.builder("commands-test", "local[2]").getOrCreate();
+    dir = Files.createTempDirectory("omelet-commands");
+    registry = dir.resolve("registry").toString();
+    Files.copy(DATA.resolve("mlc_churn.csv"), dir.resolve("churn.csv"));
+    Result r = exec("run", "-f", "churn.csv", "--target", "churn", "--max-models", "2",
+        "--exclude-algos", "DeepLearning,StackedEnsemble,GLM", "--seed", "7", "--explain-rows", "300",
+        "--registry", registry, "-o", "report");
+    assertEquals(0, r.outcome.exitCode(), r.outcome.error());
+    runDone = r.sink.of(CommandResult.Values.class).get(0);
+  }
+
+  @AfterAll
+  void tearDown() {
+    // the session is shared with nothing else in this JVM; H2O stays up until the JVM ends
+  }
+
+  record Result(OmeletCommands.Outcome outcome, CommandSink.Collecting sink) {
+    <T extends CommandResult> T first(Class<T> kind) {
+      List<T> l = sink.of(kind);
+      assertFalse(l.isEmpty(), "no " + kind.getSimpleName() + " in " + sink.results());
+      return l.get(0);
+    }
+
+    String text() {
+      StringBuilder sb = new StringBuilder();
+      for (CommandResult.Text t : sink.of(CommandResult.Text.class)) sb.append(t.text()).append('\n');
+      return sb.toString();
+    }
+  }
+
+  Result exec(String... args) {
+    CommandSink.Collecting sink = CommandSink.collecting();
+    CommandContext ctx = CommandContext.of(spark, sink, dir);
+    return new Result(OmeletCommands.execute(ctx, args), sink);
+  }
+
+  Result failing(int code, String... args) {
+    Result r = exec(args);
+    assertEquals(code, r.outcome.exitCode(), "exit code of " + String.join(" ", args) + ": " + r.outcome.error());
+    assertNotNull(r.outcome.error());
+    assertFalse(r.outcome.error().contains("\n"), "one line: " + r.outcome.error());
+    return r;
+  }
+
+  // ------------------------------------------------------------ run
+
+  @Test
+  void runTracksRegistersExplainsAndWritesTheReport() throws Exception {
+    assertEquals("churn@champion", runDone.values().get("model_uri"));
+    OmeletRegistry reg = OmeletRegistry.open(spark, registry);
+    String runId = (String) runDone.values().get("run_id");
+    Run parent = reg.getRun(runId);
+    assertEquals(RunStatus.FINISHED, parent.info().status());
+    ModelVersion champion = reg.getModelVersionByAlias("churn", "champion");
+    assertEquals(1, champion.version());
+    // the parent holds the profile and the report; the explained child its SHAP plots
+    assertTrue(reg.listArtifacts(runId, "profile").stream().anyMatch(a -> a.path().endsWith("profile.json")));
+    assertTrue(reg.listArtifacts(runId, "report").stream().anyMatch(a -> a.path().endsWith("index.html")));
+    Path report = dir.resolve("report");
+    for (String f : List.of("index.html", "leaderboard.csv", "metrics.json", "profile.html", "model/model.zip",
+        "plots/shap_summary.svg")) {
+      assertTrue(Files.isRegularFile(report.resolve(f)), f);
+    }
+    String html = Files.readString(report.resolve("index.html"));
+    assertTrue(html.contains("href=\"plots/shap_summary.svg\""));
+    assertTrue(html.contains("<svg"), "plots embedded inline");
+    assertTrue(html.contains("SELECT omelet_predict('churn@champion', *)"));
+    assertFalse(html.matches("(?s).*<(script|link)[^>]+(src|href)=\"https?:.*"), "no network references");
+    String csv = Files.readString(report.resolve("leaderboard.csv"));
+    assertTrue(csv.startsWith("rank,model_id,algo,auc"), csv);
+    assertEquals(3, csv.strip().lines().count(), "header and two models");
+    var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.resolve("metrics.json").toFile());
+    assertEquals(runId, metrics.get("run_id").asText());
+    assertTrue(metrics.get("holdout").get("auc").asDouble() > 0.7, metrics.toString());
+  }
+
+  // ------------------------------------------------------------ registry commands
+
+  @Test
+  void searchShowCompareAndModels() {
+    Result search = exec("runs", "search", "--experiment", "churn", "--filter", "metrics.holdout_auc > 0.5",
+        "--order-by", "metrics.holdout_auc DESC", "--registry", registry);
+    assertEquals(0, search.outcome.exitCode(), search.outcome.error());
+    CommandResult.Table runs = search.first(CommandResult.Table.class);
+    assertEquals(3, runs.rows().size(), "the parent and two model runs have a holdout AUC");
+    int auc = runs.columns().indexOf("metrics.holdout_auc");
+    assertTrue((Double) runs.rows().get(0).get(auc) >= (Double) runs.rows().get(1).get(auc));
+
+    String runId = (String) runDone.values().get("run_id");
+    Result show = exec("runs", "show", runId, "--registry", registry);
+    assertEquals(runId, show.first(CommandResult.Values.class).values().get("run_id"));
+    assertTrue(show.sink.of(CommandResult.Table.class).stream().anyMatch(t -> t.title().equals("inputs")));
+
+    String a = (String) runs.rows().get(1).get(0), b = (String) runs.rows().get(2).get(0);
+    Result compare = exec("runs", "compare", a, b, "--registry", registry);
+    CommandResult.Table cmp = compare.first(CommandResult.Table.class);
+    assertTrue(cmp.columns().containsAll(List.of(a, b, "differs")));
+
+    CommandResult.Table models = exec("models", "list", "--registry", registry).first(CommandResult.Table.class);
+    assertEquals("churn", models.rows().get(0).get(0));
+    assertEquals("champion=1", models.rows().get(0).get(3));
+    assertEquals(0, exec("models", "alias", "set", "churn", "challenger", "1", "--registry", registry).outcome.exitCode());
+    CommandResult.Table versions = exec("models", "versions", "churn", "--registry", registry).first(CommandResult.Table.class);
+    assertEquals("challenger, champion", versions.rows().get(0).get(1));
+    assertEquals(0, exec("models", "alias", "delete", "churn", "challenger", "--registry", registry).outcome.exitCode());
+    CommandResult.Table exps = exec("experiments", "list", "--registry", registry).first(CommandResult.Table.class);
+    assertTrue(exps.rows().stream().anyMatch(r -> r.get(1).equals("churn") && ((Long) r.get(2)) == 3L), exps.rows().toString());
+  }
+
+  @Test
+  void markFailedEndsARunningRun() {
+    OmeletRegistry reg = OmeletRegistry.open(spark, registry);
+    String id = reg.startRun("dead", "left running").runId();
+    reg.getRunInfo(id);
+    assertEquals(0, exec("runs", "mark-failed", id, "--reason", "driver lost", "--registry", registry).outcome.exitCode());
+    assertEquals(RunStatus.FAILED, reg.getRunInfo(id).status());
+    failing(1, "runs", "mark-failed", id, "--registry", registry);
+  }
+
+  @Test
+  void presetsSaveShowList() {
+    assertEquals(0, exec("presets", "save", "team-quick", "--based-on", "fast", "--set", "maxModels=2",
+        "--description", "tests", "--registry", registry).outcome.exitCode());
+    CommandResult.Table show = exec("presets", "show", "team-quick", "--registry", registry).first(CommandResult.Table.class);
+    assertTrue(show.rows().contains(List.of("maxModels", "2")), show.rows().toString());
+    assertTrue(show.rows().contains(List.of("nfolds", "3")), "from fast");
+    CommandResult.Table list = exec("presets", "list", "--registry", registry).first(CommandResult.Table.class);
+    assertTrue(list.rows().stream().anyMatch(r -> r.get(0).equals("team-quick")));
+    failing(2, "presets", "save", "x", "--set", "maxModelz=2", "--registry", registry);
+  }
+
+  // ------------------------------------------------------------ predict, explain, profile
+
+  @Test
+  void predictWritesOneFileWithProbabilities() throws Exception {
+    Result r = exec("predict", "--model", "churn@champion", "-f", "churn.csv", "-o", "out/scored.csv", "--registry", registry);
+    assertEquals(0, r.outcome.exitCode(), r.outcome.error());
+    List<String> lines = Files.readAllLines(dir.resolve("out/scored.csv"));
+    assertEquals(5001, lines.size());
+    assertTrue(lines.get(0).endsWith("prediction,probability,p_no,p_yes"), lines.get(0));
+    failing(1, "predict", "--model", "churn@champion", "-f", "churn.csv", "-o", "out/scored.csv", "--registry", registry);
+  }
+
+  @Test
+  void explainWritesPlotsAndRows() throws Exception {
+    Result r = exec("explain", "--model", "churn/1", "-f", "churn.csv", "--limit", "100", "--plots", "shap",
+        "-o", "shap.json", "--registry", registry);
+    assertEquals(0, r.outcome.exitCode(), r.outcome.error());
+    assertTrue(Files.isRegularFile(dir.resolve("shap/shap_summary.svg")));
+    assertEquals(100, Files.readAllLines(dir.resolve("shap.json")).size());
+    CommandResult.Table imp = r.first(CommandResult.Table.class);
+    assertEquals(19, imp.rows().size(), "one value per input column");
+  }
+
+  @Test
+  void profileAndDriftAgainstIt() throws Exception {
+    Result p = exec("profile", "-f", "churn.csv", "-o", "prof", "--mode", "univariate");
+    assertEquals(0, p.outcome.exitCode(), p.outcome.error());
+    assertTrue(Files.isRegularFile(dir.resolve("prof/profile.html")));
+    Files.write(dir.resolve("half.csv"), Files.readAllLines(dir.resolve("churn.csv")).subList(0, 2000));
+    Result d = exec("profile", "-f", "half.csv", "-o", "prof2", "--against", "prof/profile.json", "--mode", "univariate");
+    assertEquals(0, d.outcome.exitCode(), d.outcome.error());
+    assertTrue(d.sink.of(CommandResult.Table.class).stream().anyMatch(t -> t.title().equals("drift")));
+    assertTrue(Files.isRegularFile(dir.resolve("prof2/drift.json")));
+  }
+
+  // ------------------------------------------------------------ bad input: one line, nothing claimed
+
+  @Test
+  void badInputsFailWithOneLine() throws Exception {
+    assertTrue(failing(1, "run", "-f", "nope.csv", "--target", "churn", "--registry", registry).outcome.error()
+        .contains("no such file"));
+    Files.writeString(dir.resolve("empty.csv"), "");
+    assertTrue(failing(1, "run", "-f", "empty.csv", "--target", "churn", "--registry", registry).outcome.error().contains("is empty"));
+    Files.writeString(dir.resolve("header.csv"), "a,b,churn\n");
+    assertTrue(failing(1, "profile", "-f", "header.csv").outcome.error().contains("no data rows"));
+    Files.writeString(dir.resolve("ragged.csv"), "a,b,churn\n1,2,yes\n\"x,y\",3,no\n4,5\n6,7,no\n");
+    String ragged = failing(1, "run", "-f", "ragged.csv", "--target", "churn", "--registry", registry).outcome.error();
+    assertTrue(ragged.contains("line 4: 2 fields, the header has 3"), ragged);
+    String unknown = failing(1, "run", "-f", "churn.csv", "--target", "churm", "--registry", registry).outcome.error();
+    assertTrue(unknown.contains("close matches: churn"), unknown);
+    Files.writeString(dir.resolve("constant.csv"), "a,churn\n1,yes\n2,yes\n3,yes\n");
+    assertTrue(failing(1, "run", "-f", "constant.csv", "--target", "churn", "--registry", registry).outcome.error()
+        .contains("single value 'yes'"));
+    Files.writeString(dir.resolve("nulls.csv"), "a,churn\n1,\n2,\n3,\n");
+    assertTrue(failing(1, "run", "-f", "nulls.csv", "--target", "churn", "--registry", registry).outcome.error()
+        .contains("null in every row"));
+    assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--profile", "nope", "--registry", registry)
+        .outcome.error().contains("no AutoML profile named 'nope'"));
+    failing(2, "run", "-f", "churn.csv", "--target", "churn", "--sample", "0");
+    failing(2, "run", "-f", "churn.csv", "--target", "churn", "--sample", "-5");
+    failing(2, "run", "-f", "churn.csv");
+    failing(2, "bogus");
+    assertTrue(failing(1, "predict", "--model", "churn@nope", "-f", "churn.csv", "-o", "x.csv", "--registry", registry)
+        .outcome.error().contains("nope"));
+    failing(1, "predict", "--model", "nomodel@champion", "-f", "churn.csv", "-o", "x.csv", "--registry", registry);
+    failing(1, "models", "versions", "nomodel", "--registry", registry);
+    failing(1, "models", "alias", "set", "churn", "champion", "9", "--registry", registry);
+    String filter = failing(1, "runs", "search", "--filter", "metrics.auc > ", "--registry", registry).outcome.error();
+    assertTrue(filter.contains("position"), filter);
+    Files.writeString(dir.resolve("afile"), "x");
+    assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "-o", "afile/sub", "--registry", registry)
+        .outcome.error().contains("cannot be written"));
+    failing(1, "runs", "search", "--registry", dir.resolve("afile").toString());
+    // nothing above left a run or a version behind
+    OmeletRegistry reg = OmeletRegistry.open(spark, registry);
+    assertEquals(1, reg.listModelVersions("churn").size());
+    assertEquals(List.of("churn"), reg.listRegisteredModels().stream().map(m -> m.name()).toList());
+    for (String e : List.of("ragged", "constant", "nulls", "empty")) {
+      assertEquals(null, reg.findExperimentByName(e), "no experiment for the failed run on " + e);
+    }
+  }
+
+  @Test
+  void helpOfEveryCommandHasExamples() {
+    for (String[] cmd : List.of(new String[] {"run"}, new String[] {"profile"}, new String[] {"runs", "search"},
+        new String[] {"runs", "show"}, new String[] {"runs", "compare"}, new String[] {"runs", "mark-failed"},
+        new String[] {"experiments", "list"}, new String[] {"models", "list"}, new String[] {"models", "versions"},
+        new String[] {"models", "alias", "set"}, new String[] {"models", "alias", "delete"}, new String[] {"predict"},
+        new String[] {"explain"}, new String[] {"presets", "list"}, new String[] {"presets", "show"},
+        new String[] {"presets", "save"}, new String[] {"serve"})) {
+      String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+      args[cmd.length] = "--help";
+      Result r = exec(args);
+      assertEquals(0, r.outcome.exitCode(), String.join(" ", args));
+      assertTrue(r.text().contains("Usage: omelet " + String.join(" ", cmd)), r.text());
+      assertTrue(r.text().contains("Example"), "examples in " + String.join(" ", cmd) + " --help");
+    }
+  }
+}
