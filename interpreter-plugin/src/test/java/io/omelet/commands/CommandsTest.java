@@ -249,6 +249,39 @@ class CommandsTest {
   }
 
   @Test
+  void cancelMarksTheRunKilledAndRegistersNothing() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<CommandContext> ref = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+    CommandSink.Collecting collected = CommandSink.collecting();
+    CommandSink sink = new CommandSink() {
+      @Override
+      public void result(CommandResult r) {
+        collected.result(r);
+      }
+
+      @Override
+      public void progress(ProgressEvent e) {
+        // Ctrl-C once AutoML trains, from another thread as a signal handler would
+        if (e.step().equals("automl") && e.message().startsWith("training") && asked.compareAndSet(false, true)) {
+          new Thread(() -> ref.get().cancel()).start();
+        }
+      }
+    };
+    CommandContext ctx = CommandContext.of(spark, sink, dir);
+    ref.set(ctx);
+    OmeletCommands.Outcome o = OmeletCommands.execute(ctx, "run", "-f", "churn.csv", "--target", "churn",
+        "--experiment", "cancelme", "--max-models", "20", "--seed", "3", "--registry", registry, "-o", "cancelled");
+    assertEquals(OmeletCommands.CANCELLED, o.exitCode(), o.error());
+    OmeletRegistry reg = OmeletRegistry.open(spark, registry);
+    var exp = reg.getExperimentByName("cancelme");
+    var runs = reg.searchRuns(io.omelet.registry.SearchRunsRequest.in(exp.experimentId())).runs();
+    assertEquals(1, runs.size(), "the parent only: no child runs that would look like results");
+    assertEquals(RunStatus.KILLED, runs.get(0).info().status());
+    assertTrue(reg.listRegisteredModels().stream().noneMatch(m -> m.name().equals("cancelme")));
+    assertFalse(Files.exists(dir.resolve("cancelled/index.html")));
+  }
+
+  @Test
   void helpOfEveryCommandHasExamples() {
     for (String[] cmd : List.of(new String[] {"run"}, new String[] {"profile"}, new String[] {"runs", "search"},
         new String[] {"runs", "show"}, new String[] {"runs", "compare"}, new String[] {"runs", "mark-failed"},

@@ -216,6 +216,8 @@ public final class AutoMLJob {
       String sortMetric = lb.getSortMetric();
       AutoMLResult result = new AutoMLResult(project, info, sortMetric, List.copyOf(evaluated),
           engineMessages(aml), System.currentTimeMillis() - t0);
+      // A cancel that came in while collecting must not register anything.
+      checkCancelled();
       progress(AutoMLListener.Phase.DONE, 100, "done: " + evaluated.size() + " models");
       for (AutoMLListener l : listeners) l.onComplete(result);
       return result;

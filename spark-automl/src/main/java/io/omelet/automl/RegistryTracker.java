@@ -108,6 +108,13 @@ public final class RegistryTracker implements AutoMLListener {
   @Override
   public void onFailure(Throwable error) {
     if (parent == null) parent = registry.startRun(experimentName, runName != null ? runName : "automl");
+    if (error instanceof AutoMLCancelledException) {
+      // Stopped by its user: KILLED as MLflow names it, and no child runs or version that would
+      // look like a result; the parent keeps what it logged so far.
+      parent.setTag(OmeletRegistry.ERROR_TAG, "cancelled by the user: " + error.getMessage());
+      parent.end(RunStatus.KILLED);
+      return;
+    }
     if (!models.isEmpty()) writeChildren();
     parent.fail(error);
   }
