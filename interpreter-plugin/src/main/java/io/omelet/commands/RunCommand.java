@@ -55,6 +55,10 @@ public final class RunCommand extends OmeletSubcommand {
   @Option(names = {"-c", "--classification"}, description = "treat a numeric target as classes (default: numbers are regression)")
   boolean classification;
 
+  @Option(names = "--positive-class", paramLabel = "CLASS",
+      description = "binary targets: the class precision, recall and F1 describe (default: the minority class)")
+  String positiveClass;
+
   @Option(names = {"-s", "--sample"}, paramLabel = "N|FRACTION", description = "train on N rows or a fraction of them (default: all)")
   String sample;
 
@@ -137,11 +141,22 @@ public final class RunCommand extends OmeletSubcommand {
       if (maxRuntimeSecs != null) automl.setMaxRuntimeSecs(maxRuntimeSecs);
       if (excludeAlgos != null && !excludeAlgos.isEmpty()) automl.setExcludeAlgos(excludeAlgos.toArray(new String[0]));
       if (sampleValue > 0) automl.setSample(sampleValue);
+      if (positiveClass != null) automl.setPositiveClass(positiveClass);
       if (classification) {
         long classes = data.select(org.apache.spark.sql.functions.col("`" + label + "`")).na().drop().distinct().count();
         automl.setProblemType(classes <= 2 ? "binomial" : "multinomial");
       }
       automl.addListener(new AutoMLListener() {
+        @Override
+        public void onStart(io.omelet.automl.AutoMLRunInfo info) {
+          text("AutoML: %s on %d rows (%d train, %d holdout), %d features", info.problemType().name().toLowerCase(),
+              info.usedRows(), info.trainRows(), info.holdoutRows(), info.features().size());
+          if (info.positiveClass() != null) {
+            text("positive class: '%s' (%s); precision, recall and F1 describe it", info.positiveClass(),
+                info.positiveClassReason());
+          }
+        }
+
         @Override
         public void onProgress(Phase phase, double percent, String message) {
           out().progress(ProgressEvent.of("automl", percent, phase.name().toLowerCase() + (message == null || message.isBlank() ? "" : ": " + message)));
@@ -174,8 +189,7 @@ public final class RunCommand extends OmeletSubcommand {
       ModelVersion version = tracked.registeredVersion();
       String uri = version != null ? modelName + "@" + alias : "runs:/" + tracked.leaderRunId() + "/model/model.zip";
       var info = result.info();
-      report.target(label, info.problemType().name(), positiveLabel(info), positiveLabel(info) == null ? null
-              : "H2O's second label; binary figures describe it")
+      report.target(label, info.problemType().name(), info.positiveClass(), info.positiveClassReason())
           .tracking(name, tracked.parentRunId(), uri, version == null ? null : version.version(), System.currentTimeMillis() - t0)
           .leaderboard(leaderboardColumns(result), leaderboardRows(result), leader.modelId())
           .snippets(uri, exampleRow(data, label))
@@ -199,6 +213,7 @@ public final class RunCommand extends OmeletSubcommand {
       v.put("experiment", name);
       v.put("leader", leader.modelId() + " (" + leader.algo() + ")");
       if (leader.holdout() != null) v.put("holdout", headline(leader, info.problemType()));
+      if (info.positiveClass() != null) v.put("positive_class", info.positiveClass());
       v.put("model_uri", uri);
       if (version != null) v.put("model_version", version.version());
       v.put("report", dir.resolve("index.html").toString());
@@ -263,12 +278,6 @@ public final class RunCommand extends OmeletSubcommand {
       report.shapUnavailable("SHAP of " + chosen.modelId() + " failed: " + Errors.oneLine(e));
       text("SHAP: failed (%s); the report says so", Errors.oneLine(e));
     }
-  }
-
-  /** The class binary figures describe: H2O's second label. */
-  private static String positiveLabel(io.omelet.automl.AutoMLRunInfo info) {
-    return info.problemType() == ProblemType.BINOMIAL && info.classLabels() != null && info.classLabels().size() == 2
-        ? info.classLabels().get(1) : null;
   }
 
   private static String headline(ModelResult leader, ProblemType type) {

@@ -109,6 +109,11 @@ class CommandsTest {
     var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.resolve("metrics.json").toFile());
     assertEquals(runId, metrics.get("run_id").asText());
     assertTrue(metrics.get("holdout").get("auc").asDouble() > 0.7, metrics.toString());
+    // churn 'yes' is the minority: the binary figures describe it, and the run says so
+    assertEquals("yes", runDone.values().get("positive_class"));
+    assertEquals("yes", metrics.get("positive_class").asText());
+    assertEquals("yes", parent.data().params().get("positive_class"));
+    assertTrue(html.contains("the minority class"), "the report says why");
   }
 
   // ------------------------------------------------------------ registry commands
@@ -224,6 +229,8 @@ class CommandsTest {
         .contains("null in every row"));
     assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--profile", "nope", "--registry", registry)
         .outcome.error().contains("no AutoML profile named 'nope'"));
+    assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--positive-class", "maybe", "--registry", registry)
+        .outcome.error().contains("positive class 'maybe' is not a class of label 'churn'; the classes are no, yes"));
     failing(2, "run", "-f", "churn.csv", "--target", "churn", "--sample", "0");
     failing(2, "run", "-f", "churn.csv", "--target", "churn", "--sample", "-5");
     failing(2, "run", "-f", "churn.csv");

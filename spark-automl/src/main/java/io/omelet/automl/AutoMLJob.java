@@ -148,7 +148,8 @@ public final class AutoMLJob {
       }
       AutoMLRunInfo info = new AutoMLRunInfo(settings.copy(), plan.type, plan.label,
           List.copyOf(plan.features), plan.classes == null ? null : List.copyOf(plan.classes),
-          plan.inputRows, usedRows, trainRows, holdoutRows, plan.seed, List.copyOf(plan.warnings));
+          plan.inputRows, usedRows, trainRows, holdoutRows, plan.seed, List.copyOf(plan.warnings),
+          plan.positiveClass, plan.positiveClassReason);
       for (AutoMLListener l : listeners) l.onStart(info);
       checkCancelled();
 
@@ -169,7 +170,8 @@ public final class AutoMLJob {
           // keep polling after the stop request: the job ends once its current model stops
           stopped = stopQuietly(aml);
         }
-        progress(AutoMLListener.Phase.TRAINING, 10 + 75 * job.progress(), job.progress_msg());
+        progress(AutoMLListener.Phase.TRAINING, 10 + 75 * job.progress(),
+            modelsDone(aml) + (job.progress_msg() == null ? "" : "; " + job.progress_msg()));
         try {
           Thread.sleep(250);
         } catch (InterruptedException e) {
@@ -244,6 +246,8 @@ public final class AutoMLJob {
     ProblemType type;
     List<String> features = new ArrayList<>();
     List<String> classes;
+    /** Binary problems: the class binary metrics describe, and why that one. */
+    String positiveClass, positiveClassReason;
     String weight;
     long inputRows;
     long labelledRows;
@@ -355,6 +359,7 @@ public final class AutoMLJob {
         }
         if (plan.type == ProblemType.MULTINOMIAL && k == 2) plan.type = ProblemType.BINOMIAL;
         plan.classes = classes.stream().map(r -> r.getString(0)).sorted().toList();
+        if (plan.type == ProblemType.BINOMIAL) choosePositiveClass(plan, classes);
       }
     }
     if (plan.type == ProblemType.REGRESSION) {
@@ -376,6 +381,47 @@ public final class AutoMLJob {
     if (plan.weight != null) select.add(quoted(plan.weight));
     plan.selected = labelled.select(select.toArray(new Column[0]));
     return plan;
+  }
+
+  /**
+   * The class precision, recall and F1 describe: the one asked for (as the label reads, or a
+   * number equal to it), else the minority class; on a tie, the second in sorted order, which
+   * is the one H2O calls positive.
+   */
+  private void choosePositiveClass(Plan plan, List<Row> classCounts) {
+    String asked = settings.positiveClass();
+    if (asked != null) {
+      String found = null;
+      for (String c : plan.classes) if (c.equals(asked)) found = c;
+      if (found == null) for (String c : plan.classes) if (sameNumber(c, asked)) found = c;
+      if (found == null) {
+        throw new AutoMLInputException("positive class '" + asked + "' is not a class of label '"
+            + plan.label + "'; the classes are " + String.join(", ", plan.classes));
+      }
+      plan.positiveClass = found;
+      plan.positiveClassReason = "as asked";
+      return;
+    }
+    long total = 0;
+    for (Row r : classCounts) total += r.getLong(1);
+    Row minority = null;
+    for (Row r : classCounts) {
+      if (minority == null || r.getLong(1) < minority.getLong(1)
+          || (r.getLong(1) == minority.getLong(1) && r.getString(0).compareTo(minority.getString(0)) > 0)) {
+        minority = r;
+      }
+    }
+    plan.positiveClass = minority.getString(0);
+    plan.positiveClassReason = String.format(java.util.Locale.ROOT, "the minority class: %d of %d labelled rows (%.1f%%)",
+        minority.getLong(1), total, 100.0 * minority.getLong(1) / total);
+  }
+
+  private static boolean sameNumber(String a, String b) {
+    try {
+      return new java.math.BigDecimal(a.trim()).compareTo(new java.math.BigDecimal(b.trim())) == 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Finds a column by exact name, else ignoring case; fails naming it and the columns there are. */
@@ -621,14 +667,18 @@ public final class AutoMLJob {
     int k = labels.length;
     int[] y = new int[n];
     if (k == 2) {
-      double[] p1 = new double[n];
+      // The model's domain is sorted, its p1 is the second label's; the user's positive class
+      // may be the first, then actual and probability are flipped and the labels reordered.
+      int pos = plan.positiveClass == null ? 1 : Math.max(0, Arrays.asList(labels).indexOf(plan.positiveClass));
+      double[] p = new double[n];
       int i = 0;
       for (double[] s : scored) {
         if (Double.isNaN(s[s.length - 1])) continue;
-        y[i] = (int) s[s.length - 1];
-        p1[i++] = s[2];
+        int actual = (int) s[s.length - 1];
+        y[i] = actual == pos ? 1 : 0;
+        p[i++] = s[1 + pos];
       }
-      return Metrics.binary(y, p1, labels);
+      return Metrics.binary(y, p, new String[] {labels[1 - pos], labels[pos]});
     }
     int[] pred = new int[n];
     double[][] probs = new double[n][];
@@ -643,6 +693,26 @@ public final class AutoMLJob {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /** "N models done" (of the cap, when there is one), as the leaderboard holds them now. */
+  private String modelsDone(AutoML aml) {
+    int n = 0, ensembles = 0;
+    try {
+      Leaderboard lb = aml.leaderboard();
+      if (lb != null) {
+        for (Key<hex.Model> k : lb.getModelKeys()) {
+          // maxModels does not count stacked ensembles, so neither does "of N"
+          if (k.toString().startsWith("StackedEnsemble")) ensembles++;
+          else n++;
+        }
+      }
+    } catch (RuntimeException e) {
+      return "training"; // the leaderboard is being updated; the next poll reads it
+    }
+    int cap = settings.maxModels();
+    return n + (cap > 0 ? " of " + cap : "") + (n == 1 ? " model" : " models") + " done"
+        + (ensembles > 0 ? " (+" + ensembles + (ensembles == 1 ? " ensemble)" : " ensembles)") : "");
+  }
 
   private void progress(AutoMLListener.Phase phase, double percent, String message) {
     for (AutoMLListener l : listeners) l.onProgress(phase, Math.min(100, Math.max(0, percent)), message);

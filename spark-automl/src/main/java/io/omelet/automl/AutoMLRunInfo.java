@@ -18,8 +18,12 @@ import java.util.List;
  * @param holdoutRows rows held out for evaluation
  * @param seed the seed in force (drawn at random when the settings said -1)
  * @param warnings things the user should know (e.g. dropped all-null columns)
+ * @param positiveClass binary problems: the class holdout precision, recall and F1 describe
+ *     (null otherwise)
+ * @param positiveClassReason why that class: "as asked" or the minority class's share
  */
 public record AutoMLRunInfo(AutoMLSettings settings, ProblemType problemType, String labelCol,
                             List<String> features, List<String> classLabels, long inputRows,
                             long usedRows, long trainRows, long holdoutRows, long seed,
-                            List<String> warnings) implements Serializable {}
+                            List<String> warnings, String positiveClass,
+                            String positiveClassReason) implements Serializable {}

@@ -45,6 +45,7 @@ public final class AutoMLSettings implements Serializable {
   private String weightCol;
   private double sample;
   private double holdoutFraction = 0.2;
+  private String positiveClass;
   private String projectName;
 
   public AutoMLSettings copy() {
@@ -68,6 +69,7 @@ public final class AutoMLSettings implements Serializable {
     c.weightCol = weightCol;
     c.sample = sample;
     c.holdoutFraction = holdoutFraction;
+    c.positiveClass = positiveClass;
     c.projectName = projectName;
     return c;
   }
@@ -102,6 +104,7 @@ public final class AutoMLSettings implements Serializable {
         case "weightCol" -> { if (!v.isBlank()) s.weightCol(v); }
         case "sample" -> s.sample(Double.parseDouble(v));
         case "holdoutFraction" -> s.holdoutFraction(Double.parseDouble(v));
+        case "positiveClass" -> s.positiveClass(v);
         default -> throw new IllegalArgumentException("unknown AutoML setting '" + e.getKey() + "'; known: "
             + new AutoMLSettings().toMap().keySet());
       }
@@ -131,6 +134,7 @@ public final class AutoMLSettings implements Serializable {
     m.put("weightCol", weightCol == null ? "" : weightCol);
     m.put("sample", Double.toString(sample));
     m.put("holdoutFraction", Double.toString(holdoutFraction));
+    m.put("positiveClass", positiveClass == null ? "" : positiveClass);
     return m;
   }
 
@@ -286,6 +290,18 @@ public final class AutoMLSettings implements Serializable {
       throw new IllegalArgumentException("holdoutFraction must be in [0, 0.9], got " + v);
     }
     holdoutFraction = v;
+    return this;
+  }
+
+  /** The class binary metrics describe (precision, recall, F1); null for the minority class. */
+  public String positiveClass() { return positiveClass; }
+
+  /**
+   * The class that precision, recall and F1 of a binary problem describe, as the label reads
+   * (numbers as written, e.g. {@code 1}); null or blank for the minority class of the data.
+   */
+  public AutoMLSettings positiveClass(String v) {
+    positiveClass = v == null || v.isBlank() ? null : v;
     return this;
   }
 

@@ -75,6 +75,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   private final Param<String> modelAlias;
   private final Param<String> registryRoot;
   private final Param<String> profile;
+  private final Param<String> positiveClass;
 
   public OmeletAutoML() {
     this(Identifiable.randomUID("omeletAutoML"));
@@ -127,6 +128,8 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
         "registry root path; empty for spark.omelet.registry.root or ./omelet-registry");
     profile = new Param<>(this, "profile",
         "named AutoML profile (fast, balanced, thorough, or one saved in the registry); params set here win");
+    positiveClass = new Param<>(this, "positiveClass",
+        "binary problems: the class precision, recall and F1 describe; empty for the minority class");
     AutoMLSettings d = new AutoMLSettings();
     setDefault(featuresCols, new String[0]);
     setDefault(ignoredCols, new String[0]);
@@ -154,6 +157,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     setDefault(modelAlias, "");
     setDefault(registryRoot, "");
     setDefault(profile, "");
+    setDefault(positiveClass, "");
   }
 
   // Spark ML finds params through public no-argument methods returning them.
@@ -261,6 +265,10 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     return registryRoot;
   }
 
+  public Param<String> positiveClass() {
+    return positiveClass;
+  }
+
   public Param<String> profile() {
     return profile;
   }
@@ -346,6 +354,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   public OmeletAutoML setRegistryRoot(String v) { return put(registryRoot, v == null ? "" : v); }
   public OmeletAutoML setProfile(String v) { return put(profile, v == null ? "" : v); }
   public OmeletAutoML setProbabilityCol(String v) { return put(probabilityCol, v); }
+  public OmeletAutoML setPositiveClass(String v) { return put(positiveClass, v == null ? "" : v); }
 
   public String getLabelCol() { return getOrDefault(labelCol); }
   public int getMaxModels() { return (Integer) getOrDefault(maxModels); }
@@ -373,6 +382,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     setBalanceClasses(s.balanceClasses());
     setWeightCol(s.weightCol());
     setSample(s.sample());
+    setPositiveClass(s.positiveClass());
     return setHoldoutFraction(s.holdoutFraction());
   }
 
@@ -418,7 +428,8 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
         .balanceClasses((Boolean) getOrDefault(balanceClasses))
         .weightCol(getOrDefault(weightCol))
         .sample((Double) getOrDefault(sample))
-        .holdoutFraction((Double) getOrDefault(holdoutFraction));
+        .holdoutFraction((Double) getOrDefault(holdoutFraction))
+        .positiveClass(getOrDefault(positiveClass));
   }
 
   // ------------------------------------------------------------ engine, listeners, cancel

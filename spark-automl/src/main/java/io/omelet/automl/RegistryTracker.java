@@ -64,6 +64,7 @@ public final class RegistryTracker implements AutoMLListener {
     params.put("label", info.labelCol());
     params.put("features", String.join(",", info.features()));
     params.put("seed_used", String.valueOf(info.seed()));
+    if (info.positiveClass() != null) params.put("positive_class", info.positiveClass());
     params.values().removeIf(v -> v == null);
     params.replaceAll((k, v) -> v.length() > 6000 ? v.substring(0, 6000) : v);
     parent.logParams(params);

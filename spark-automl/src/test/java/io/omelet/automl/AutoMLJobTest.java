@@ -1,5 +1,6 @@
 package io.omelet.automl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -58,9 +59,21 @@ class AutoMLJobTest {
         r.models().stream().map(ModelResult::modelId).toList().toString());
 
     assertEquals(ProblemType.BINOMIAL, r.info().problemType());
-    assertEquals(List.of("bad", "good"), r.info().classLabels());
-    assertEquals(22, r.info().features().size());
     long n = lc.count();
+    assertEquals(List.of("bad", "good"), r.info().classLabels());
+    // binary figures describe the minority class, not H2O's second label ("good", the majority)
+    long bad = lc.filter("Class = 'bad'").count();
+    assertTrue(bad < n / 2.0);
+    assertEquals("bad", r.info().positiveClass());
+    assertTrue(r.info().positiveClassReason().startsWith("the minority class: " + bad + " of "),
+        r.info().positiveClassReason());
+    assertEquals("bad", Tracked.registry().getRun(tracker.tracked().parentRunId()).data().params().get("positive_class"));
+    HoldoutMetrics lh = r.leader().holdout();
+    assertArrayEquals(new String[] {"good", "bad"}, lh.labels());
+    long heldBad = lh.confusionMatrix()[1][0] + lh.confusionMatrix()[1][1];
+    assertEquals(Math.round(0.2 * bad), heldBad, "stratified holdout keeps the bad share");
+    assertEquals((double) lh.confusionMatrix()[1][1] / heldBad, lh.get("recall"), 1e-12);
+    assertEquals(22, r.info().features().size());
     assertEquals(n, r.info().trainRows() + r.info().holdoutRows());
     assertEquals(0.2, (double) r.info().holdoutRows() / n, 0.01);
     assertTrue(r.models().size() >= 2, "models: " + r.models().size());

@@ -94,6 +94,13 @@ class BadInputTest {
   }
 
   @Test
+  void unknownPositiveClassListsTheClasses() {
+    AutoMLInputException e = fails(credit(), AutoMLJobTest.small("Status").positiveClass("Good"));
+    assertTrue(e.getMessage().contains("positive class 'Good' is not a class of label 'Status'"), e.getMessage());
+    assertTrue(e.getMessage().contains("bad, good"), "lists the classes: " + e.getMessage());
+  }
+
+  @Test
   void regressionOnATextLabelAndBadSettings() {
     AutoMLInputException e = fails(credit(),
         AutoMLJobTest.small("Status").problemType(ProblemType.REGRESSION));

@@ -42,7 +42,7 @@ class RealDataTest {
         .withColumn("w", org.apache.spark.sql.functions.expr("IF(Status = 'bad', 2.0, 1.0)"));
     assertTrue(credit.filter("Income IS NULL OR Assets IS NULL OR Debt IS NULL").count() > 0);
     AutoMLSettings s = new AutoMLSettings().labelCol("Status").maxModels(2).nfolds(2).seed(42)
-        .excludeAlgos("DeepLearning", "StackedEnsemble").weightCol("w");
+        .excludeAlgos("DeepLearning", "StackedEnsemble").weightCol("w").positiveClass("good");
     RegistryTracker tracker = Tracked.tracker("credit_data", credit);
     AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).addListener(tracker).run(credit);
     Tracked.assertVisible(tracker, r, "credit_data");
@@ -56,5 +56,13 @@ class RealDataTest {
     double auc = r.leader().holdout().get("auc");
     assertTrue(auc > 0.75, "holdout AUC " + auc);
     assertEquals(2, r.models().size());
+    // the majority class, asked for: the figures describe 'good', H2O's second label
+    assertEquals("good", r.info().positiveClass());
+    assertEquals("as asked", r.info().positiveClassReason());
+    assertEquals(List.of("bad", "good"), List.of(r.leader().holdout().labels()));
+    long[][] cm = r.leader().holdout().confusionMatrix();
+    long heldGood = cm[1][0] + cm[1][1];
+    assertTrue(heldGood > cm[0][0] + cm[0][1], "good is the majority of the holdout");
+    assertEquals((double) cm[1][1] / heldGood, r.leader().holdout().get("recall"), 1e-12);
   }
 }

@@ -15,7 +15,7 @@ public final class Metrics {
   private Metrics() {}
 
   /**
-   * Binary metrics. {@code actual[i]} is 1 for the positive class (the second label, as in H2O),
+   * Binary metrics. {@code actual[i]} is 1 for the positive class ({@code labels[1]}, the one the user cares about),
    * 0 otherwise; {@code p1[i]} the predicted probability of the positive class. AUC and AUCPR are
    * threshold-free (AUCPR by the trapezoidal rule over the precision-recall curve at every
    * distinct score, starting at recall 0 with the first point's precision, as Spark MLlib does);
