@@ -94,12 +94,18 @@ final class TerminalSink implements CommandSink {
       if (e.percent() >= 0) bar.stepTo(Math.round(e.percent() * 10));
       bar.setExtraMessage(shorten(e.message(), 45));
     } else {
-      // Not a terminal: a line when the phase changes, at most every 10 s for the same phase.
-      String phase = e.message() == null ? "" : e.message().split(":")[0];
+      // Not a terminal (a log, CI): a line when the phase changes; when its headline (before
+      // ';', e.g. "training: 3 of 10 models done") changes, at most every 2 s; else every 10 s.
+      String message = e.message() == null ? "" : e.message();
+      String phase = message.split(":")[0];
+      String headline = message.split(";")[0];
       long now = System.currentTimeMillis();
       String key = e.step();
-      if (e.done() || !phase.equals(lastLine.get(key)) || now - lastLineAt.getOrDefault(key, 0L) > 10_000) {
-        lastLine.put(key, phase);
+      String last = lastLine.getOrDefault(key, "");
+      long since = now - lastLineAt.getOrDefault(key, 0L);
+      if (e.done() || !phase.equals(last.split(":")[0]) || (!headline.equals(last) && since > 2_000)
+          || since > 10_000) {
+        lastLine.put(key, headline);
         lastLineAt.put(key, now);
         err.printf("[%s] %s%s%n", e.step(), e.percent() >= 0 && !e.done() ? Math.round(e.percent()) + "% " : "",
             shorten(e.message(), 100));

@@ -160,9 +160,9 @@ public final class AutoMLJob {
       train = engine.toH2OFrame(trainDf, Key.make(project + "_train"));
       checkCancelled();
 
-      progress(AutoMLListener.Phase.TRAINING, 10, "AutoML starting");
       checkCancelled();
       aml = AutoML.startAutoML(buildSpec(plan, train, project));
+      progress(AutoMLListener.Phase.TRAINING, 10, modelsDone(aml) + "; AutoML started");
       Job<AutoML> job = aml.job();
       boolean stopped = false;
       while (job.isRunning()) {
@@ -710,7 +710,7 @@ public final class AutoMLJob {
       return "training"; // the leaderboard is being updated; the next poll reads it
     }
     int cap = settings.maxModels();
-    return n + (cap > 0 ? " of " + cap : "") + (n == 1 ? " model" : " models") + " done"
+    return n + (cap > 0 ? " of " + cap : "") + (n == 1 && cap <= 1 ? " model" : " models") + " done"
         + (ensembles > 0 ? " (+" + ensembles + (ensembles == 1 ? " ensemble)" : " ensembles)") : "");
   }
 
