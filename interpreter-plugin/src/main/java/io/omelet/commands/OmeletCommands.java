@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
         PredictCommand.class,
         ExplainCommand.class,
         PresetsCommand.class,
+        SqlCommand.class,
         ServeCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",

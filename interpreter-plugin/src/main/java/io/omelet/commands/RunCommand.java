@@ -207,6 +207,8 @@ public final class RunCommand extends OmeletSubcommand {
       List<CommandResult.WrittenFile> written = new ArrayList<>();
       for (Path f : files) written.add(new CommandResult.WrittenFile(dir.relativize(f).toString(), f));
       out().result(new CommandResult.Files("report folder " + dir, written));
+      // a notebook shows the report inline; a terminal has it in index.html
+      out().result(new CommandResult.Html("omelet run report", report.fragment(dir)));
 
       LinkedHashMap<String, Object> v = new LinkedHashMap<>();
       v.put("run_id", tracked.parentRunId());

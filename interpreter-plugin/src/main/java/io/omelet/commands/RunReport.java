@@ -171,20 +171,49 @@ public final class RunReport {
     return m;
   }
 
+  /** The report as its own page (index.html). */
   String html() {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Omelet run ")
         .append(esc(experiment)).append("</title><style>")
-        .append("body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}")
-        .append("header{background:#263238;color:#fff;padding:16px 28px}header h1{margin:0 0 6px;font-size:22px}")
-        .append("header .kv span{margin-right:22px;font-size:13px;opacity:.9}main{padding:8px 28px 40px}")
-        .append("section.card{background:#fff;border:1px solid #ddd;border-radius:6px;margin:16px 0;padding:14px 18px}")
-        .append("h2{font-size:17px;margin:0 0 10px}table.t{border-collapse:collapse;font-size:13px}")
-        .append("table.t th,table.t td{border-bottom:1px solid #eee;padding:4px 10px;text-align:left}")
-        .append("table.t td.n{text-align:right;font-variant-numeric:tabular-nums}tr.leader{background:#fff8e1;font-weight:600}")
-        .append("pre{background:#f4f4f4;padding:10px;overflow:auto;font-size:12px}.note{color:#555;font-size:13px}")
-        .append(".plots svg{max-width:100%;height:auto}.warn{color:#8a4b00}nav a{margin-right:14px;font-size:13px}")
-        .append("</style></head><body>");
+        .append("body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}");
+    for (String rule : STYLE) b.append(rule);
+    b.append("</style></head><body>");
+    body(b, true);
+    b.append("</body></html>\n");
+    return b.toString();
+  }
+
+  /**
+   * The report as a fragment for a notebook paragraph: styles scoped to the fragment, no links to
+   * the report folder's files (the folder is on the interpreter's host; its path is shown).
+   */
+  public String fragment(Path folder) {
+    StringBuilder b = new StringBuilder("<div class=\"omelet-run\"><style>");
+    for (String rule : STYLE) {
+      // ".omelet-run h2{...}" for "h2{...}", each selector of a rule scoped
+      int brace = rule.indexOf('{');
+      String[] selectors = rule.substring(0, brace).split(",");
+      for (int i = 0; i < selectors.length; i++) selectors[i] = ".omelet-run " + selectors[i].trim();
+      b.append(String.join(",", selectors)).append(rule.substring(brace));
+    }
+    b.append(".omelet-run{font-family:system-ui,sans-serif;color:#222}</style>");
+    body(b, false);
+    b.append("<p class=\"note\">Report folder: <code>").append(esc(folder.toString())).append("</code></p></div>\n");
+    return b.toString();
+  }
+
+  private static final String[] STYLE = {
+      "header{background:#263238;color:#fff;padding:16px 28px}", "header h1{margin:0 0 6px;font-size:22px}",
+      "header .kv span{margin-right:22px;font-size:13px;opacity:.9}", "main{padding:8px 28px 40px}",
+      "section.card{background:#fff;border:1px solid #ddd;border-radius:6px;margin:16px 0;padding:14px 18px}",
+      "h2{font-size:17px;margin:0 0 10px}", "table.t{border-collapse:collapse;font-size:13px}",
+      "table.t th,table.t td{border-bottom:1px solid #eee;padding:4px 10px;text-align:left}",
+      "table.t td.n{text-align:right;font-variant-numeric:tabular-nums}", "tr.leader{background:#fff8e1;font-weight:600}",
+      "pre{background:#f4f4f4;padding:10px;overflow:auto;font-size:12px}", ".note{color:#555;font-size:13px}",
+      ".plots svg{max-width:100%;height:auto}", ".warn{color:#8a4b00}", "nav a{margin-right:14px;font-size:13px}"};
+
+  private void body(StringBuilder b, boolean standalone) {
     b.append("<header><h1>Omelet run: ").append(esc(experiment)).append("</h1><div class=\"kv\">");
     kv(b, "data", source + (rows > 0 ? " (" + rows + " rows x " + columns + " columns)" : ""));
     kv(b, "target", target);
@@ -193,8 +222,12 @@ public final class RunReport {
     kv(b, "run id", runId);
     kv(b, "model", modelUri + (version == null ? "" : " (version " + version + ")"));
     kv(b, "duration", String.format(Locale.ROOT, "%.1f s", durationMs / 1000.0));
-    b.append("</div></header><main><nav><a href=\"#holdout\">holdout</a><a href=\"#leaderboard\">leaderboard</a>")
-        .append("<a href=\"#shap\">SHAP</a><a href=\"#score\">score it</a><a href=\"#profile\">data profile</a></nav>");
+    b.append("</div></header><main>");
+    if (standalone) {
+      // in a notebook, #anchors would change Zeppelin's own route
+      b.append("<nav><a href=\"#holdout\">holdout</a><a href=\"#leaderboard\">leaderboard</a>")
+          .append("<a href=\"#shap\">SHAP</a><a href=\"#score\">score it</a><a href=\"#profile\">data profile</a></nav>");
+    }
 
     b.append("<section class=\"card\" id=\"holdout\"><h2>Holdout metrics of the leader</h2>");
     if (holdout == null) {
@@ -219,7 +252,7 @@ public final class RunReport {
     }
     b.append("</section>");
 
-    b.append("<section class=\"card\" id=\"leaderboard\"><h2>Leaderboard</h2><p class=\"note\">Also in <a href=\"leaderboard.csv\">leaderboard.csv</a>; the leader is highlighted.</p><table class=\"t\"><tr>");
+    b.append("<section class=\"card\" id=\"leaderboard\"><h2>Leaderboard</h2><p class=\"note\">Also in ").append(standalone ? "<a href=\"leaderboard.csv\">leaderboard.csv</a>" : "leaderboard.csv").append("; the leader is highlighted.</p><table class=\"t\"><tr>");
     for (String c : lbColumns) b.append("<th>").append(esc(c)).append("</th>");
     b.append("</tr>");
     for (List<Object> r : lbRows) {
@@ -243,8 +276,12 @@ public final class RunReport {
       for (int i : order) b.append("<tr><td>").append(esc(shapFeatures.get(i))).append("</td><td class=\"n\">").append(num(shapMeanAbs[i])).append("</td></tr>");
       b.append("</table><div class=\"plots\">");
       for (Map.Entry<String, String> e : plots.entrySet()) {
-        b.append("<figure>").append(e.getValue()).append("<figcaption class=\"note\"><a href=\"plots/").append(esc(e.getKey()))
-            .append("\">open plots/").append(esc(e.getKey())).append(" as a file</a></figcaption></figure>");
+        b.append("<figure>").append(e.getValue());
+        if (standalone) {
+          b.append("<figcaption class=\"note\"><a href=\"plots/").append(esc(e.getKey()))
+              .append("\">open plots/").append(esc(e.getKey())).append(" as a file</a></figcaption>");
+        }
+        b.append("</figure>");
       }
       b.append("</div>");
     }
@@ -270,11 +307,11 @@ public final class RunReport {
     if (profile == null) {
       b.append("<p class=\"note\">No profile.</p>");
     } else {
-      b.append("<p class=\"note\">Also as its own page: <a href=\"profile.html\">profile.html</a> (and profile.json, for drift checks: <code>omelet profile -f new.csv --against profile.json</code>).</p>");
+      b.append("<p class=\"note\">Also as its own page: ").append(standalone ? "<a href=\"profile.html\">profile.html</a>" : "profile.html")
+          .append(" (and profile.json, for drift checks: <code>omelet profile -f new.csv --against profile.json</code>).</p>");
       b.append(profile.toHtmlFragment());
     }
-    b.append("</section></main></body></html>\n");
-    return b.toString();
+    b.append("</section></main>");
   }
 
   private String restBody() {

@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code omelet runs search|show|compare|mark-failed}: the tracked runs. */
-@Command(name = "runs", description = "Search, show and compare tracked runs; mark a dead run failed.",
+@Command(name = "runs", description = "Search, show and compare tracked runs, chart a metric's history; mark a dead run failed.",
     mixinStandardHelpOptions = true,
     subcommands = {RunsCommand.Search.class, RunsCommand.Show.class, RunsCommand.Compare.class,
-        RunsCommand.MarkFailed.class})
+        RunsCommand.History.class, RunsCommand.MarkFailed.class})
 public final class RunsCommand extends OmeletCommands.Group {
 
   @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
@@ -224,7 +224,116 @@ public final class RunsCommand extends OmeletCommands.Group {
       OmeletRegistry reg = ctx().registry(registry.root);
       var df = Registries.call(() -> reg.compareRuns(runIds));
       if (onlyDifferences) df = df.filter("differs");
-      out().result(Tables.of("runs compared", df, ctx().maxRows()));
+      CommandResult.Table t = Tables.of("runs compared", df, ctx().maxRows());
+      out().result(t);
+      out().result(new CommandResult.Html("runs compared", compareHtml(t, runIds)));
+    }
+
+    /** The comparison as a table that marks differences and the best value, and a bar chart per metric. */
+    static String compareHtml(CommandResult.Table t, List<String> runIds) {
+      StringBuilder b = new StringBuilder("<div class=\"omelet-compare\" style=\"font-family:sans-serif;font-size:13px\">");
+      b.append("<table style=\"border-collapse:collapse\"><tr><th style=\"text-align:left;padding:3px 8px\">section</th>")
+          .append("<th style=\"text-align:left;padding:3px 8px\">key</th>");
+      for (String id : runIds) b.append("<th style=\"text-align:left;padding:3px 8px\">").append(Charts.esc(Charts.shorten(id, 12))).append("</th>");
+      b.append("</tr>");
+      List<String[]> charts = new ArrayList<>();
+      List<double[]> chartValues = new ArrayList<>();
+      for (List<Object> row : t.rows()) {
+        boolean differs = Boolean.TRUE.equals(row.get(row.size() - 1));
+        String section = String.valueOf(row.get(0)), key = String.valueOf(row.get(1));
+        double[] values = new double[runIds.size()];
+        int best = -1;
+        if (section.equals("metric")) {
+          for (int i = 0; i < runIds.size(); i++) values[i] = parse(row.get(i + 2));
+          boolean lowerIsBetter = key.matches("(?i).*(loss|rmse|mse|mae|rmsle|error|deviance|time|_ms|_s)$");
+          for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) continue;
+            if (best < 0 || (lowerIsBetter ? values[i] < values[best] : values[i] > values[best])) best = i;
+          }
+          if (differs && best >= 0) {
+            charts.add(new String[] {key});
+            chartValues.add(values);
+          }
+        }
+        b.append(differs ? "<tr style=\"background:#fff8e1\">" : "<tr>");
+        b.append("<td style=\"padding:3px 8px;color:#777\">").append(Charts.esc(section)).append("</td><td style=\"padding:3px 8px\">")
+            .append(Charts.esc(key)).append("</td>");
+        for (int i = 0; i < runIds.size(); i++) {
+          Object v = row.get(i + 2);
+          String cell = v == null ? "" : section.equals("metric") ? Charts.num(values[i]) : String.valueOf(v);
+          b.append("<td style=\"padding:3px 8px").append(i == best && differs ? ";font-weight:bold" : "").append("\">")
+              .append(Charts.esc(Charts.shorten(cell, 60))).append("</td>");
+        }
+        b.append("</tr>");
+      }
+      b.append("</table><p style=\"color:#555\">Highlighted: the runs differ; bold: the best value of a metric.</p><div>");
+      for (int c = 0; c < Math.min(charts.size(), 24); c++) b.append(Charts.bars(charts.get(c)[0], runIds, chartValues.get(c)));
+      return b.append("</div></div>").toString();
+    }
+
+    private static double parse(Object v) {
+      if (v == null) return Double.NaN;
+      try {
+        return Double.parseDouble(String.valueOf(v));
+      } catch (NumberFormatException e) {
+        return Double.NaN;
+      }
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true,
+      description = "A metric's history (every logged value) for one or more runs: the points as a table and, in a notebook, a line chart.",
+      footer = {"", "Examples:",
+          "  omelet runs history RUN_A RUN_B --metric training_rmse",
+          "  omelet runs history RUN_A --metric loss --x time --format csv"})
+  public static final class History extends OmeletSubcommand {
+    enum XAxis { step, time, relative }
+
+    @Parameters(paramLabel = "RUN_ID", arity = "1..*", description = "the runs")
+    List<String> runIds;
+
+    @Option(names = {"-m", "--metric"}, required = true, paramLabel = "KEY", description = "the metric")
+    String metric;
+
+    @Option(names = "--x", paramLabel = "AXIS", defaultValue = "step",
+        description = "x axis: step, time (epoch ms) or relative (seconds since the run's first point); default ${DEFAULT-VALUE}")
+    XAxis x;
+
+    @Mixin Options.Registry registry;
+    @Mixin Options.Format format;
+
+    @Override
+    protected void run() {
+      ctx().format(format.format);
+      OmeletRegistry reg = ctx().registry(registry.root);
+      List<List<Object>> rows = new ArrayList<>();
+      List<Charts.Series> series = new ArrayList<>();
+      for (String id : runIds) {
+        Run r = Registries.call(() -> reg.getRun(id));
+        List<Metric> h = Registries.call(() -> reg.getMetricHistory(id, metric));
+        if (h.isEmpty()) {
+          throw new CommandException("run " + id + " has no metric '" + metric + "'; its metrics: "
+              + String.join(", ", new TreeSet<>(r.data().metrics().keySet())));
+        }
+        List<Metric> sorted = new ArrayList<>(h);
+        sorted.sort((a, b) -> a.step() != b.step() ? Long.compare(a.step(), b.step()) : Long.compare(a.timestamp(), b.timestamp()));
+        long t0 = sorted.stream().mapToLong(Metric::timestamp).min().orElse(0);
+        double[] xs = new double[sorted.size()], ys = new double[sorted.size()];
+        for (int i = 0; i < sorted.size(); i++) {
+          Metric m = sorted.get(i);
+          xs[i] = switch (x) {
+            case step -> m.step();
+            case time -> m.timestamp();
+            case relative -> (m.timestamp() - t0) / 1000.0;
+          };
+          ys[i] = m.value();
+          rows.add(List.of(id, m.step(), Tables.time(m.timestamp()), m.value()));
+        }
+        String name = r.info().runName() == null ? id : r.info().runName() + " (" + Charts.shorten(id, 8) + ")";
+        series.add(new Charts.Series(name, xs, ys));
+      }
+      out().result(Tables.of(metric + " history", List.of("run_id", "step", "timestamp", "value"), rows, ctx().maxRows()));
+      out().result(new CommandResult.Html(metric + " history", Charts.lines(metric + " by " + x, x.name(), series)));
     }
   }
 

@@ -19,6 +19,9 @@ public final class SparkProgress {
   public static <T> T during(CommandContext ctx, String step, Supplier<T> body) {
     SparkSession spark = ctx.spark();
     String group = "omelet-" + step + "-" + Long.toHexString(System.nanoTime());
+    // a front end's own group (a notebook paragraph's) comes back afterwards
+    String outerGroup = spark.sparkContext().getLocalProperty("spark.jobGroup.id");
+    String outerDescription = spark.sparkContext().getLocalProperty("spark.job.description");
     spark.sparkContext().setJobGroup(group, "omelet " + step, true);
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "omelet-spark-progress");
@@ -54,7 +57,11 @@ public final class SparkProgress {
       } catch (Exception ignored) {
         // removing a hook cannot fail
       }
-      spark.sparkContext().clearJobGroup();
+      if (outerGroup != null) {
+        spark.sparkContext().setJobGroup(outerGroup, outerDescription == null ? "" : outerDescription, true);
+      } else {
+        spark.sparkContext().clearJobGroup();
+      }
       ctx.sink().progress(ProgressEvent.finished(step, step + " done"));
     }
   }

@@ -137,6 +137,16 @@ class CommandsTest {
     Result compare = exec("runs", "compare", a, b, "--registry", registry);
     CommandResult.Table cmp = compare.first(CommandResult.Table.class);
     assertTrue(cmp.columns().containsAll(List.of(a, b, "differs")));
+    String cmpHtml = compare.first(CommandResult.Html.class).html();
+    assertTrue(cmpHtml.contains("holdout_auc") && cmpHtml.contains("<svg"), "a bar chart per differing metric");
+
+    Result history = exec("runs", "history", a, b, "--metric", "holdout_auc", "--registry", registry);
+    assertEquals(0, history.outcome.exitCode(), history.outcome.error());
+    assertEquals(2, history.first(CommandResult.Table.class).rows().size(), "one point per run");
+    assertTrue(history.first(CommandResult.Html.class).html().contains("<polyline")
+        || history.first(CommandResult.Html.class).html().contains("<circle"));
+    assertTrue(failing(1, "runs", "history", a, "--metric", "nope", "--registry", registry).outcome.error()
+        .contains("has no metric 'nope'; its metrics: "));
 
     CommandResult.Table models = exec("models", "list", "--registry", registry).first(CommandResult.Table.class);
     assertEquals("churn", models.rows().get(0).get(0));
@@ -147,6 +157,23 @@ class CommandsTest {
     assertEquals(0, exec("models", "alias", "delete", "churn", "challenger", "--registry", registry).outcome.exitCode());
     CommandResult.Table exps = exec("experiments", "list", "--registry", registry).first(CommandResult.Table.class);
     assertTrue(exps.rows().stream().anyMatch(r -> r.get(1).equals("churn") && ((Long) r.get(2)) == 3L), exps.rows().toString());
+  }
+
+  @Test
+  void sqlScoresWithTheRegistrysModels() throws Exception {
+    spark.read().option("header", "true").option("inferSchema", "true").csv(dir.resolve("churn.csv").toString())
+        .createOrReplaceTempView("customers");
+    Result r = exec("sql", "SELECT churn, omelet_predict('churn@champion', *).prediction AS predicted FROM customers",
+        "--registry", registry);
+    assertEquals(0, r.outcome.exitCode(), r.outcome.error());
+    CommandResult.Table t = r.first(CommandResult.Table.class);
+    assertEquals(List.of("churn", "predicted"), t.columns());
+    assertEquals(5000, t.totalRows());
+    assertTrue(t.rows().stream().allMatch(row -> List.of("yes", "no").contains(row.get(1))), t.rows().toString());
+    assertTrue(failing(1, "sql", "SELECT nope FROM customers", "--registry", registry).outcome.error().contains("nope"));
+    assertTrue(failing(1, "sql", "SELEC 1", "--registry", registry).outcome.error().startsWith("SQL syntax"));
+    assertTrue(failing(1, "sql", "SELECT omelet_predict('churn@nope', *) FROM customers", "--registry", registry)
+        .outcome.error().contains("nope"));
   }
 
   @Test

@@ -1,0 +1,186 @@
+package io.omelet.zeppelin;
+
+import io.omelet.commands.CommandContext;
+import io.omelet.commands.OmeletCommands;
+import io.omelet.registry.OmeletSpark;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.SparkSession;
+import org.apache.zeppelin.interpreter.Interpreter;
+import org.apache.zeppelin.interpreter.InterpreterContext;
+import org.apache.zeppelin.interpreter.InterpreterResult;
+import org.apache.zeppelin.interpreter.thrift.InterpreterCompletion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code %omelet}: the omelet command language in a notebook. A paragraph holds one or more
+ * commands, written as on the command line ({@code run --table customers --target Exited},
+ * {@code runs search --filter "metrics.holdout_auc > 0.8"}); results come back as
+ * {@code %table}, {@code %html} and text while the commands run. One Spark session per
+ * interpreter process: the one already running in the JVM (Omelet's jar in Zeppelin's Spark
+ * interpreter), else one built from the {@code spark.*} properties on first use.
+ *
+ * <p>Properties: {@code spark.master} and any {@code spark.*}; {@code omelet.registry.root};
+ * {@code omelet.maxResult} (rows shown per table, default 1000); {@code omelet.workDir}; and
+ * {@code omelet.h2o.*} (passed to the embedded H2O node as {@code spark.omelet.h2o.*}).
+ */
+public class OmeletInterpreter extends Interpreter {
+  private static final Logger LOG = LoggerFactory.getLogger(OmeletInterpreter.class);
+  static final int DEFAULT_MAX_RESULT = 1000;
+
+  /** Paragraphs running now, by paragraph id, for getProgress and cancel from other threads. */
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private volatile SparkSession spark;
+  private boolean ownSession;
+
+  private record Running(CommandContext ctx, ZeppelinSink sink, String jobGroup) {}
+
+  public OmeletInterpreter(Properties properties) {
+    super(properties);
+  }
+
+  @Override
+  public void open() {
+    // Spark starts with the first command that needs it, so --help and completion stay instant.
+  }
+
+  @Override
+  public void close() {
+    for (Running r : running.values()) r.ctx().cancel();
+    SparkSession s = spark;
+    if (s != null && ownSession) {
+      try {
+        s.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping the Spark session failed", e);
+      }
+    }
+    spark = null;
+  }
+
+  @Override
+  public InterpreterResult interpret(String text, InterpreterContext context) {
+    List<ParagraphParser.CommandLine> commands;
+    try {
+      commands = ParagraphParser.parse(text);
+    } catch (ParagraphParser.ParseException e) {
+      return new InterpreterResult(InterpreterResult.Code.ERROR, InterpreterResult.Type.TEXT, "omelet: " + e.getMessage());
+    }
+    if (commands.isEmpty()) return new InterpreterResult(InterpreterResult.Code.SUCCESS);
+    String paragraphId = context.getParagraphId();
+    String group = "zeppelin-omelet-" + paragraphId;
+    ZeppelinSink sink = new ZeppelinSink(context.out, commands.size());
+    CommandContext ctx = new CommandContext(master -> {
+      SparkSession s = session();
+      // the paragraph's own Spark jobs, cancelled with it
+      s.sparkContext().setJobGroup(group, "%omelet paragraph " + paragraphId, true);
+      return s;
+    }, sink, workDir()).defaultRegistryRoot(getProperty("omelet.registry.root", "")).maxRows(maxResult());
+    Running r = new Running(ctx, sink, group);
+    running.put(paragraphId, r);
+    try {
+      for (int i = 0; i < commands.size(); i++) {
+        ParagraphParser.CommandLine c = commands.get(i);
+        sink.startCommand(i);
+        OmeletCommands.Outcome o = OmeletCommands.execute(ctx, c.args().toArray(new String[0]));
+        if (!o.ok()) {
+          String where = commands.size() > 1 ? "line " + c.line() + " (" + c.args().get(0) + "): " : "";
+          sink.error(where + o.error());
+          return new InterpreterResult(InterpreterResult.Code.ERROR);
+        }
+      }
+      return new InterpreterResult(InterpreterResult.Code.SUCCESS);
+    } finally {
+      running.remove(paragraphId);
+      if (ctx.hasSpark()) ctx.spark().sparkContext().clearJobGroup();
+    }
+  }
+
+  @Override
+  public void cancel(InterpreterContext context) {
+    Running r = running.get(context.getParagraphId());
+    if (r == null) return;
+    r.ctx().cancel();
+    if (r.ctx().hasSpark()) r.ctx().spark().sparkContext().cancelJobGroup(r.jobGroup());
+  }
+
+  @Override
+  public FormType getFormType() {
+    // NONE: ${...} in a filter or a path is text, not a dynamic form
+    return FormType.NONE;
+  }
+
+  @Override
+  public int getProgress(InterpreterContext context) {
+    Running r = running.get(context.getParagraphId());
+    return r == null ? 0 : r.sink().progress();
+  }
+
+  @Override
+  public List<InterpreterCompletion> completion(String buf, int cursor, InterpreterContext context) {
+    String root = getProperty("omelet.registry.root", "");
+    return new OmeletCompleter(() -> spark, root.isBlank() ? null : root, workDir()).complete(buf, cursor);
+  }
+
+  /** The JVM's running session, else one built from the properties. */
+  synchronized SparkSession session() {
+    if (spark != null) return spark;
+    scala.Option<SparkSession> existing = SparkSession.getDefaultSession();
+    SparkSession s;
+    if (existing.isDefined()) {
+      s = existing.get();
+      ownSession = false;
+      LOG.info("using the Spark session already running in this process");
+    } else {
+      SparkSession.Builder b = OmeletSpark.builder(getProperty("spark.app.name", "zeppelin-omelet"),
+          getProperty("spark.master", "local[*]"));
+      for (String k : getProperties().stringPropertyNames()) {
+        String v = getProperty(k);
+        if (v == null || v.isBlank()) continue;
+        if (k.startsWith("spark.") && !k.equals("spark.master") && !k.equals("spark.app.name")) b.config(k, v);
+        if (k.startsWith("omelet.h2o.")) b.config("spark." + k, v);
+      }
+      String root = getProperty("omelet.registry.root", "");
+      if (!root.isBlank()) b.config(io.omelet.registry.OmeletRegistry.ROOT_CONF, resolve(root));
+      s = b.getOrCreate();
+      ownSession = true;
+    }
+    if (!ownSession) {
+      String root = getProperty("omelet.registry.root", "");
+      // omelet_predict in SQL resolves model URIs in the same registry as the commands
+      if (!root.isBlank() && !s.conf().contains(io.omelet.registry.OmeletRegistry.ROOT_CONF)) {
+        s.conf().set(io.omelet.registry.OmeletRegistry.ROOT_CONF, resolve(root));
+      }
+      for (String k : getProperties().stringPropertyNames()) {
+        String v = getProperty(k);
+        if (k.startsWith("omelet.h2o.") && v != null && !v.isBlank()) s.conf().set("spark." + k, v);
+      }
+    }
+    spark = s;
+    return s;
+  }
+
+  private String resolve(String path) {
+    return path.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") ? path : workDir().resolve(path).normalize().toString();
+  }
+
+  private Path workDir() {
+    String d = getProperty("omelet.workDir", "");
+    return Path.of(d.isBlank() ? System.getProperty("user.dir") : d).toAbsolutePath();
+  }
+
+  private int maxResult() {
+    String v = getProperty("omelet.maxResult", String.valueOf(DEFAULT_MAX_RESULT)).trim();
+    try {
+      int n = Integer.parseInt(v);
+      return n > 0 ? n : DEFAULT_MAX_RESULT;
+    } catch (NumberFormatException e) {
+      LOG.warn("omelet.maxResult '{}' is not a number; using {}", v, DEFAULT_MAX_RESULT);
+      return DEFAULT_MAX_RESULT;
+    }
+  }
+}
