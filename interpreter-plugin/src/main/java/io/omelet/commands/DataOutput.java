@@ -34,7 +34,18 @@ public final class DataOutput {
     if ((opts.out == null) == (opts.into == null)) {
       throw new CommandException("say where the rows go: give one of -o/--out PATH or --into TABLE");
     }
+    if (opts.view && opts.into == null) throw new CommandException("--view needs --into NAME");
     rows = rows.cache();
+    if (opts.view) {
+      // the cached rows stay behind the view, so later queries do not score again
+      long n = rows.count();
+      if (!overwrite && ctx.spark().catalog().tableExists(opts.into)) {
+        rows.unpersist();
+        throw new CommandException("a table or view '" + opts.into + "' exists; --overwrite replaces it");
+      }
+      rows.createOrReplaceTempView(opts.into);
+      return new Written("temporary view " + opts.into, "view", n);
+    }
     try {
       long n = rows.count();
       if (opts.into != null) {

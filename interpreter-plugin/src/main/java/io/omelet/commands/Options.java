@@ -45,8 +45,11 @@ public final class Options {
     @Option(names = {"-o", "--out"}, paramLabel = "PATH", description = "write the rows to this file or folder: .csv, .json, .parquet (default), or a Delta folder with --out-format delta")
     public String out;
 
-    @Option(names = "--into", paramLabel = "TABLE", description = "save the rows as this catalog table (a temp view in a notebook with --view)")
+    @Option(names = "--into", paramLabel = "TABLE", description = "save the rows as this catalog table (with --view: a temporary view of this session)")
     public String into;
+
+    @Option(names = "--view", description = "with --into: a temporary view, kept in memory for this session (e.g. to query it from SQL in the next paragraph)")
+    public boolean view;
 
     @Option(names = "--out-format", paramLabel = "FORMAT", description = "parquet, csv, json or delta (default: from --out's extension, else parquet)")
     public String outFormat;

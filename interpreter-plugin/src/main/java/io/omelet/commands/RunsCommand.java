@@ -206,11 +206,24 @@ public final class RunsCommand extends OmeletCommands.Group {
   }
 
   @Command(name = "compare", mixinStandardHelpOptions = true,
-      description = "Runs side by side: attributes, params and metrics, one column per run; 'differs' marks where they disagree.",
-      footer = {"", "Example:", "  omelet runs compare RUN_A RUN_B RUN_C --only-differences"})
+      description = "Runs side by side: attributes, params and metrics, one column per run; 'differs' marks where they disagree. The runs are named, or found by a search (the best N of an experiment).",
+      footer = {"", "Examples:", "  omelet runs compare RUN_A RUN_B RUN_C --only-differences",
+          "  omelet runs compare --experiment churn --filter \"metrics.holdout_auc > 0\" --order-by \"metrics.holdout_auc DESC\" --max-results 3"})
   public static final class Compare extends OmeletSubcommand {
-    @Parameters(paramLabel = "RUN_ID", arity = "2..*", description = "two or more runs")
-    List<String> runIds;
+    @Parameters(paramLabel = "RUN_ID", arity = "0..*", description = "two or more runs (or none, with --experiment)")
+    List<String> runIds = new ArrayList<>();
+
+    @Option(names = {"-e", "--experiment"}, paramLabel = "NAME", description = "instead of run ids: the runs of this experiment that match --filter")
+    String experiment;
+
+    @Option(names = "--filter", paramLabel = "EXPR", description = "with --experiment: which runs (the registry's search grammar)")
+    String filter;
+
+    @Option(names = "--order-by", paramLabel = "KEY", description = "with --experiment: e.g. \"metrics.holdout_auc DESC\" (default: newest first)")
+    List<String> orderBy = new ArrayList<>();
+
+    @Option(names = "--max-results", paramLabel = "N", defaultValue = "3", description = "with --experiment: how many runs (default ${DEFAULT-VALUE})")
+    int maxResults;
 
     @Option(names = "--only-differences", description = "show only the rows where the runs differ")
     boolean onlyDifferences;
@@ -221,12 +234,30 @@ public final class RunsCommand extends OmeletCommands.Group {
     @Override
     protected void run() {
       ctx().format(format.format);
+      if (experiment == null && runIds.size() < 2) throw usage("name two or more runs, or give --experiment to pick them by a search");
+      if (experiment != null && !runIds.isEmpty()) throw usage("give run ids or --experiment, not both");
+      if (maxResults < 2 || maxResults > 100) throw usage("--max-results must be between 2 and 100, got " + maxResults);
       OmeletRegistry reg = ctx().registry(registry.root);
-      var df = Registries.call(() -> reg.compareRuns(runIds));
+      if (experiment != null) {
+        SearchRunsRequest req = SearchRunsRequest.in(Registries.experiment(reg, experiment).experimentId()).maxResults(maxResults);
+        if (filter != null && !filter.isBlank()) req = req.filter(filter);
+        if (!orderBy.isEmpty()) req = req.orderBy(orderBy.toArray(new String[0]));
+        SearchRunsRequest request = req;
+        runIds = Registries.call(() -> reg.searchRuns(request)).runs().stream().map(Run::runId).toList();
+        if (runIds.size() < 2) {
+          throw new CommandException(runIds.size() + " run(s) of experiment '" + experiment + "' match; comparing needs two");
+        }
+      }
+      List<String> ids = runIds;
+      var df = Registries.call(() -> reg.compareRuns(ids));
       if (onlyDifferences) df = df.filter("differs");
-      CommandResult.Table t = Tables.of("runs compared", df, ctx().maxRows());
-      out().result(t);
-      out().result(new CommandResult.Html("runs compared", compareHtml(t, runIds)));
+      // metrics before the (many) params: what a comparison is read for comes first
+      df = df.withColumn("_order", org.apache.spark.sql.functions.expr(
+              "CASE section WHEN 'attribute' THEN 0 WHEN 'metric' THEN 1 ELSE 2 END"))
+          .orderBy("_order", "key").drop("_order");
+      CommandResult.Table all = Tables.of("runs compared", df, Integer.MAX_VALUE);
+      out().result(Tables.of("runs compared", all.columns(), all.rows(), ctx().maxRows()));
+      out().result(new CommandResult.Html("runs compared", compareHtml(all, runIds)));
     }
 
     /** The comparison as a table that marks differences and the best value, and a bar chart per metric. */
