@@ -90,14 +90,28 @@ public class OmeletInterpreter extends Interpreter {
         if (!o.ok()) {
           String where = commands.size() > 1 ? "line " + c.line() + " (" + c.args().get(0) + "): " : "";
           sink.error(where + o.error());
-          return new InterpreterResult(InterpreterResult.Code.ERROR);
+          return finalResult(InterpreterResult.Code.ERROR, sink, context);
         }
       }
-      return new InterpreterResult(InterpreterResult.Code.SUCCESS);
+      return finalResult(InterpreterResult.Code.SUCCESS, sink, context);
     } finally {
       running.remove(paragraphId);
       if (ctx.hasSpark()) ctx.spark().sparkContext().clearJobGroup();
     }
+  }
+
+  /**
+   * The paragraph's result: every message, whole and in order. What was streamed while it ran is
+   * cleared, since Zeppelin puts streamed output first and cuts it at its output limit (100 KB by
+   * default, less than a run report with its plots).
+   */
+  private static InterpreterResult finalResult(InterpreterResult.Code code, ZeppelinSink sink, InterpreterContext context) {
+    try {
+      context.out.clear();
+    } catch (RuntimeException e) {
+      LOG.debug("clearing the streamed output failed", e);
+    }
+    return new InterpreterResult(code, new java.util.ArrayList<>(sink.messages()));
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.zeppelin.interpreter.InterpreterOutput;
 import org.apache.zeppelin.interpreter.InterpreterResult;
+import org.apache.zeppelin.interpreter.InterpreterResultMessage;
 
 /**
  * Renders command results into a paragraph's output as they come, the Zeppelin way: tables as
@@ -19,6 +20,8 @@ import org.apache.zeppelin.interpreter.InterpreterResult;
  */
 final class ZeppelinSink implements CommandSink {
   private final InterpreterOutput out;
+  /** Everything rendered, in order: the paragraph's final result (streamed output is cut at Zeppelin's output limit). */
+  private final List<InterpreterResultMessage> messages = new java.util.ArrayList<>();
   private final int commands;
   private volatile int commandIndex;
   private volatile double commandPercent;
@@ -77,14 +80,30 @@ final class ZeppelinSink implements CommandSink {
     }
   }
 
+  /** What the paragraph shows once it ends, complete and in order. */
+  synchronized List<InterpreterResultMessage> messages() {
+    return List.copyOf(messages);
+  }
+
   private void text(String text) throws IOException {
-    out.setType(InterpreterResult.Type.TEXT);
-    out.write(escapeMagic(text.endsWith("\n") ? text : text + "\n"));
+    emit(InterpreterResult.Type.TEXT, escapeMagic(text.endsWith("\n") ? text : text + "\n"));
   }
 
   private void html(String html) throws IOException {
-    out.setType(InterpreterResult.Type.HTML);
-    out.write(html.endsWith("\n") ? html : html + "\n");
+    emit(InterpreterResult.Type.HTML, html.endsWith("\n") ? html : html + "\n");
+  }
+
+  /** Streams a message to the live output and keeps it for the final result. */
+  private void emit(InterpreterResult.Type type, String data) throws IOException {
+    // consecutive texts read as one message, as a terminal would show them
+    int last = messages.size() - 1;
+    if (type == InterpreterResult.Type.TEXT && last >= 0 && messages.get(last).getType() == type) {
+      messages.set(last, new InterpreterResultMessage(type, messages.get(last).getData() + data));
+    } else {
+      messages.add(new InterpreterResultMessage(type, data));
+    }
+    out.setType(type);
+    out.write(data);
   }
 
   private void table(CommandResult.Table t) throws IOException {
@@ -103,8 +122,7 @@ final class ZeppelinSink implements CommandSink {
       }
       b.append('\n');
     }
-    out.setType(InterpreterResult.Type.TABLE);
-    out.write(b.toString());
+    emit(InterpreterResult.Type.TABLE, b.toString());
     if (t.rows().isEmpty()) {
       text("(no rows)");
     } else if (t.truncated()) {

@@ -152,7 +152,13 @@ class OmeletInterpreterTest {
     String leaderboard = run.of("TABLE").get(0).data();
     assertTrue(leaderboard.startsWith("rank\tmodel_id\talgo"), leaderboard);
     assertEquals(3, leaderboard.strip().split("\n").length, "header and two models: " + leaderboard);
-    assertTrue(run.of("HTML").stream().anyMatch(m -> m.data().contains("omelet-run") && m.data().contains("<svg")));
+    assertTrue(run.of("HTML").stream().anyMatch(m -> m.data().contains("omelet-run") && m.data().contains("<svg")
+        && m.data().strip().endsWith("</div>")), "the whole report, not cut at the output limit: " + summary(run));
+    for (int i = 0; i < results.size(); i++) {
+      StringBuilder b = new StringBuilder();
+      for (RemoteInterpreterHost.Message m : results.get(i).messages()) b.append(' ').append(m.type()).append('(').append(m.data().length()).append(')');
+      System.out.println("paragraph " + (i + 1) + " " + results.get(i).code() + ":" + b);
+    }
     assertTrue(run.text().contains("zeppelin_churn@champion"), run.text());
     // search: the parent and the two models, best first
     String search = results.get(2).of("TABLE").get(0).data();
