@@ -91,8 +91,17 @@ public final class CommandContext {
 
   /** A local path as given (absolute), else against the working directory; URIs stay as they are. */
   public String resolvePath(String path) {
-    if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*")) return path;
-    return workDir.resolve(path).normalize().toString();
+    return resolve(workDir, path);
+  }
+
+  /** {@code path} against {@code workDir} unless it is absolute or a URI (s3a://, file:/, ...). */
+  public static String resolve(Path workDir, String path) {
+    return isUri(path) ? path : workDir.resolve(path).normalize().toString();
+  }
+
+  /** True for {@code scheme:/...} locations, which are not resolved against a folder. */
+  public static boolean isUri(String path) {
+    return path.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
   }
 
   /** Most rows a table result shows (the interpreter's {@code omelet.maxResult}). */

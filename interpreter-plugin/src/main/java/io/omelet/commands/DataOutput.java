@@ -55,7 +55,7 @@ public final class DataOutput {
       String path = ctx.resolvePath(opts.out);
       String format = format(opts.outFormat, path);
       Dataset<Row> out = format.equals("csv") ? flatForCsv(rows) : format.equals("json") ? withoutVectors(rows) : rows;
-      boolean local = !path.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") || path.startsWith("file:");
+      boolean local = !CommandContext.isUri(path) || path.startsWith("file:");
       if (local && !format.equals("delta")) {
         writeOneFile(out, Paths.get(path.replaceFirst("^file:", "")), format, overwrite);
       } else {

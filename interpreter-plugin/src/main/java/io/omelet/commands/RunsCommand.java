@@ -67,16 +67,21 @@ public final class RunsCommand extends OmeletCommands.Group {
         out().result(new CommandResult.Table("runs", List.of("run_id"), List.of(), 0));
         return;
       }
-      SearchRunsRequest req = SearchRunsRequest.in(ids).maxResults(maxResults);
-      if (filter != null && !filter.isBlank()) req = req.filter(filter);
-      if (!orderBy.isEmpty()) req = req.orderBy(orderBy.toArray(new String[0]));
-      SearchRunsRequest request = req;
+      SearchRunsRequest request = request(ids, filter, orderBy, maxResults);
       RunPage page = Registries.call(() -> reg.searchRuns(request));
       boolean wide = format.format != CommandContext.Format.TABLE;
       out().result(table(page.runs(), orderBy, wide, ctx().maxRows()));
       if (page.nextPageToken() != null) {
         text("more runs match: raise --max-results (now %d) to see them", maxResults);
       }
+    }
+
+    /** A search of these experiments, with the filter and ordering when given. */
+    static SearchRunsRequest request(List<String> experimentIds, String filter, List<String> orderBy, int maxResults) {
+      SearchRunsRequest req = SearchRunsRequest.in(experimentIds).maxResults(maxResults);
+      if (filter != null && !filter.isBlank()) req = req.filter(filter);
+      if (!orderBy.isEmpty()) req = req.orderBy(orderBy.toArray(new String[0]));
+      return req;
     }
 
     /**
@@ -239,10 +244,8 @@ public final class RunsCommand extends OmeletCommands.Group {
       if (maxResults < 2 || maxResults > 100) throw usage("--max-results must be between 2 and 100, got " + maxResults);
       OmeletRegistry reg = ctx().registry(registry.root);
       if (experiment != null) {
-        SearchRunsRequest req = SearchRunsRequest.in(Registries.experiment(reg, experiment).experimentId()).maxResults(maxResults);
-        if (filter != null && !filter.isBlank()) req = req.filter(filter);
-        if (!orderBy.isEmpty()) req = req.orderBy(orderBy.toArray(new String[0]));
-        SearchRunsRequest request = req;
+        SearchRunsRequest request = Search.request(List.of(Registries.experiment(reg, experiment).experimentId()),
+            filter, orderBy, maxResults);
         runIds = Registries.call(() -> reg.searchRuns(request)).runs().stream().map(Run::runId).toList();
         if (runIds.size() < 2) {
           throw new CommandException(runIds.size() + " run(s) of experiment '" + experiment + "' match; comparing needs two");
@@ -265,9 +268,9 @@ public final class RunsCommand extends OmeletCommands.Group {
       StringBuilder b = new StringBuilder("<div class=\"omelet-compare\" style=\"font-family:sans-serif;font-size:13px\">");
       b.append("<table style=\"border-collapse:collapse\"><tr><th style=\"text-align:left;padding:3px 8px\">section</th>")
           .append("<th style=\"text-align:left;padding:3px 8px\">key</th>");
-      for (String id : runIds) b.append("<th style=\"text-align:left;padding:3px 8px\">").append(Charts.esc(Charts.shorten(id, 12))).append("</th>");
+      for (String id : runIds) b.append("<th style=\"text-align:left;padding:3px 8px\">").append(RunReport.esc(Charts.shorten(id, 12))).append("</th>");
       b.append("</tr>");
-      List<String[]> charts = new ArrayList<>();
+      List<String> chartKeys = new ArrayList<>();
       List<double[]> chartValues = new ArrayList<>();
       for (List<Object> row : t.rows()) {
         boolean differs = Boolean.TRUE.equals(row.get(row.size() - 1));
@@ -282,23 +285,23 @@ public final class RunsCommand extends OmeletCommands.Group {
             if (best < 0 || (lowerIsBetter ? values[i] < values[best] : values[i] > values[best])) best = i;
           }
           if (differs && best >= 0) {
-            charts.add(new String[] {key});
+            chartKeys.add(key);
             chartValues.add(values);
           }
         }
         b.append(differs ? "<tr style=\"background:#fff8e1\">" : "<tr>");
-        b.append("<td style=\"padding:3px 8px;color:#777\">").append(Charts.esc(section)).append("</td><td style=\"padding:3px 8px\">")
-            .append(Charts.esc(key)).append("</td>");
+        b.append("<td style=\"padding:3px 8px;color:#777\">").append(RunReport.esc(section)).append("</td><td style=\"padding:3px 8px\">")
+            .append(RunReport.esc(key)).append("</td>");
         for (int i = 0; i < runIds.size(); i++) {
           Object v = row.get(i + 2);
           String cell = v == null ? "" : section.equals("metric") ? Charts.num(values[i]) : String.valueOf(v);
           b.append("<td style=\"padding:3px 8px").append(i == best && differs ? ";font-weight:bold" : "").append("\">")
-              .append(Charts.esc(Charts.shorten(cell, 60))).append("</td>");
+              .append(RunReport.esc(Charts.shorten(cell, 60))).append("</td>");
         }
         b.append("</tr>");
       }
       b.append("</table><p style=\"color:#555\">Highlighted: the runs differ; bold: the best value of a metric.</p><div>");
-      for (int c = 0; c < Math.min(charts.size(), 24); c++) b.append(Charts.bars(charts.get(c)[0], runIds, chartValues.get(c)));
+      for (int c = 0; c < Math.min(chartKeys.size(), 24); c++) b.append(Charts.bars(chartKeys.get(c), runIds, chartValues.get(c)));
       return b.append("</div></div>").toString();
     }
 

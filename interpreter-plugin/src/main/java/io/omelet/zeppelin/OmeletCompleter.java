@@ -179,8 +179,8 @@ final class OmeletCompleter {
     String root = valueAfter(before, "--registry");
     if (root == null) root = defaultRegistryRoot;
     if (root == null) root = spark.conf().get("spark.omelet.registry.root", "omelet-registry");
-    boolean uri = root.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
-    String path = uri ? root : workDir.resolve(root).normalize().toString();
+    boolean uri = CommandContext.isUri(root);
+    String path = CommandContext.resolve(workDir, root);
     // completion must not create a registry where there is none
     if (!uri && !java.nio.file.Files.isDirectory(Path.of(path))) return null;
     try {

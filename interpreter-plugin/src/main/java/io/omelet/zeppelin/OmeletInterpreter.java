@@ -179,7 +179,7 @@ public class OmeletInterpreter extends Interpreter {
   }
 
   private String resolve(String path) {
-    return path.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") ? path : workDir().resolve(path).normalize().toString();
+    return CommandContext.resolve(workDir(), path);
   }
 
   private Path workDir() {

@@ -50,7 +50,7 @@ final class ZeppelinSink implements CommandSink {
     if (e.done() || e.percent() < 0) return;
     // AutoML's own events carry the run's progress; Spark steps inside it (or alone) fill in
     // only when no AutoML step is running.
-    if ("automl".equals(e.step()) || lastStep == null || !"automl".equals(lastStep)) {
+    if ("automl".equals(e.step()) || !"automl".equals(lastStep)) {
       lastStep = e.step();
       commandPercent = Math.max(0, Math.min(100, e.percent()));
     }
