@@ -198,7 +198,7 @@ public final class RunCommand extends OmeletSubcommand {
         report.holdout(leader.modelId(), leader.holdout().values(), leader.holdout().labels(), leader.holdout().confusionMatrix());
       }
       List<Path> files = new ArrayList<>(report.write(dir));
-      if (leader.mojo() != null) {
+      if (leader.hasMojo()) {
         Path mojo = Files.createDirectories(dir.resolve("model")).resolve("model.zip");
         Files.write(mojo, leader.mojo());
         files.add(mojo);
@@ -234,7 +234,7 @@ public final class RunCommand extends OmeletSubcommand {
     ModelResult chosen = null;
     if (!multinomial) {
       for (ModelResult m : model.models()) {
-        if (m.mojo() != null && EXACT_SHAP.contains(m.algo().toLowerCase())) {
+        if (m.hasMojo() && EXACT_SHAP.contains(m.algo().toLowerCase())) {
           chosen = m;
           break;
         }
@@ -330,7 +330,7 @@ public final class RunCommand extends OmeletSubcommand {
   private static List<String> warnings(AutoMLResult r, Profile p, String modelName, ModelResult leader) {
     List<String> w = new ArrayList<>(r.info().warnings());
     w.addAll(r.engineMessages());
-    if (modelName != null && leader.mojo() == null) w.add("the leader has no MOJO (" + leader.error() + "): nothing was registered");
+    if (modelName != null && !leader.hasMojo()) w.add("the leader has no MOJO (" + leader.error() + "): nothing was registered");
     if (!p.alerts.isEmpty()) w.add(p.alerts.size() + " data alerts: see the profile section");
     return w;
   }

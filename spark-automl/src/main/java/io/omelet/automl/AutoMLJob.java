@@ -203,7 +203,7 @@ public final class AutoMLJob {
         ModelResult r = results.get(i);
         progress(AutoMLListener.Phase.EVALUATING, 90 + 10.0 * i / results.size(),
             "scoring the holdout with " + r.modelId());
-        if (holdoutRows > 0 && r.mojo() != null) {
+        if (holdoutRows > 0 && r.hasMojo()) {
           try {
             r = r.withHoldout(evaluate(r, holdoutDf, plan), null);
           } catch (RuntimeException e) {
@@ -561,7 +561,7 @@ public final class AutoMLJob {
     }
     return new ModelResult(id, model._parms.algoName().toLowerCase(Locale.ROOT), rank,
         params(model._parms), lbMetrics, metrics(model._output._cross_validation_metrics),
-        metrics(model._output._training_metrics), null, varimp, trainingMs, predictMs, mojo,
+        metrics(model._output._training_metrics), null, varimp, trainingMs, predictMs, MojoZip.of(mojo),
         errors.isEmpty() ? null : String.join("; ", errors));
   }
 

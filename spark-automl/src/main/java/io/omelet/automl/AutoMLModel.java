@@ -5,10 +5,6 @@ import io.omelet.scoring.MojoModel;
 import io.omelet.scoring.MojoScoring;
 import io.omelet.scoring.ScoringColumns;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +33,9 @@ import scala.Option;
  * {@code probability} vector and one {@code p_<class>} column per class, scoring partition by
  * partition on the executors through {@link MojoScoring}. Every leaderboard model stays reachable
  * ({@link #models()}, {@link #model(String)}, {@link #forModel(String)}) with its MOJO, variable
- * importance and holdout metrics. Saved with Spark ML persistence: params as Spark's metadata,
- * the results as one serialized file, and the leader's MOJO as a plain zip beside them.
+ * importance and holdout metrics. Saved with Spark ML persistence: params as Spark's metadata, the
+ * leaderboard as JSON and each model's MOJO as its own zip, read when first used (see
+ * {@link ResultFiles}).
  */
 public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
@@ -225,10 +222,6 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
     return read().load(path);
   }
 
-  static final String RESULT_FILE = "data/result.ser";
-  static final String SCORING_FILE = "data/scoring_model_id.txt";
-  static final String LEADER_MOJO = "data/leader_mojo.zip";
-
   private static final class Writer extends MLWriter {
     private final AutoMLModel model;
 
@@ -241,18 +234,7 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
       DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
       try {
         FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
-        try (ObjectOutputStream out = new ObjectOutputStream(fs.create(new Path(path, RESULT_FILE)))) {
-          out.writeObject(model.result);
-        }
-        try (OutputStream out = fs.create(new Path(path, SCORING_FILE))) {
-          out.write(model.scoringModelId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        byte[] leaderMojo = model.result.leader().mojo();
-        if (leaderMojo != null) {
-          try (OutputStream out = fs.create(new Path(path, LEADER_MOJO))) {
-            out.write(leaderMojo);
-          }
-        }
+        ResultFiles.write(fs, path, model.result, model.scoringModelId);
       } catch (IOException e) {
         throw new IllegalStateException("cannot save the AutoML model to " + path + ": " + e, e);
       }
@@ -266,19 +248,12 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
           AutoMLModel.class.getName());
       try {
         FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
-        AutoMLResult result;
-        try (ObjectInputStream in = new ObjectInputStream(fs.open(new Path(path, RESULT_FILE)))) {
-          result = (AutoMLResult) in.readObject();
-        }
-        String scoring;
-        try (InputStream in = fs.open(new Path(path, SCORING_FILE))) {
-          scoring = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
-        AutoMLModel m = new AutoMLModel(meta.uid(), result, scoring);
+        ResultFiles.Saved saved = ResultFiles.read(fs, path);
+        AutoMLModel m = new AutoMLModel(meta.uid(), saved.result(), saved.scoringModelId());
         meta.getAndSetParams(m, Option.empty());
         return m;
-      } catch (IOException | ClassNotFoundException e) {
-        throw new IllegalStateException("cannot load an AutoML model from " + path + ": " + e, e);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot load an AutoML model from " + path + ": " + e.getMessage(), e);
       }
     }
   }

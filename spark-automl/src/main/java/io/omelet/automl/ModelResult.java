@@ -23,7 +23,8 @@ import java.util.Map;
  *     algorithm has none, e.g. stacked ensembles)
  * @param trainingTimeMs the leaderboard's training time
  * @param predictTimePerRowMs the leaderboard's prediction time per row
- * @param mojo the MOJO zip (null if it could not be exported: see {@code error})
+ * @param mojoZip the MOJO zip, in memory or read from a saved model on first use (null if it could
+ *     not be exported: see {@code error})
  * @param error why a part of this model's results is missing; null when nothing failed
  */
 public record ModelResult(String modelId, String algo, int rank, Map<String, String> params,
@@ -31,20 +32,30 @@ public record ModelResult(String modelId, String algo, int rank, Map<String, Str
                           Map<String, Double> crossValidationMetrics,
                           Map<String, Double> trainingMetrics, HoldoutMetrics holdout,
                           List<VariableImportance> variableImportance, long trainingTimeMs,
-                          double predictTimePerRowMs, byte[] mojo, String error)
+                          double predictTimePerRowMs, MojoZip mojoZip, String error)
     implements Serializable {
+
+  /** Whether the model has a MOJO (without reading it). */
+  public boolean hasMojo() {
+    return mojoZip != null;
+  }
+
+  /** The MOJO zip's bytes (read now for a saved model); null when there is none. */
+  public byte[] mojo() {
+    return mojoZip == null ? null : mojoZip.bytes();
+  }
 
   /** The MOJO, ready to score; fails if there is none. */
   public MojoModel mojoModel() {
-    if (mojo == null) {
+    if (mojoZip == null) {
       throw new IllegalStateException("model " + modelId + " has no MOJO: " + error);
     }
-    return MojoModel.of(mojo);
+    return MojoModel.of(mojoZip.bytes());
   }
 
   ModelResult withHoldout(HoldoutMetrics h, String err) {
     return new ModelResult(modelId, algo, rank, params, leaderboardMetrics, crossValidationMetrics,
-        trainingMetrics, h, variableImportance, trainingTimeMs, predictTimePerRowMs, mojo,
+        trainingMetrics, h, variableImportance, trainingTimeMs, predictTimePerRowMs, mojoZip,
         err == null ? error : (error == null ? err : error + "; " + err));
   }
 }

@@ -87,7 +87,7 @@ public final class RegistryTracker implements AutoMLListener {
     ModelResult leader = result.leader();
     String leaderRun = childRuns.get(leader.modelId());
     ModelVersion version = null;
-    if (registeredModelName != null && !registeredModelName.isBlank() && leader.mojo() != null) {
+    if (registeredModelName != null && !registeredModelName.isBlank() && leader.hasMojo()) {
       Map<String, String> tags = new LinkedHashMap<>();
       tags.put("algo", leader.algo());
       tags.put("model_id", leader.modelId());
@@ -127,7 +127,7 @@ public final class RegistryTracker implements AutoMLListener {
     long now = System.currentTimeMillis();
     for (ModelResult m : models) {
       String child = batch.addRun(parent.info().experimentId(), m.modelId(), parent.runId(),
-          m.mojo() == null ? RunStatus.FAILED : RunStatus.FINISHED, now - m.trainingTimeMs(), now);
+          !m.hasMojo() ? RunStatus.FAILED : RunStatus.FINISHED, now - m.trainingTimeMs(), now);
       ids.put(m.modelId(), child);
       Map<String, String> params = new LinkedHashMap<>();
       m.params().forEach((k, v) -> params.put(k, v == null ? "" : v.length() > 6000 ? v.substring(0, 6000) : v));
@@ -149,7 +149,7 @@ public final class RegistryTracker implements AutoMLListener {
       if (m.error() != null) tags.put(OmeletRegistry.ERROR_TAG, m.error());
       batch.setTags(child, tags);
       for (DatasetRef ref : data) batch.logInput(child, ref);
-      if (m.mojo() != null) batch.logBytes(child, m.mojo(), "model/model.zip");
+      if (m.hasMojo()) batch.logBytes(child, m.mojo(), "model/model.zip");
       if (!m.variableImportance().isEmpty()) batch.logBytes(child, varimpCsv(m), "variable_importance.csv");
       if (m.holdout() != null && m.holdout().confusionMatrix() != null) {
         batch.logBytes(child, confusionCsv(m.holdout()), "holdout/confusion_matrix.csv");

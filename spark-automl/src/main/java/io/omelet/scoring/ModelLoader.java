@@ -6,8 +6,6 @@ import io.omelet.registry.ResolvedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -15,11 +13,12 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Resolves a model URI ({@code name@alias}, {@code name/version}, {@code runs:/<id>/<path>}) to
- * its MOJO. Each call resolves the URI anew, so an alias that moved is seen; the MOJO bytes of a
- * storage location are read once per JVM, since a registered version's files never change.
+ * its MOJO. Each call resolves the URI anew, so an alias that moved is seen. The MOJO bytes of a
+ * registered version are kept in the {@link ModelCache} by location, since a version's files never
+ * change; a run's artifact ({@code runs:/}) can be overwritten, so it is read on every call and
+ * only its loaded model is shared, by the content hash of the bytes read.
  */
 public final class ModelLoader {
-  private static final Map<String, MojoModel> BY_LOCATION = new ConcurrentHashMap<>();
 
   private ModelLoader() {}
 
@@ -35,7 +34,9 @@ public final class ModelLoader {
       throw new IllegalArgumentException("cannot resolve model '" + uri + "': " + e.getMessage(), e);
     }
     Configuration conf = registry.spark().sparkContext().hadoopConfiguration();
-    MojoModel mojo = BY_LOCATION.computeIfAbsent(resolved.location(), loc -> read(conf, uri, loc));
+    String location = resolved.location();
+    MojoModel mojo = resolved.version() == null ? read(conf, uri, location)
+        : ModelCache.SHARED.get("version-mojo:" + location, () -> read(conf, uri, location), MojoModel::size);
     return new LoadedModel(resolved, mojo);
   }
 

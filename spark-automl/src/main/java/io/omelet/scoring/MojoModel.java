@@ -11,28 +11,27 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.ZipInputStream;
 
 /**
  * An H2O MOJO (the zip H2O exports) as a serializable value: the bytes travel (e.g. in a
  * broadcast), and each JVM loads the h2o-genmodel model from them once, cached by the SHA-256 of
- * the bytes, so every task of every query on an executor shares one loaded model.
+ * the bytes, so every task of every query on an executor shares one loaded model. The loaded
+ * models live in the bounded {@link ModelCache}, not in this value, so a model no query uses any
+ * more can be dropped while values naming it are still around.
  */
 public final class MojoModel implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private static final Map<String, GenModel> LOADED = new ConcurrentHashMap<>();
-  /** The same MOJOs loaded with their tree statistics, only for those asked for contributions. */
-  private static final Map<String, GenModel> LOADED_WITH_CONTRIBUTIONS = new ConcurrentHashMap<>();
+  private static final long serialVersionUID = 2L;
 
   private final byte[] bytes;
   private final String key;
-  private transient volatile GenModel model;
-  private transient volatile GenModel contributionsModel;
+  /** The MOJO's unzipped size: what a loaded model is weighed at in the cache. */
+  private final long unzippedBytes;
 
-  private MojoModel(byte[] bytes, String key) {
+  private MojoModel(byte[] bytes, String key, long unzippedBytes) {
     this.bytes = bytes;
     this.key = key;
+    this.unzippedBytes = unzippedBytes;
   }
 
   /** Wraps MOJO zip bytes; fails at once if they are not a loadable MOJO. */
@@ -40,7 +39,8 @@ public final class MojoModel implements Serializable {
     if (mojoZip == null || mojoZip.length == 0) {
       throw new IllegalArgumentException("empty MOJO: expected the bytes of an H2O MOJO zip");
     }
-    MojoModel m = new MojoModel(mojoZip.clone(), sha256(mojoZip));
+    byte[] copy = mojoZip.clone();
+    MojoModel m = new MojoModel(copy, sha256(copy), unzippedSize(copy));
     m.genModel();
     return m;
   }
@@ -61,26 +61,29 @@ public final class MojoModel implements Serializable {
 
   /** The loaded h2o-genmodel model, shared by all users in this JVM. */
   public GenModel genModel() {
-    GenModel m = model;
-    if (m == null) {
-      m = LOADED.computeIfAbsent(key, k -> load(bytes));
-      model = m;
-    }
-    return m;
+    return ModelCache.SHARED.get("model:" + key, () -> load(bytes), g -> unzippedBytes);
   }
 
   /**
-   * The model loaded a second time with the node statistics TreeSHAP needs (h2o-genmodel skips them
-   * in a plain load): loaded lazily, only when contributions are asked for, and cached per JVM like
-   * {@link #genModel()}. Scoring keeps using the lighter plain load.
+   * The model loaded a second time with the node statistics h2o-genmodel's own contributions
+   * predictor needs (XGBoost; GBM and DRF are explained from their flat trees instead): loaded
+   * lazily, only when contributions are asked for, and cached per JVM like {@link #genModel()}.
    */
   public GenModel contributionsModel() {
-    GenModel m = contributionsModel;
-    if (m == null) {
-      m = LOADED_WITH_CONTRIBUTIONS.computeIfAbsent(key, k -> loadWithContributions(bytes));
-      contributionsModel = m;
-    }
-    return m;
+    return ModelCache.SHARED.get("contributions-model:" + key, () -> loadWithContributions(bytes), g -> unzippedBytes);
+  }
+
+  /** The size the cache weighs this MOJO's loaded model at. */
+  long unzippedBytes() {
+    return unzippedBytes;
+  }
+
+  /**
+   * A fresh load with the node statistics (not cached): for building a model's flat trees once,
+   * after which this load is dropped.
+   */
+  GenModel readWithContributions() {
+    return loadWithContributions(bytes);
   }
 
   /** H2O's algorithm name as the MOJO records it, e.g. "Gradient Boosting Machine". */
@@ -138,6 +141,19 @@ public final class MojoModel implements Serializable {
       throw new IllegalArgumentException("cannot load the MOJO (" + bytes.length
           + " bytes) with its contribution data: " + e, e);
     }
+  }
+
+  private static long unzippedSize(byte[] zip) {
+    long total = 0;
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      byte[] buf = new byte[8192];
+      while (in.getNextEntry() != null) {
+        for (int n; (n = in.read(buf)) > 0; ) total += n;
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not an H2O MOJO zip (" + zip.length + " bytes): " + e.getMessage(), e);
+    }
+    return Math.max(total, zip.length);
   }
 
   private static String sha256(byte[] b) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -40,8 +39,21 @@ public final class OmeletFunctions {
   public static final String PREDICT = "omelet_predict";
   public static final String EXPLAIN = "omelet_explain";
 
-  private static final Map<SparkSession, Map<String, OmeletRegistry>> REGISTRIES =
-      java.util.Collections.synchronizedMap(new WeakHashMap<>());
+  /**
+   * The registries the functions resolve URIs in, by session and root. A registry holds its session,
+   * so a weak map keyed by the session would never let go: this one keeps the last few and drops
+   * those whose session was stopped.
+   */
+  private static final int MAX_REGISTRIES = 16;
+  private static final Map<RegistryKey, OmeletRegistry> REGISTRIES = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<RegistryKey, OmeletRegistry> eldest) {
+      return size() > MAX_REGISTRIES;
+    }
+  };
+
+  /** A session (by identity: SparkSession keeps Object's equals) and a registry root. */
+  private record RegistryKey(SparkSession session, String root) {}
   /** The URIs resolved by the analysis running on this thread, with that analysis' context. */
   private static final ThreadLocal<QueryModels> RESOLVED = new ThreadLocal<>();
 
@@ -200,8 +212,10 @@ public final class OmeletFunctions {
 
   private static OmeletRegistry registry(SparkSession spark) {
     String root = spark.conf().get(OmeletRegistry.ROOT_CONF, OmeletRegistry.DEFAULT_ROOT);
-    return REGISTRIES.computeIfAbsent(spark, s -> new java.util.concurrent.ConcurrentHashMap<>())
-        .computeIfAbsent(root, r -> OmeletRegistry.open(spark, r));
+    synchronized (REGISTRIES) {
+      REGISTRIES.keySet().removeIf(k -> k.session().sparkContext().isStopped());
+      return REGISTRIES.computeIfAbsent(new RegistryKey(spark, root), k -> OmeletRegistry.open(spark, root));
+    }
   }
 
   /** One analysis' resolutions: every call of a URI in one query scores with the same version. */

@@ -9,14 +9,14 @@ import hex.genmodel.algos.gbm.GbmMojoModel;
 import hex.genmodel.algos.glm.GlmMojoModel;
 import java.lang.reflect.Field;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.omelet.trees.FlatForest;
+import io.omelet.trees.TreeShap;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Per-row SHAP contributions of an H2O model, read from its MOJO: exact path-dependent TreeSHAP
  * for GBM and DRF (XRT too) computed here in double precision over the MOJO's trees
- * ({@link H2OTreeShap}), for XGBoost through h2o-genmodel's contributions predictor (float32, as
+ * ({@link H2OForest}, {@link TreeShap}; per class for a multinomial GBM), for XGBoost through h2o-genmodel's contributions predictor (float32, as
  * XGBoost's MOJO scores in float32 itself), and exact linear contributions for GLM computed here
  * from the MOJO's coefficients (h2o-genmodel 3.44 has none for GLM). One value per input feature (a categorical is one feature, also where XGBoost
  * one-hot encodes it: its level contributions are added back up) plus the bias term, on the
@@ -38,7 +38,10 @@ public final class RowContributions {
   private final GenModel model;
   private final FeatureBinding binding;
   private final PredictContributions trees;
-  private final H2OTreeShap treeShap;
+  private final TreeShap treeShap;
+  /** GBM and DRF: the flat trees explained, and which of their outputs. */
+  private final FlatForest forest;
+  private final int output;
   private final Glm glm;
   private final String[] names;
   /** For each contribution of h2o-genmodel (bias excluded), the feature it belongs to. */
@@ -49,49 +52,63 @@ public final class RowContributions {
   private final String explained;
 
   /** How the explained value comes from h2o-genmodel's prediction array. */
-  private enum Link { LOGIT_P1, P1, IDENTITY, LOG }
+  private enum Link { LOGIT_P1, P1, IDENTITY, LOG, RAW_CLASS }
+
+  /** Contributions of a single-output model (regression, binomial); see the class comment. */
+  public RowContributions(MojoModel mojo, FeatureBinding binding) {
+    this(mojo, binding, -1);
+  }
 
   /**
-   * What each JVM builds once per MOJO and every instance shares (read-only): the flattened trees of a GBM or
-   * DRF, h2o-genmodel's (thread-safe) contributions predictor for XGBoost.
+   * Contributions of one class of a multinomial GBM ({@code targetClass} = its index in the response
+   * domain: its raw score, the input of the softmax, is explained), or of a single-output model
+   * ({@code targetClass} -1, or any class: those are explained through their one output).
    */
-  private static final Map<String, Object> SHARED = new ConcurrentHashMap<>();
-
-  public RowContributions(MojoModel mojo, FeatureBinding binding) {
-    String why = unsupportedReason(mojo);
+  public RowContributions(MojoModel mojo, FeatureBinding binding, int targetClass) {
+    boolean multinomial = isMultinomialGbm(mojo);
+    String why = multinomial ? null : unsupportedReason(mojo);
     if (why != null) throw new IllegalArgumentException(why);
+    if (multinomial && (targetClass < 0 || targetClass >= mojo.responseDomain().length)) {
+      throw new IllegalArgumentException("the " + mojo.algorithm() + " model has " + mojo.responseDomain().length
+          + " classes " + java.util.List.of(mojo.responseDomain()) + ": exact contributions are per class, give "
+          + "targetClass 0.." + (mojo.responseDomain().length - 1) + (targetClass < 0 ? "" : " (not " + targetClass + ")"));
+    }
     this.binding = binding;
-    this.model = mojo.contributionsModel();
+    GenModel plain = mojo.genModel();
     String[] features = mojo.features();
     this.names = features;
-    this.row = new double[Math.max(model.getNames().length, model.nfeatures())];
+    this.row = new double[Math.max(plain.getNames().length, plain.nfeatures())];
     this.out = new double[features.length + 1];
-    this.link = linkOf(model);
-    this.explained = describe(link, mojo.responseDomain());
-    boolean binomial = model.getModelCategory() == ModelCategory.Binomial;
-    if (model instanceof GlmMojoModel g) {
+    this.link = multinomial ? Link.RAW_CLASS : linkOf(plain);
+    this.explained = multinomial ? "raw score of class " + mojo.responseDomain()[targetClass] + " (softmax input)"
+        : describe(link, mojo.responseDomain());
+    if (plain instanceof GlmMojoModel g) {
+      this.model = plain;
+      this.forest = null;
+      this.output = 0;
       this.glm = new Glm(g);
       this.trees = null;
       this.treeShap = null;
       this.slotFeature = null;
-    } else if (model instanceof GbmMojoModel gbm) {
+    } else if (plain instanceof GbmMojoModel || plain instanceof DrfMojoModel) {
+      this.model = plain;
       this.glm = null;
       this.trees = null;
       this.slotFeature = null;
-      this.treeShap = new H2OTreeShap((H2OTreeShap.Trees) SHARED.computeIfAbsent(mojo.key(),
-          k -> new H2OTreeShap.Trees(gbm, gbm.getInitF(), 1.0)));
-    } else if (model instanceof DrfMojoModel drf) {
-      this.glm = null;
-      this.trees = null;
-      this.slotFeature = null;
-      // A binomial DRF's trees vote for the first class: p1 = 1 - mean(trees).
-      this.treeShap = new H2OTreeShap((H2OTreeShap.Trees) SHARED.computeIfAbsent(mojo.key(),
-          k -> binomial ? new H2OTreeShap.Trees(drf, 1.0, -1.0) : new H2OTreeShap.Trees(drf, 0.0, 1.0)));
+      this.forest = H2OForest.of(mojo).orElseThrow(() -> new IllegalArgumentException("the "
+          + mojo.algorithm() + " MOJO's trees cannot be read for exact contributions; use KernelSHAP (ShapExplainer "
+          + "method \"kernel\") instead"));
+      this.output = multinomial ? targetClass : 0;
+      this.treeShap = new TreeShap(forest, output);
     } else {
+      this.model = mojo.contributionsModel();
+      this.forest = null;
+      this.output = 0;
       this.treeShap = null;
       try {
-        this.trees = (PredictContributions) SHARED.computeIfAbsent(mojo.key(),
-            k -> ((PredictContributionsFactory) model).makeContributionsPredictor());
+        // h2o-genmodel's contributions predictor is thread-safe: one per JVM per MOJO, weighed as the model
+        this.trees = ModelCache.SHARED.get("contributions:" + mojo.key(),
+            () -> ((PredictContributionsFactory) model).makeContributionsPredictor(), p -> mojo.unzippedBytes());
       } catch (UnsupportedOperationException e) {
         throw new IllegalArgumentException("the " + mojo.algorithm() + " MOJO cannot give contributions ("
             + e.getMessage() + "); use KernelSHAP (ShapExplainer method \"kernel\") instead", e);
@@ -99,6 +116,25 @@ public final class RowContributions {
       this.glm = null;
       this.slotFeature = slots(trees.getContributionNames(), features);
     }
+  }
+
+  /**
+   * One explainer per output the model's contributions are given for: one per class of a
+   * multinomial GBM (in the order of its response domain), else one. The classes' trees are
+   * disjoint, so all of them cost one pass over the forest.
+   */
+  public static RowContributions[] perOutput(MojoModel mojo, FeatureBinding binding) {
+    if (!isMultinomialGbm(mojo)) return new RowContributions[] {new RowContributions(mojo, binding)};
+    RowContributions[] all = new RowContributions[mojo.responseDomain().length];
+    for (int c = 0; c < all.length; c++) all[c] = new RowContributions(mojo, binding, c);
+    return all;
+  }
+
+  /** A GBM of three or more classes: exact contributions per class ({@link #RowContributions(MojoModel, FeatureBinding, int)}). */
+  public static boolean isMultinomialGbm(MojoModel mojo) {
+    GenModel g = mojo.genModel();
+    return g instanceof GbmMojoModel gbm && g.getModelCategory() == ModelCategory.Multinomial
+        && !gbm._balanceClasses && !g.requiresOffset();
   }
 
   /** What the contributions of a supported MOJO add up to, in words (see {@link #explainedOutput()}). */
@@ -115,6 +151,7 @@ public final class RowContributions {
       case P1 -> "probability of class " + positive;
       case IDENTITY -> "prediction";
       case LOG -> "log of the prediction";
+      case RAW_CLASS -> "raw class score";
     };
   }
 
@@ -130,9 +167,22 @@ public final class RowContributions {
     return Link.IDENTITY;
   }
 
+  /**
+   * Why this MOJO has no exact contributions for one chosen class (or its one output), or null: as
+   * {@link #unsupportedReason}, but a multinomial GBM is explained class by class.
+   */
+  public static String unsupportedReasonForClass(MojoModel mojo) {
+    return isMultinomialGbm(mojo) ? null : unsupportedReason(mojo);
+  }
+
   /** True if {@link #RowContributions} accepts this MOJO. */
   public static boolean supported(MojoModel mojo) {
     return unsupportedReason(mojo) == null;
+  }
+
+  /** True if {@link #perOutput} explains this MOJO (one output, or class by class). */
+  public static boolean supportedPerOutput(MojoModel mojo) {
+    return unsupportedReasonForClass(mojo) == null;
   }
 
   /** Why this MOJO has no contributions, or null when it has them. */
@@ -147,8 +197,12 @@ public final class RowContributions {
           + "XGBoost and GLM)" + fallback;
     }
     if (c != ModelCategory.Regression && c != ModelCategory.Binomial) {
-      return "the " + algo + " model is " + c + ": H2O defines contributions for regression and binomial "
-          + "models only" + fallback + " (with targetClass for one class)";
+      if (isMultinomialGbm(mojo)) {
+        return "the " + algo + " model is " + c + ": its exact contributions are per class (ShapExplainer with "
+            + "targetClass)";
+      }
+      return "the " + algo + " model is " + c + ": exact contributions exist for regression and binomial "
+          + "models, and per class for multinomial GBM" + fallback + " (with targetClass for one class)";
     }
     if (g instanceof DrfMojoModel drf && drf.isBinomialDoubleTrees()) {
       return "the " + algo + " model was trained with binomial_double_trees, for which h2o-genmodel computes no "
@@ -219,7 +273,19 @@ public final class RowContributions {
       case P1 -> preds[2];
       case IDENTITY -> preds[0];
       case LOG -> Math.log(preds[0]);
+      case RAW_CLASS -> throw new IllegalStateException("a class's raw score is not in the prediction array "
+          + "(softmax loses it): explain and compare through the trees");
     };
+  }
+
+  /**
+   * The model output the contributions add up to, for a prepared row: through the flat trees for a
+   * GBM or DRF (the only way to a multinomial class's raw score), else from {@code score0}.
+   */
+  public double explainedValueOf(double[] modelRow) {
+    if (forest != null) return forest.output(output, modelRow);
+    double[] preds = new double[model.getPredsSize()];
+    return explainedValue(model.score0(modelRow, preds));
   }
 
   private static Link linkOf(String name) {

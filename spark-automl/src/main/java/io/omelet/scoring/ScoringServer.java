@@ -219,7 +219,7 @@ public final class ScoringServer implements AutoCloseable {
     ServedModel model = current.get();
     if (explain && !model.explainable) {
       error(ex, 400, "explain=true: " + model.loaded.describe() + ": "
-          + RowContributions.unsupportedReason(model.loaded.mojo()));
+          + RowContributions.unsupportedReasonForClass(model.loaded.mojo()));
       return;
     }
     JsonNode body;
@@ -277,8 +277,10 @@ public final class ScoringServer implements AutoCloseable {
       throws IOException {
     writeModelRef(g, model);
     ServedModel.Worker w = model.worker();
-    RowContributions explainer = explain ? w.explainer() : null;
-    String[] contributionNames = explainer == null ? null : explainer.names();
+    RowContributions[] explainers = explain ? w.explainers() : null;
+    String[] contributionNames = explainers == null ? null : explainers[0].names();
+    // a multinomial GBM is explained per class: contributions and bias keyed by class first
+    boolean perClass = explainers != null && explainers.length > 1;
     g.writeArrayFieldStart("predictions");
     for (double[] row : rows) {
       double[] p = w.scorer.score(row);
@@ -293,16 +295,34 @@ public final class ScoringServer implements AutoCloseable {
       } else {
         g.writeNumberField("prediction", p[0]);
       }
-      if (explainer != null) {
-        double[] c = explainer.contributions(row);
-        g.writeObjectFieldStart("contributions");
-        for (int i = 0; i < contributionNames.length; i++) g.writeNumberField(contributionNames[i], c[i]);
-        g.writeEndObject();
+      if (explainers != null && !perClass) {
+        double[] c = explainers[0].contributions(row);
+        g.writeFieldName("contributions");
+        writeContributions(g, contributionNames, c);
         g.writeNumberField("bias", c[contributionNames.length]);
+      } else if (perClass) {
+        double[] bias = new double[explainers.length];
+        g.writeObjectFieldStart("contributions");
+        for (int k = 0; k < explainers.length; k++) {
+          double[] c = explainers[k].contributions(row);
+          g.writeFieldName(model.labels[k]);
+          writeContributions(g, contributionNames, c);
+          bias[k] = c[contributionNames.length];
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("bias");
+        for (int k = 0; k < bias.length; k++) g.writeNumberField(model.labels[k], bias[k]);
+        g.writeEndObject();
       }
       g.writeEndObject();
     }
     g.writeEndArray();
+  }
+
+  private static void writeContributions(JsonGenerator g, String[] names, double[] c) throws IOException {
+    g.writeStartObject();
+    for (int i = 0; i < names.length; i++) g.writeNumberField(names[i], c[i]);
+    g.writeEndObject();
   }
 
   private static void writeModelRef(JsonGenerator g, ServedModel model) throws IOException {

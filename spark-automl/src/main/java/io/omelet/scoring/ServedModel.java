@@ -48,7 +48,7 @@ final class ServedModel {
     this.classifier = mojo.isClassifier();
     this.labels = mojo.responseDomain();
     this.binomial = mojo.category() == ModelCategory.Binomial && labels != null && labels.length == 2;
-    this.explainable = RowContributions.supported(mojo);
+    this.explainable = RowContributions.supportedPerOutput(mojo);
     this.workers = ThreadLocal.withInitial(() -> new Worker(mojo, explainable));
   }
 
@@ -66,7 +66,7 @@ final class ServedModel {
     private final boolean explainable;
     // score(double[]) does not use the binding: rows come from JSON, not Spark columns.
     final RowScorer scorer;
-    private RowContributions explainer;
+    private RowContributions[] explainers;
 
     Worker(MojoModel mojo, boolean explainable) {
       this.mojo = mojo;
@@ -74,10 +74,11 @@ final class ServedModel {
       this.scorer = new RowScorer(mojo, null);
     }
 
-    RowContributions explainer() {
+    /** One explainer per output: per class of a multinomial GBM, else one. Null when not explainable. */
+    RowContributions[] explainers() {
       // Rows come prepared from JSON, so the contributions need no column binding either.
-      if (explainer == null && explainable) explainer = new RowContributions(mojo, null);
-      return explainer;
+      if (explainers == null && explainable) explainers = RowContributions.perOutput(mojo, null);
+      return explainers;
     }
   }
 }

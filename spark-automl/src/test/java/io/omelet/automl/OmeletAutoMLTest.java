@@ -131,8 +131,24 @@ class OmeletAutoMLTest {
   void savedModelScoresIdentically(@TempDir Path dir) throws Exception {
     String path = dir.resolve("model").toString();
     model.write().save(path);
-    assertTrue(Files.exists(dir.resolve("model/data/leader_mojo.zip")));
+    // Spark's metadata, the leaderboard as JSON, one MOJO zip per model; no Java serialization
+    assertTrue(Files.exists(dir.resolve("model/metadata")));
+    String json = Files.readString(dir.resolve("model/data/result.json"));
+    assertTrue(json.contains("\"format\" : 2") && json.contains(model.leader().modelId()), json);
+    for (ModelResult m : model.models()) {
+      assertArrayEquals(m.mojo(), Files.readAllBytes(dir.resolve(String.format("model/data/models/%02d.zip", m.rank()))));
+    }
+    assertFalse(Files.exists(dir.resolve("model/data/result.ser")));
+    assertFalse(Files.exists(dir.resolve("model/data/leader_mojo.zip")));
     AutoMLModel loaded = AutoMLModel.load(path);
+    // MOJOs are read when first used
+    assertFalse(loaded.models().get(1).mojoZip().isLoaded());
+    assertEquals(model.leader().holdout().values(), loaded.leader().holdout().values());
+    assertArrayEquals(model.leader().holdout().confusionMatrix(), loaded.leader().holdout().confusionMatrix());
+    assertEquals(model.leader().variableImportance(), loaded.leader().variableImportance());
+    assertEquals(model.leader().params(), loaded.leader().params());
+    assertEquals(model.result().info().classLabels(), loaded.result().info().classLabels());
+    assertEquals(model.result().info().settings().toMap(), loaded.result().info().settings().toMap());
     assertEquals(model.uid(), loaded.uid());
     assertEquals(model.leader().modelId(), loaded.leader().modelId());
     assertEquals(model.models().size(), loaded.models().size());

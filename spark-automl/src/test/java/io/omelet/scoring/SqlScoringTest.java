@@ -279,6 +279,88 @@ class SqlScoringTest {
     }
   }
 
+  /**
+   * A multinomial GBM is explained exactly, class by class, under the same field names: in SQL
+   * {@code contributions} is a map from class to a feature map and {@code bias} a map from class;
+   * each class's bias plus contributions is its raw score, whose softmax gives back the predicted
+   * probabilities. REST's {@code explain=true} gives the same numbers for the same rows.
+   */
+  @Test
+  void multinomialGbmIsExplainedPerClassInSqlAndRest() throws Exception {
+    Dataset<Row> penguins = TestSupport.csvNa("penguins.csv").na().drop(new String[] {"species"}).cache();
+    new OmeletAutoML().setLabelCol("species").setIncludeAlgos("GBM").setMaxModels(1).setNfolds(0).setSeed(7)
+        .setExperimentName("scoring-multinomial").setRegisteredModelName("penguins").setModelAlias("champion")
+        .setRegistryRoot(registry.root()).fit(penguins);
+    List<Row> input = penguins.limit(40).collectAsList();
+    Dataset<Row> forty = spark.createDataFrame(input, penguins.schema());
+    forty.createOrReplaceTempView("penguins_forty");
+    List<Row> sql = spark.sql("SELECT omelet_predict('penguins@champion', *) AS p, "
+        + "omelet_explain('penguins@champion', *) AS e FROM penguins_forty").collectAsList();
+    MojoModel mojo = ModelLoader.load(registry, "penguins@champion").mojo();
+    String[] classes = mojo.responseDomain();
+    assertEquals(3, classes.length);
+    assertTrue(RowContributions.isMultinomialGbm(mojo), mojo.algorithm());
+    double[][] sqlRaw = new double[sql.size()][];
+    for (int i = 0; i < sql.size(); i++) {
+      Row e = sql.get(i).getAs("e");
+      Map<String, scala.collection.Map<String, Double>> perClass = e.getJavaMap(e.fieldIndex("contributions"));
+      Map<String, Double> bias = e.getJavaMap(e.fieldIndex("bias"));
+      assertEquals(java.util.Set.of(classes), perClass.keySet());
+      double[] raw = new double[classes.length];
+      for (int k = 0; k < classes.length; k++) {
+        Map<String, Double> c = scala.collection.JavaConverters.mapAsJavaMap(perClass.get(classes[k]));
+        assertEquals(java.util.Set.of(mojo.features()), c.keySet());
+        raw[k] = bias.get(classes[k]);
+        for (double x : c.values()) raw[k] += x;
+      }
+      sqlRaw[i] = raw;
+      Map<String, Double> probs = sql.get(i).<Row>getAs("p").getJavaMap(1);
+      double[] soft = softmax(raw);
+      for (int k = 0; k < classes.length; k++) {
+        assertEquals(probs.get(classes[k]), soft[k], 1e-9, "softmax(bias + contributions), row " + i + " " + classes[k]);
+      }
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ArrayNode body = json.createArrayNode();
+    for (Row r : input) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = body.addObject();
+      for (String f : r.schema().fieldNames()) {
+        Object v = r.getAs(f);
+        if (v == null) o.putNull(f);
+        else if (v instanceof Number n) o.put(f, n.doubleValue());
+        else o.put(f, v.toString());
+      }
+    }
+    com.fasterxml.jackson.databind.JsonNode rest;
+    try (ScoringServer server = ScoringServer.start(registry,
+        ServerConfig.of("penguins@champion").withPort(0).withReloadInterval(java.time.Duration.ZERO))) {
+      java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(server.uri().resolve("/predict?explain=true"))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, res.statusCode(), res.body());
+      rest = json.readTree(res.body()).get("predictions");
+    }
+    assertEquals(input.size(), rest.size());
+    for (int i = 0; i < input.size(); i++) {
+      for (int k = 0; k < classes.length; k++) {
+        double raw = rest.get(i).get("bias").get(classes[k]).asDouble();
+        for (String f : mojo.features()) raw += rest.get(i).get("contributions").get(classes[k]).get(f).asDouble();
+        assertEquals(sqlRaw[i][k], raw, 1e-9, "REST and SQL, row " + i + " " + classes[k]);
+      }
+    }
+  }
+
+  private static double[] softmax(double[] raw) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double r : raw) max = Math.max(max, r);
+    double[] out = new double[raw.length];
+    double sum = 0;
+    for (int k = 0; k < raw.length; k++) sum += out[k] = Math.exp(raw[k] - max);
+    for (int k = 0; k < raw.length; k++) out[k] /= sum;
+    return out;
+  }
+
   @Test
   void badInputsFailWithMessagesThatNameThem() {
     Throwable alias = assertThrows(Exception.class,

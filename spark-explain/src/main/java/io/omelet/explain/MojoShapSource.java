@@ -23,7 +23,8 @@ import io.omelet.scoring.RowContributions;
 
 /**
  * Exact SHAP values of an H2O model from its MOJO ({@link RowContributions}: TreeSHAP for GBM, DRF
- * and XGBoost, linear contributions for GLM), computed partition by partition on the executors.
+ * and XGBoost, one class at a time for a multinomial GBM, linear contributions for GLM), computed
+ * partition by partition on the executors.
  * Unlike the other per-row sources it works on Spark's internal rows, as MOJO scoring does: the
  * row's columns go straight into the model's reused double[] and no Row object is built.
  */
@@ -32,6 +33,7 @@ final class MojoShapSource implements ShapSource {
   private final List<String> features;
   /** Output position of each of the MOJO's features. */
   private final int[] position;
+  private final int targetClass;
   private final boolean negate;
   private final double baseShift;
   private final String description;
@@ -43,7 +45,7 @@ final class MojoShapSource implements ShapSource {
    */
   MojoShapSource(MojoModel mojo, List<String> features, int targetClass) {
     this.mojo = mojo;
-    String why = RowContributions.unsupportedReason(mojo);
+    String why = RowContributions.unsupportedReasonForClass(mojo);
     if (why != null) throw new IllegalArgumentException("ShapExplainer: method=tree needs exact contributions, but " + why);
     String[] mojoFeatures = mojo.features();
     if (features.size() != mojoFeatures.length) {
@@ -66,12 +68,20 @@ final class MojoShapSource implements ShapSource {
       throw new IllegalArgumentException("ShapExplainer: targetClass " + targetClass + " is out of range: the model has "
           + domain.length + " classes " + List.of(domain));
     }
-    String explained = explainedOutput(mojo);
-    boolean probability = explained.startsWith("probability");
-    this.negate = domain != null && targetClass == 0;
-    this.baseShift = negate && probability ? 1.0 : 0.0;
-    this.description = domain == null ? explained
-        : (probability ? "probability" : "log-odds") + " of class " + domain[targetClass];
+    this.targetClass = targetClass;
+    if (RowContributions.isMultinomialGbm(mojo)) {
+      // one exact vector per class: this class's trees explain its raw score
+      this.negate = false;
+      this.baseShift = 0.0;
+      this.description = "raw score of class " + domain[targetClass];
+    } else {
+      String explained = explainedOutput(mojo);
+      boolean probability = explained.startsWith("probability");
+      this.negate = domain != null && targetClass == 0;
+      this.baseShift = negate && probability ? 1.0 : 0.0;
+      this.description = domain == null ? explained
+          : (probability ? "probability" : "log-odds") + " of class " + domain[targetClass];
+    }
   }
 
   /** What H2O's contributions add up to for class index 1 (or for regression), in words. */
@@ -101,7 +111,7 @@ final class MojoShapSource implements ShapSource {
     if (fitCol != null) out = out.add(fitCol, DataTypes.DoubleType, true);
     Broadcast<MojoModel> bc = JavaSparkContext.fromSparkContext(input.sparkSession().sparkContext()).broadcast(mojo);
     JavaRDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(new AppendShap(bc, binding, position, features.size(), negate, baseShift, fitCol != null));
+        .mapPartitions(new AppendShap(bc, binding, targetClass, position, features.size(), negate, baseShift, fitCol != null));
     return input.sparkSession().internalCreateDataFrame(rows.rdd(), out, false);
   }
 
@@ -110,16 +120,18 @@ final class MojoShapSource implements ShapSource {
     private static final long serialVersionUID = 1L;
     private final Broadcast<MojoModel> mojo;
     private final FeatureBinding binding;
+    private final int targetClass;
     private final int[] position;
     private final int width;
     private final boolean negate;
     private final double baseShift;
     private final boolean withFit;
 
-    AppendShap(Broadcast<MojoModel> mojo, FeatureBinding binding, int[] position, int width, boolean negate,
-        double baseShift, boolean withFit) {
+    AppendShap(Broadcast<MojoModel> mojo, FeatureBinding binding, int targetClass, int[] position, int width,
+        boolean negate, double baseShift, boolean withFit) {
       this.mojo = mojo;
       this.binding = binding;
+      this.targetClass = targetClass;
       this.position = position;
       this.width = width;
       this.negate = negate;
@@ -129,7 +141,7 @@ final class MojoShapSource implements ShapSource {
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      RowContributions contributions = new RowContributions(mojo.value(), binding);
+      RowContributions contributions = new RowContributions(mojo.value(), binding, targetClass);
       double[] phi = new double[width];
       double sign = negate ? -1 : 1;
       int n = position.length;

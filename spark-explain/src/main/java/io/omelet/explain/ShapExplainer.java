@@ -222,7 +222,7 @@ public class ShapExplainer extends Transformer {
   public String resolvedMethod() {
     MojoModel h2o = getMojo();
     if (h2o != null) {
-      String why = RowContributions.unsupportedReason(h2o);
+      String why = RowContributions.unsupportedReasonForClass(h2o);
       String asked = getMethod();
       if (asked.equals("tree") && why != null) {
         throw new IllegalArgumentException("ShapExplainer: method=tree needs exact contributions, but " + why

@@ -1,8 +1,8 @@
 package io.omelet.explain;
 
+import io.omelet.trees.FlatForest;
+import io.omelet.trees.TreeShap;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.DecisionTreeClassificationModel;
@@ -19,8 +19,12 @@ import org.apache.spark.ml.tree.Node;
 import org.apache.spark.ml.tree.Split;
 
 /**
- * The trees of a fitted Spark ML tree model flattened into primitive arrays, so one broadcast ships
- * the whole ensemble to the executors and TreeSHAP walks it without an object per node.
+ * The trees of a fitted Spark ML tree model as a {@link FlatForest} (the same flat trees H2O models
+ * are scored and explained from), so one broadcast ships the whole ensemble to the executors and
+ * {@link TreeShap} walks it without an object per node. Spark's "left when x <= threshold" becomes
+ * the forest's "right when x >= the next double above threshold"; NaN goes right, as in Spark; a
+ * categorical split's left categories become its routing table (categories are Spark's integral
+ * indices).
  *
  * <p>The explained output is a weighted sum of per-tree leaf values: for GBT the raw margin (Spark's
  * rawPrediction of the target class; for classification P = 1 / (1 + exp(-2 margin))), for random
@@ -33,49 +37,12 @@ public final class TreeEnsemble implements Serializable {
   /** What the leaf values of this ensemble add up to. */
   public enum Output { MARGIN, PROBABILITY, PREDICTION }
 
-  final int numSlots;
-  final Output output;
-  final int[] treeRoot;
-  final double[] treeWeight;
-  // Per node, all trees concatenated. feature < 0 marks a leaf.
-  final int[] feature;
-  final double[] threshold;
-  final int[] left;
-  final int[] right;
-  final double[] value;
-  final double[] cover;
-  // Categorical splits: left when x[feature] is one of cats[catStart .. catStart + catLen).
-  final int[] catStart;
-  final int[] catLen;
-  final double[] cats;
-  final int maxDepth;
+  private final Output output;
+  private final FlatForest forest;
 
-  private TreeEnsemble(int numSlots, Output output, int[] treeRoot, double[] treeWeight, Builder b) {
-    this.numSlots = numSlots;
+  private TreeEnsemble(Output output, FlatForest forest) {
     this.output = output;
-    this.treeRoot = treeRoot;
-    this.treeWeight = treeWeight;
-    int n = b.feature.size();
-    feature = new int[n];
-    threshold = new double[n];
-    left = new int[n];
-    right = new int[n];
-    value = new double[n];
-    cover = new double[n];
-    catStart = new int[n];
-    catLen = new int[n];
-    for (int i = 0; i < n; i++) {
-      feature[i] = b.feature.get(i);
-      threshold[i] = b.threshold.get(i);
-      left[i] = b.left.get(i);
-      right[i] = b.right.get(i);
-      value[i] = b.value.get(i);
-      cover[i] = b.cover.get(i);
-      catStart[i] = b.catStart.get(i);
-      catLen[i] = b.catLen.get(i);
-    }
-    cats = b.cats.stream().mapToDouble(Double::doubleValue).toArray();
-    maxDepth = b.maxDepth;
+    this.forest = forest;
   }
 
   /** True when {@code model} is a Spark ML tree model this class can flatten. */
@@ -99,58 +66,40 @@ public final class TreeEnsemble implements Serializable {
    * the margin of class 0 being minus that of class 1).
    */
   public static TreeEnsemble of(Transformer model, int targetClass) {
-    Builder b = new Builder();
-    List<Integer> roots = new ArrayList<>();
-    List<Double> weights = new ArrayList<>();
-    int numSlots;
+    FlatForest.Builder b = new FlatForest.Builder();
+    int numFeatures;
     if (model instanceof GBTClassificationModel m) {
       if (targetClass != 0 && targetClass != 1) {
         throw new IllegalArgumentException("targetClass " + targetClass + " is not a class of this binary GBT classifier (expected 0 or 1)");
       }
       double sign = targetClass == 1 ? 1.0 : -1.0;
       DecisionTreeRegressionModel[] trees = m.trees();
-      for (int t = 0; t < trees.length; t++) {
-        roots.add(b.add(trees[t].rootNode(), -1, 0));
-        weights.add(sign * m.treeWeights()[t]);
-      }
-      numSlots = m.numFeatures();
+      for (int t = 0; t < trees.length; t++) b.tree(add(b, trees[t].rootNode(), -1), 0, sign * m.treeWeights()[t]);
+      numFeatures = m.numFeatures();
     } else if (model instanceof GBTRegressionModel m) {
       DecisionTreeRegressionModel[] trees = m.trees();
-      for (int t = 0; t < trees.length; t++) {
-        roots.add(b.add(trees[t].rootNode(), -1, 0));
-        weights.add(m.treeWeights()[t]);
-      }
-      numSlots = m.numFeatures();
+      for (int t = 0; t < trees.length; t++) b.tree(add(b, trees[t].rootNode(), -1), 0, m.treeWeights()[t]);
+      numFeatures = m.numFeatures();
     } else if (model instanceof RandomForestClassificationModel m) {
       checkClass(targetClass, m.numClasses());
       DecisionTreeClassificationModel[] trees = m.trees();
-      for (DecisionTreeClassificationModel tree : trees) {
-        roots.add(b.add(tree.rootNode(), targetClass, 0));
-        weights.add(1.0 / trees.length);
-      }
-      numSlots = m.numFeatures();
+      for (DecisionTreeClassificationModel tree : trees) b.tree(add(b, tree.rootNode(), targetClass), 0, 1.0 / trees.length);
+      numFeatures = m.numFeatures();
     } else if (model instanceof RandomForestRegressionModel m) {
       DecisionTreeRegressionModel[] trees = m.trees();
-      for (DecisionTreeRegressionModel tree : trees) {
-        roots.add(b.add(tree.rootNode(), -1, 0));
-        weights.add(1.0 / trees.length);
-      }
-      numSlots = m.numFeatures();
+      for (DecisionTreeRegressionModel tree : trees) b.tree(add(b, tree.rootNode(), -1), 0, 1.0 / trees.length);
+      numFeatures = m.numFeatures();
     } else if (model instanceof DecisionTreeClassificationModel m) {
       checkClass(targetClass, m.numClasses());
-      roots.add(b.add(m.rootNode(), targetClass, 0));
-      weights.add(1.0);
-      numSlots = m.numFeatures();
+      b.tree(add(b, m.rootNode(), targetClass), 0, 1.0);
+      numFeatures = m.numFeatures();
     } else if (model instanceof DecisionTreeRegressionModel m) {
-      roots.add(b.add(m.rootNode(), -1, 0));
-      weights.add(1.0);
-      numSlots = m.numFeatures();
+      b.tree(add(b, m.rootNode(), -1), 0, 1.0);
+      numFeatures = m.numFeatures();
     } else {
       throw new IllegalArgumentException("model " + model.getClass().getSimpleName() + " is not a Spark ML tree model");
     }
-    return new TreeEnsemble(numSlots, naturalOutput(model),
-        roots.stream().mapToInt(Integer::intValue).toArray(),
-        weights.stream().mapToDouble(Double::doubleValue).toArray(), b);
+    return new TreeEnsemble(naturalOutput(model), b.build(numFeatures, 0.0));
   }
 
   private static void checkClass(int targetClass, int numClasses) {
@@ -160,103 +109,68 @@ public final class TreeEnsemble implements Serializable {
     }
   }
 
+  /** Adds the subtree at {@code node}, depth first; a class index >= 0 makes leaves hold that class's probability. */
+  private static int add(FlatForest.Builder b, Node node, int classIndex) {
+    int id = b.allocate(1);
+    double cover = node.impurityStats().count();
+    if (node instanceof InternalNode in) {
+      int l = add(b, in.leftChild(), classIndex);
+      int r = add(b, in.rightChild(), classIndex);
+      Split split = in.split();
+      if (split instanceof ContinuousSplit cs) {
+        b.numeric(id, split.featureIndex(), Math.nextUp(cs.threshold()), false, cover, l, r);
+      } else {
+        CategoricalSplit cs = (CategoricalSplit) split;
+        boolean[] goesRight = new boolean[cs.numCategories()];
+        java.util.Arrays.fill(goesRight, true);
+        for (double c : cs.leftCategories()) if (c >= 0 && c < goesRight.length) goesRight[(int) c] = false;
+        b.categorical(id, split.featureIndex(), goesRight, false, false, 0.0, cover, l, r);
+      }
+    } else {
+      LeafNode leaf = (LeafNode) node;
+      double v;
+      if (classIndex < 0) {
+        v = leaf.prediction();
+      } else {
+        double[] stats = leaf.impurityStats().stats();
+        double total = 0;
+        for (double s : stats) total += s;
+        v = total > 0 ? stats[classIndex] / total : 0.0;
+      }
+      b.leaf(id, v, cover);
+    }
+    return id;
+  }
+
   public int numTrees() {
-    return treeRoot.length;
+    return forest.numTrees();
   }
 
   public int numSlots() {
-    return numSlots;
+    return forest.numFeatures();
   }
 
   public Output output() {
     return output;
   }
 
-  boolean goesLeft(int node, double[] x) {
-    double v = x[feature[node]];
-    int len = catLen[node];
-    if (len == 0) return v <= threshold[node];
-    int s = catStart[node];
-    for (int i = s; i < s + len; i++) if (cats[i] == v) return true;
-    return false;
+  /** The flat trees (one output). */
+  public FlatForest forest() {
+    return forest;
+  }
+
+  /** A TreeSHAP of these trees for one thread. */
+  public TreeShap shap() {
+    return new TreeShap(forest, 0);
   }
 
   /** The model's output for {@code x}: the weighted sum of the leaves reached. */
   public double predict(double[] x) {
-    double sum = 0;
-    for (int t = 0; t < treeRoot.length; t++) {
-      int n = treeRoot[t];
-      while (feature[n] >= 0) n = goesLeft(n, x) ? left[n] : right[n];
-      sum += treeWeight[t] * value[n];
-    }
-    return sum;
+    return forest.output(0, x);
   }
 
   /** The expected output under the training distribution the covers describe (TreeSHAP's base value). */
   public double expectedValue() {
-    double sum = 0;
-    for (int t = 0; t < treeRoot.length; t++) sum += treeWeight[t] * expected(treeRoot[t]);
-    return sum;
-  }
-
-  double expected(int n) {
-    if (feature[n] < 0) return value[n];
-    if (cover[n] <= 0) return 0.5 * (expected(left[n]) + expected(right[n]));
-    return (cover[left[n]] * expected(left[n]) + cover[right[n]] * expected(right[n])) / cover[n];
-  }
-
-  /** Grows the node arrays tree by tree, depth first. */
-  private static final class Builder {
-    final List<Integer> feature = new ArrayList<>();
-    final List<Double> threshold = new ArrayList<>();
-    final List<Integer> left = new ArrayList<>();
-    final List<Integer> right = new ArrayList<>();
-    final List<Double> value = new ArrayList<>();
-    final List<Double> cover = new ArrayList<>();
-    final List<Integer> catStart = new ArrayList<>();
-    final List<Integer> catLen = new ArrayList<>();
-    final List<Double> cats = new ArrayList<>();
-    int maxDepth;
-
-    /** Adds the subtree at {@code node}; a class index >= 0 makes leaves hold that class's probability. */
-    int add(Node node, int classIndex, int depth) {
-      maxDepth = Math.max(maxDepth, depth);
-      int id = feature.size();
-      feature.add(-1);
-      threshold.add(0.0);
-      left.add(-1);
-      right.add(-1);
-      value.add(0.0);
-      cover.add(node.impurityStats().count());
-      catStart.add(0);
-      catLen.add(0);
-      if (node instanceof InternalNode in) {
-        Split split = in.split();
-        feature.set(id, split.featureIndex());
-        if (split instanceof ContinuousSplit cs) {
-          threshold.set(id, cs.threshold());
-        } else {
-          double[] leftCats = ((CategoricalSplit) split).leftCategories();
-          catStart.set(id, cats.size());
-          catLen.set(id, leftCats.length);
-          for (double c : leftCats) cats.add(c);
-        }
-        int l = add(in.leftChild(), classIndex, depth + 1);
-        int r = add(in.rightChild(), classIndex, depth + 1);
-        left.set(id, l);
-        right.set(id, r);
-      } else {
-        LeafNode leaf = (LeafNode) node;
-        if (classIndex < 0) {
-          value.set(id, leaf.prediction());
-        } else {
-          double[] stats = leaf.impurityStats().stats();
-          double total = 0;
-          for (double s : stats) total += s;
-          value.set(id, total > 0 ? stats[classIndex] / total : 0.0);
-        }
-      }
-      return id;
-    }
+    return forest.expectedValue(0);
   }
 }

@@ -86,7 +86,7 @@ final class TreeShapSource extends PartitionShapSource {
     double base = e.expectedValue();
     return (StructType schema) -> {
       int xIndex = schema.fieldIndex(VECTOR_COL);
-      TreeShap shap = new TreeShap(e);
+      io.omelet.trees.TreeShap shap = e.shap();
       double[] slotPhi = new double[e.numSlots()];
       return (Row row, double[] phi) -> {
         Vector v = row.getAs(xIndex);

@@ -70,8 +70,8 @@ final class H2OModels {
   }
 
   /**
-   * kind: gbm, drf, xrt, xgboost, glm, deeplearning (binomial on lending_club), gbm_reg, glm_reg (diamonds'
-   * price) or gbm_multi (penguins' species).
+   * kind: gbm, drf, xrt, xgboost, glm, deeplearning (binomial on lending_club), gbm_reg, drf_reg, glm_reg
+   * (diamonds' price), gbm_multi or drf_multi (penguins' species).
    */
   static synchronized MojoModel get(String kind) {
     return CACHE.computeIfAbsent(kind, H2OModels::train);
@@ -90,7 +90,7 @@ final class H2OModels {
         p._max_depth = 4;
         yield new GBM(common(p, train, response));
       }
-      case "drf", "xrt" -> {
+      case "drf", "xrt", "drf_reg", "drf_multi" -> {
         DRFModel.DRFParameters p = new DRFModel.DRFParameters();
         p._ntrees = 20;
         p._max_depth = 8;

@@ -233,13 +233,55 @@ class MojoShapTest {
     assertTrue(a.getMessage().contains("setModel"), a.getMessage());
   }
 
+  /**
+   * A multinomial GBM is explained exactly, one vector per class: class c's base + contributions is its
+   * raw score, and the softmax of the raw scores of all classes is the model's own probabilities.
+   */
   @Test
-  void aMultinomialModelHasNoContributionsAndTheErrorSaysWhy() {
+  void aMultinomialGbmIsExplainedExactlyPerClass() {
     MojoModel multi = H2OModels.get("gbm_multi");
+    Dataset<Row> penguins = H2OModels.penguins().cache();
+    String[] classes = multi.responseDomain();
+    assertEquals(3, classes.length);
+    List<Row> scored = MojoScoring.transform(penguins, multi, new ScoringColumns("__pred", null, "__p_")).collectAsList();
+    int n = scored.size();
+    double[][] raw = new double[n][classes.length];
+    for (int c = 0; c < classes.length; c++) {
+      ShapExplainer explainer = new ShapExplainer().setMojo(multi).setTargetClass(c);
+      assertEquals("tree", explainer.resolvedMethod());
+      assertEquals("raw score of class " + classes[c], explainer.describeOutput());
+      List<Row> out = explainer.transform(penguins).select("shap", "shap_base").collectAsList();
+      assertEquals(n, out.size());
+      for (int i = 0; i < n; i++) {
+        double sum = out.get(i).getDouble(1);
+        for (double p : ((Vector) out.get(i).get(0)).toArray()) sum += p;
+        raw[i][c] = sum;
+      }
+    }
+    double maxErr = 0;
+    for (int i = 0; i < n; i++) {
+      double max = Arrays.stream(raw[i]).max().orElseThrow();
+      double z = 0;
+      for (double r : raw[i]) z += Math.exp(r - max);
+      for (int c = 0; c < classes.length; c++) {
+        double p = scored.get(i).getDouble(scored.get(i).fieldIndex("__p_" + classes[c]));
+        maxErr = Math.max(maxErr, Math.abs(Math.exp(raw[i][c] - max) / z - p));
+      }
+    }
+    assertTrue(maxErr < 1e-9, "softmax(base + sum(shap)) vs the model's probabilities: max error " + maxErr);
+    // RowContributions needs the class of a multinomial model, and says so
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new RowContributions(multi, FeatureBinding.bind(penguins.schema(), multi)));
+    assertTrue(e.getMessage().contains("per class") && e.getMessage().contains("targetClass"), e.getMessage());
+  }
+
+  @Test
+  void aMultinomialDrfHasNoExactContributionsAndTheErrorSaysWhy() {
+    MojoModel multi = H2OModels.get("drf_multi");
     Dataset<Row> penguins = H2OModels.penguins().limit(10);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new ShapExplainer().setMojo(multi).setMethod("tree").transform(penguins));
-    assertTrue(e.getMessage().contains("Multinomial") && e.getMessage().contains("regression and binomial")
+    assertTrue(e.getMessage().contains("Multinomial") && e.getMessage().contains("multinomial GBM")
         && e.getMessage().contains("\"kernel\""), e.getMessage());
   }
 }

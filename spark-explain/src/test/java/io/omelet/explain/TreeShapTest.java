@@ -16,6 +16,8 @@ import org.apache.spark.ml.regression.GBTRegressor;
 import org.apache.spark.ml.regression.RandomForestRegressor;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import io.omelet.trees.FlatForest;
+import io.omelet.trees.TreeShap;
 import org.junit.jupiter.api.Test;
 
 /** Exact TreeSHAP on Spark ML trees: additive to the model's own output, per input column, and equal to brute force. */
@@ -135,9 +137,10 @@ class TreeShapTest {
     int n = e.numSlots();
     assertTrue(n >= 7 && n <= 10, "slots: " + n);
     boolean categoricalSplitSeen = false;
-    for (int i = 0; i < e.catLen.length; i++) categoricalSplitSeen |= e.catLen[i] > 0;
+    FlatForest f = e.forest();
+    for (int i = 0; i < f.numNodes(); i++) categoricalSplitSeen |= !f.isLeaf(i) && f.isCategorical(i);
     assertTrue(categoricalSplitSeen, "the one-hot slots should give categorical splits");
-    TreeShap shap = new TreeShap(e);
+    TreeShap shap = e.shap();
     for (Row r : xs) {
       double[] x = ((Vector) r.getAs(0)).toArray();
       double[] phi = new double[n];
@@ -156,7 +159,8 @@ class TreeShapTest {
     int n = e.numSlots();
     double[] v = new double[1 << n];
     for (int s = 0; s < v.length; s++) {
-      for (int t = 0; t < e.numTrees(); t++) v[s] += e.treeWeight[t] * conditional(e, e.treeRoot[t], x, s);
+      FlatForest f = e.forest();
+      for (int t = 0; t < e.numTrees(); t++) v[s] += f.treeWeight(t) * conditional(f, f.treeRoot(t), x, s);
     }
     double[] fact = new double[n + 1];
     fact[0] = 1;
@@ -173,13 +177,10 @@ class TreeShapTest {
     return phi;
   }
 
-  private static double conditional(TreeEnsemble e, int node, double[] x, int known) {
-    if (e.feature[node] < 0) return e.value[node];
-    if ((known & (1 << e.feature[node])) != 0) {
-      return conditional(e, e.goesLeft(node, x) ? e.left[node] : e.right[node], x, known);
-    }
-    int l = e.left[node];
-    int r = e.right[node];
-    return (e.cover[l] * conditional(e, l, x, known) + e.cover[r] * conditional(e, r, x, known)) / e.cover[node];
+  private static double conditional(FlatForest f, int node, double[] x, int known) {
+    if (f.isLeaf(node)) return f.value(node);
+    if ((known & (1 << f.feature(node))) != 0) return conditional(f, f.next(node, x), x, known);
+    return f.leftFraction(node) * conditional(f, f.left(node), x, known)
+        + f.rightFraction(node) * conditional(f, f.right(node), x, known);
   }
 }

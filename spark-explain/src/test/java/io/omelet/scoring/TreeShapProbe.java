@@ -1,49 +1,49 @@
 package io.omelet.scoring;
 
-import hex.genmodel.algos.gbm.GbmMojoModel;
-import hex.genmodel.algos.tree.SharedTreeMojoModel;
+import io.omelet.trees.FlatForest;
+import io.omelet.trees.ShapTables;
+import io.omelet.trees.TreeShap;
 
 /**
- * Test access to the package-private {@link H2OTreeShap}: the same trees explained through the Fast TreeSHAP
- * tables and through the recursion, so a test can hold one against the other.
+ * Test access to a MOJO's flat trees ({@link H2OForest}, package-private): the same trees explained
+ * through Fast TreeSHAP tables of a chosen budget and through the recursion, so a test can hold one
+ * against the other.
  */
 public final class TreeShapProbe {
-  private final H2OTreeShap shap;
-  private final int trees;
+  private final FlatForest forest;
+  private final ShapTables tables;
+  private final TreeShap shap;
 
-  /** A GBM's link-scale output or a binomial DRF's second-class probability, as {@link RowContributions} uses. */
+  /** Output 0 of the forest: a GBM's link-scale output or a binomial DRF's second-class probability. */
   public TreeShapProbe(MojoModel mojo, long tableBudget, int maxTableDepth) {
-    SharedTreeMojoModel model = (SharedTreeMojoModel) mojo.contributionsModel();
-    H2OTreeShap.Trees t = model instanceof GbmMojoModel gbm
-        ? new H2OTreeShap.Trees(gbm, gbm.getInitF(), 1.0, tableBudget, maxTableDepth)
-        : new H2OTreeShap.Trees(model, 1.0, -1.0, tableBudget, maxTableDepth);
-    shap = new H2OTreeShap(t);
-    trees = t.treeRoot.length;
+    forest = H2OForest.of(mojo).orElseThrow();
+    tables = new ShapTables(forest, tableBudget, maxTableDepth);
+    shap = new TreeShap(forest, 0, tables);
   }
 
-  /** Whether RowScorer scores this MOJO through the flat trees of {@link GbmForest}. */
+  /** Whether RowScorer scores this MOJO through its flat trees. */
   public static boolean scoredByFlatForest(MojoModel mojo) {
-    return GbmForest.of(mojo) != null;
+    return H2OForest.of(mojo).isPresent();
   }
 
   public static long defaultBudget() {
-    return H2OTreeShap.TABLE_BUDGET;
+    return ShapTables.DEFAULT_BUDGET;
   }
 
   public static int maxTableDepth() {
-    return H2OTreeShap.MAX_TABLE_DEPTH;
+    return ShapTables.MAX_TABLE_DEPTH;
   }
 
   public int trees() {
-    return trees;
+    return forest.numTrees();
   }
 
   public int tabledTrees() {
-    return shap.tabledTrees();
+    return tables.tabledTrees();
   }
 
   public long tableEntries() {
-    return shap.tableEntries();
+    return tables.entries();
   }
 
   public double bias() {
