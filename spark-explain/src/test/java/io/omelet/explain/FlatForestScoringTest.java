@@ -32,7 +32,7 @@ class FlatForestScoringTest {
         : kind.endsWith("_multi") ? H2OModels.penguins() : H2OModels.lendingClubH2OColumns();
     FeatureBinding binding = FeatureBinding.bind(data.schema(), mojo);
     List<InternalRow> rows = data.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).collect();
-    RowScorer scorer = new RowScorer(mojo, binding);
+    RowScorer scorer = TreeShapProbe.flatScorer(mojo, binding);
     double[] row = new double[Math.max(mojo.genModel().getNames().length, mojo.genModel().nfeatures())];
     int i = 0;
     for (InternalRow in : rows) {

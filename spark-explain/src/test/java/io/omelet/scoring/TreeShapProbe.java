@@ -26,6 +26,11 @@ public final class TreeShapProbe {
     return H2OForest.of(mojo).isPresent();
   }
 
+  /** A scorer that sums the flat trees wherever they exist, even where RowScorer keeps score0. */
+  public static RowScorer flatScorer(MojoModel mojo, FeatureBinding binding) {
+    return new RowScorer(mojo, binding, true);
+  }
+
   public static long defaultBudget() {
     return ShapTables.DEFAULT_BUDGET;
   }
