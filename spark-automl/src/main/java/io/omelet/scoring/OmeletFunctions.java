@@ -78,7 +78,8 @@ public final class OmeletFunctions {
             + " - SHAP contributions of the row from the model's MOJO (exact TreeSHAP for GBM, DRF and XGBoost,"
             + " exact linear terms for GLM): struct<contributions: map<feature, double>, bias: double> on the"
             + " model's link scale (log-odds of the second class for a binary GBM, GLM or XGBoost); bias plus"
-            + " the sum of the contributions is that output.",
+            + " the sum of the contributions is that output. A multinomial GBM is explained per class:"
+            + " struct<contributions: map<class, map<feature, double>>, bias: map<class, double>>.",
             OmeletExplain.class, args -> build(EXPLAIN, args, OmeletExplain::new)));
   }
 
