@@ -232,10 +232,12 @@ public final class OmeletRegistry {
   private void updateExperiment(String experimentId, Map<String, Column> set) {
     Map<String, Column> withTime = new HashMap<>(set);
     withTime.put("last_update_time", lit(System.currentTimeMillis()));
+    experimentCache.remove(experimentId); // a batch must see a delete or a rename made here
     store.retry("update experiment " + experimentId, () -> {
       store.table(RegistryTables.EXPERIMENTS).update(col("experiment_id").equalTo(experimentId), withTime);
       return null;
     });
+    experimentCache.remove(experimentId);
   }
 
   private List<Experiment> readExperiments(Column where) {
@@ -262,7 +264,7 @@ public final class OmeletRegistry {
   public RunInfo createRun(String experimentId, String runName, String parentRunId, Map<String, String> tags,
       String userId, String source) {
     Experiment e = getExperiment(experimentId);
-    if (e.isDeleted()) throw new RegistryException("experiment '" + e.name() + "' is deleted: cannot start runs in it");
+    requireOpenForRuns(e);
     if (parentRunId != null) getRunInfo(parentRunId);
     tags.keySet().forEach(OmeletRegistry::requireKey);
     String runId = Ids.newId();
@@ -309,7 +311,13 @@ public final class OmeletRegistry {
     T apply(ActiveRun run) throws Exception;
   }
 
-  private static Row runRow(RunInfo i) {
+  /** New runs go only into experiments that are not deleted (createRun and RunBatch.addRun alike). */
+  static void requireOpenForRuns(Experiment e) {
+    if (e.isDeleted()) throw new RegistryException("experiment '" + e.name() + "' is deleted: cannot start runs in it");
+  }
+
+  /** The one place a runs-table row is built from a RunInfo. */
+  static Row runRow(RunInfo i) {
     return RowFactory.create(i.runId(), i.experimentId(), i.runName(), i.userId(), i.source(), i.status().name(),
         i.startTime(), i.endTime(), i.parentRunId(), i.lifecycleStage(), i.artifactUri());
   }
@@ -606,7 +614,7 @@ public final class OmeletRegistry {
     return new Path(info.artifactUri(), rel);
   }
 
-  private String artifactRoot(Experiment e, String runId) {
+  static String artifactRoot(Experiment e, String runId) {
     return e.artifactLocation() + "/" + runId;
   }
 

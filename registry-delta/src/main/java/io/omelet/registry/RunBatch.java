@@ -34,13 +34,12 @@ public final class RunBatch {
       Long endTime) {
     requireOpen();
     Experiment e = registry.getExperimentCached(experimentId);
+    OmeletRegistry.requireOpenForRuns(e);
     String runId = Ids.newId();
     RunInfo info = new RunInfo(runId, experimentId, runName, System.getProperty("user.name"), null, status,
-        startTime, endTime, parentRunId, OmeletRegistry.ACTIVE, e.artifactLocation() + "/" + runId);
+        startTime, endTime, parentRunId, OmeletRegistry.ACTIVE, OmeletRegistry.artifactRoot(e, runId));
     infos.add(info);
-    runs.add(RowFactory.create(info.runId(), info.experimentId(), info.runName(), info.userId(), info.source(),
-        info.status().name(), info.startTime(), info.endTime(), info.parentRunId(), info.lifecycleStage(),
-        info.artifactUri()));
+    runs.add(OmeletRegistry.runRow(info));
     return runId;
   }
 

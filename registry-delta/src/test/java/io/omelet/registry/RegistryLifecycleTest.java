@@ -48,14 +48,26 @@ class RegistryLifecycleTest {
     registry.setExperimentTag(id, "owner", "ana");
     assertEquals(Map.of("team", "risk", "owner", "ana"), registry.getExperiment(id).tags());
 
+    RunBatch before = registry.newBatch(); // reads (and caches) the experiment while it is active
+    before.addRun(id, "batched-before", null, RunStatus.FINISHED, 1L, 2L);
+    before.commit();
     registry.deleteExperiment(id);
     assertTrue(registry.getExperiment(id).isDeleted());
+    RegistryException noBatchedRuns = assertThrows(RegistryException.class,
+        () -> registry.newBatch().addRun(id, "batched-after", null, RunStatus.FINISHED, 1L, 2L));
+    assertTrue(noBatchedRuns.getMessage().contains("deleted"), noBatchedRuns.getMessage());
     assertFalse(registry.listExperiments().stream().anyMatch(x -> x.experimentId().equals(id)));
     assertTrue(registry.listExperiments(ViewType.DELETED_ONLY).stream().anyMatch(x -> x.experimentId().equals(id)));
     RegistryException noRuns = assertThrows(RegistryException.class, () -> registry.createRun(id, "r"));
     assertTrue(noRuns.getMessage().contains("deleted"), noRuns.getMessage());
     registry.restoreExperiment(id);
     assertTrue(registry.listExperiments().stream().anyMatch(x -> x.experimentId().equals(id)));
+    RunBatch after = registry.newBatch();
+    String restored = after.addRun(id, "batched-restored", null, RunStatus.FINISHED, 1L, 2L);
+    after.commit();
+    RunInfo restoredRun = registry.getRunInfo(restored);
+    assertEquals(id, restoredRun.experimentId());
+    assertEquals(registry.getExperiment(id).artifactLocation() + "/" + restored, restoredRun.artifactUri());
 
     NotFoundException nf = assertThrows(NotFoundException.class, () -> registry.getExperiment("nope"));
     assertTrue(nf.getMessage().contains("nope"));
