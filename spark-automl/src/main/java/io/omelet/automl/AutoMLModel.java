@@ -190,7 +190,7 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    return MojoScoring.transform(dataset.toDF(), mojo(), columns());
+    return MojoScoring.transform(dataset.toDF(), mojo(), columns(), "AutoMLModel(" + uid() + ")");
   }
 
   /** Checks that every feature has a column (by name, ignoring case) before any job runs. */

@@ -7,63 +7,47 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
-import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.types.TimestampNTZType;
-import org.apache.spark.sql.types.TimestampType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * How the columns of an input schema feed a model's features: each feature is matched to a column
- * by name ignoring case, extra columns are ignored, and each value is coerced to what the model
- * expects (a level index for a categorical feature, a double for a numeric one) as it is copied
- * into the model's row array. Made once per schema on the driver; serializable to executors.
+ * by name ignoring case, extra columns are ignored, and each value is coerced by the model's
+ * {@link FeatureCodec} as it is copied into the model's row array; a value the codec refuses goes
+ * to the {@link CoercionPolicy}. Made once per schema on the driver; serializable to executors.
  */
 public final class FeatureBinding implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  /** How one input value becomes a double in the row array. */
-  enum Coercion {
-    NUM_DOUBLE, NUM_FLOAT, NUM_INT, NUM_LONG, NUM_SHORT, NUM_BYTE, NUM_DECIMAL, NUM_BOOL,
-    NUM_STRING, NUM_DATE, NUM_TIMESTAMP,
-    CAT_STRING, CAT_BOOL, CAT_NUMBER_AS_TEXT, CAT_INT
-  }
-
-  private final String[] features;
+  private final FeatureCodec codec;
   private final int[] ordinals;
-  private final Coercion[] coercions;
+  private final FeatureCodec.SparkKind[] kinds;
   private final DataType[] inputTypes;
-  /** Per categorical feature: level bytes to level index (UTF8String keys: no String per cell). */
-  private final Map<UTF8String, Integer>[] levels;
+  private final String[] columns;
+  private final CoercionPolicy policy;
 
-  @SuppressWarnings("unchecked")
-  private FeatureBinding(String[] features, int[] ordinals, Coercion[] coercions,
-                         DataType[] inputTypes, Map<UTF8String, Integer>[] levels) {
-    this.features = features;
+  private FeatureBinding(FeatureCodec codec, int[] ordinals, FeatureCodec.SparkKind[] kinds,
+                         DataType[] inputTypes, String[] columns, CoercionPolicy policy) {
+    this.codec = codec;
     this.ordinals = ordinals;
-    this.coercions = coercions;
+    this.kinds = kinds;
     this.inputTypes = inputTypes;
-    this.levels = levels;
+    this.columns = columns;
+    this.policy = policy;
   }
 
   /**
    * Binds {@code schema} to the model's features. Fails with a message naming every feature that
    * has no column, or whose column type cannot be coerced.
    */
-  @SuppressWarnings("unchecked")
   public static FeatureBinding bind(StructType schema, MojoModel model) {
-    String[] features = model.features();
+    return bind(schema, FeatureCodec.of(model));
+  }
+
+  /** As {@link #bind(StructType, MojoModel)} for a codec; lenient and uncounted until {@link #withPolicy}. */
+  public static FeatureBinding bind(StructType schema, FeatureCodec codec) {
+    String[] features = codec.features();
     Map<String, Integer> byName = new HashMap<>();
     StructField[] fields = schema.fields();
     for (int i = 0; i < fields.length; i++) {
@@ -71,9 +55,9 @@ public final class FeatureBinding implements Serializable {
     }
     int n = features.length;
     int[] ordinals = new int[n];
-    Coercion[] coercions = new Coercion[n];
+    FeatureCodec.SparkKind[] kinds = new FeatureCodec.SparkKind[n];
     DataType[] types = new DataType[n];
-    Map<UTF8String, Integer>[] levels = new Map[n];
+    String[] columns = new String[n];
     List<String> missing = new ArrayList<>();
     List<String> badType = new ArrayList<>();
     for (int f = 0; f < n; f++) {
@@ -84,17 +68,12 @@ public final class FeatureBinding implements Serializable {
       }
       ordinals[f] = ord;
       types[f] = fields[ord].dataType();
-      String[] domain = model.featureDomain(f);
-      coercions[f] = domain != null ? categorical(types[f]) : numeric(types[f]);
-      if (coercions[f] == null) {
+      columns[f] = fields[ord].name();
+      kinds[f] = FeatureCodec.SparkKind.of(types[f]);
+      if (!codec.accepts(f, kinds[f])) {
         badType.add(features[f] + " (column " + fields[ord].name() + " is "
             + types[f].simpleString() + ", model expects "
-            + (domain != null ? "a categorical" : "a number") + ")");
-      }
-      if (domain != null) {
-        Map<UTF8String, Integer> m = new HashMap<>(domain.length * 2);
-        for (int l = 0; l < domain.length; l++) m.put(UTF8String.fromString(domain[l]), l);
-        levels[f] = m;
+            + (codec.categorical(f) ? "a categorical" : "a number") + ")");
       }
     }
     if (!missing.isEmpty()) {
@@ -106,37 +85,20 @@ public final class FeatureBinding implements Serializable {
       throw new IllegalArgumentException("feature column type(s) that cannot be coerced: "
           + String.join("; ", badType));
     }
-    return new FeatureBinding(features, ordinals, coercions, types, levels);
+    return new FeatureBinding(codec, ordinals, kinds, types, columns, CoercionPolicy.UNCOUNTED);
   }
 
-  private static Coercion categorical(DataType t) {
-    if (t instanceof StringType) return Coercion.CAT_STRING;
-    if (t instanceof BooleanType) return Coercion.CAT_BOOL;
-    if (t instanceof IntegerType || t instanceof LongType || t instanceof ShortType
-        || t instanceof ByteType) return Coercion.CAT_INT;
-    if (t instanceof DoubleType || t instanceof FloatType || t instanceof DecimalType) {
-      return Coercion.CAT_NUMBER_AS_TEXT;
-    }
-    return null;
+  /** The same binding with a query's policy for values that cannot be coerced. */
+  public FeatureBinding withPolicy(CoercionPolicy newPolicy) {
+    return new FeatureBinding(codec, ordinals, kinds, inputTypes, columns, newPolicy);
   }
 
-  private static Coercion numeric(DataType t) {
-    if (t instanceof DoubleType) return Coercion.NUM_DOUBLE;
-    if (t instanceof FloatType) return Coercion.NUM_FLOAT;
-    if (t instanceof IntegerType) return Coercion.NUM_INT;
-    if (t instanceof LongType) return Coercion.NUM_LONG;
-    if (t instanceof ShortType) return Coercion.NUM_SHORT;
-    if (t instanceof ByteType) return Coercion.NUM_BYTE;
-    if (t instanceof DecimalType) return Coercion.NUM_DECIMAL;
-    if (t instanceof BooleanType) return Coercion.NUM_BOOL;
-    if (t instanceof StringType) return Coercion.NUM_STRING;
-    if (t instanceof DateType) return Coercion.NUM_DATE;
-    if (t instanceof TimestampType || t instanceof TimestampNTZType) return Coercion.NUM_TIMESTAMP;
-    return null;
+  CoercionPolicy policy() {
+    return policy;
   }
 
   public String[] features() {
-    return features.clone();
+    return codec.features();
   }
 
   /**
@@ -147,7 +109,7 @@ public final class FeatureBinding implements Serializable {
     if (newOrdinals.length != ordinals.length) {
       throw new IllegalArgumentException("expected " + ordinals.length + " ordinals, got " + newOrdinals.length);
     }
-    return new FeatureBinding(features, newOrdinals.clone(), coercions, inputTypes, levels);
+    return new FeatureBinding(codec, newOrdinals.clone(), kinds, inputTypes, columns, policy);
   }
 
   /** The input column ordinal feeding each feature. */
@@ -156,75 +118,17 @@ public final class FeatureBinding implements Serializable {
   }
 
   /**
-   * Copies one input row into the model's row array: level indexes for categoricals (NaN for a
-   * null or a level the model never saw), doubles for numbers (NaN for null), as h2o-genmodel
-   * expects them.
+   * Copies one input row into the model's row array as {@link FeatureCodec} coerces it (level
+   * indexes for categoricals, doubles for numbers, NaN for missing), as h2o-genmodel expects it.
    */
   public void fill(InternalRow in, double[] row) {
     for (int f = 0; f < ordinals.length; f++) {
-      int o = ordinals[f];
-      if (in.isNullAt(o)) {
+      try {
+        row[f] = codec.fromSpark(f, in, ordinals[f], kinds[f], inputTypes[f]);
+      } catch (FeatureCodec.NotCoercible e) {
+        policy.refuse(codec.features()[f], columns[f], inputTypes[f].simpleString(), e);
         row[f] = Double.NaN;
-        continue;
       }
-      row[f] = switch (coercions[f]) {
-        case NUM_DOUBLE -> in.getDouble(o);
-        case NUM_FLOAT -> in.getFloat(o);
-        case NUM_INT -> in.getInt(o);
-        case NUM_LONG -> in.getLong(o);
-        case NUM_SHORT -> in.getShort(o);
-        case NUM_BYTE -> in.getByte(o);
-        case NUM_DECIMAL -> {
-          DecimalType dt = (DecimalType) inputTypes[f];
-          yield in.getDecimal(o, dt.precision(), dt.scale()).toDouble();
-        }
-        case NUM_BOOL -> in.getBoolean(o) ? 1.0 : 0.0;
-        case NUM_STRING -> parse(in.getUTF8String(o));
-        case NUM_DATE -> in.getInt(o) * 86_400_000.0;
-        case NUM_TIMESTAMP -> (double) Math.floorDiv(in.getLong(o), 1000L);
-        case CAT_STRING -> level(f, in.getUTF8String(o));
-        case CAT_BOOL -> level(f, in.getBoolean(o) ? TRUE : FALSE);
-        case CAT_INT -> level(f, UTF8String.fromString(Long.toString(longValue(in, o, f))));
-        case CAT_NUMBER_AS_TEXT -> level(f, UTF8String.fromString(numberText(in, o, f)));
-      };
-    }
-  }
-
-  private static final UTF8String TRUE = UTF8String.fromString("true");
-  private static final UTF8String FALSE = UTF8String.fromString("false");
-
-  private double level(int f, UTF8String s) {
-    Integer idx = levels[f].get(s);
-    return idx == null ? Double.NaN : idx;
-  }
-
-  private long longValue(InternalRow in, int o, int f) {
-    DataType t = inputTypes[f];
-    if (t instanceof IntegerType) return in.getInt(o);
-    if (t instanceof LongType) return in.getLong(o);
-    if (t instanceof ShortType) return in.getShort(o);
-    return in.getByte(o);
-  }
-
-  /** A number as the text a categorical level would have: "3" for 3.0, as Spark casts otherwise. */
-  private String numberText(InternalRow in, int o, int f) {
-    DataType t = inputTypes[f];
-    double d;
-    if (t instanceof DecimalType dt) d = in.getDecimal(o, dt.precision(), dt.scale()).toDouble();
-    else if (t instanceof FloatType) d = in.getFloat(o);
-    else d = in.getDouble(o);
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      String asLong = Long.toString((long) d);
-      if (levels[f].containsKey(UTF8String.fromString(asLong))) return asLong;
-    }
-    return Double.toString(d);
-  }
-
-  private static double parse(UTF8String s) {
-    try {
-      return Double.parseDouble(s.toString().trim());
-    } catch (NumberFormatException e) {
-      return Double.NaN;
     }
   }
 }

@@ -9,10 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns the JSON rows of a {@code POST /predict} body into the model's row arrays, coercing values
- * as {@link FeatureBinding} does for Spark columns: level indexes for categoricals (an unknown
- * level or null is NaN, i.e. missing), doubles for numbers (a number written as a string is
- * parsed; null is missing). Fields match features by name ignoring case; other fields are ignored.
+ * Turns the JSON rows of a {@code POST /predict} body into the model's row arrays, each value
+ * coerced by the model's {@link FeatureCodec} (the rules Spark columns follow too). Fields match
+ * features by name ignoring case; other fields are ignored.
  */
 final class JsonRows {
   private JsonRows() {}
@@ -63,18 +62,20 @@ final class JsonRows {
   }
 
   /**
-   * Fills {@code out} (length >= the model's features) from one row object. Fails with 422 naming
-   * every missing feature field (an explicit null is present: it is a missing value the model
-   * handles), or the first field whose value has the wrong kind.
+   * Fills {@code out} (length >= the model's features) from one row object, each value coerced by
+   * the model's {@link FeatureCodec}. Fails with 422 naming every missing feature field (an
+   * explicit null is present: it is a missing value the model handles), or the first field whose
+   * value cannot be coerced.
    */
   static void fill(ServedModel model, JsonNode row, int rowIndex, double[] out) {
-    int n = model.features.length;
+    FeatureCodec codec = model.codec;
+    int n = codec.size();
     JsonNode[] values = new JsonNode[n];
     Iterator<Map.Entry<String, JsonNode>> fields = row.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
-      Integer f = model.byLowerName.get(e.getKey().toLowerCase(Locale.ROOT));
-      if (f != null && values[f] == null) values[f] = e.getValue();
+      int f = codec.indexOf(e.getKey());
+      if (f >= 0 && values[f] == null) values[f] = e.getValue();
     }
     List<String> missing = null;
     for (int f = 0; f < n; f++) {
@@ -89,51 +90,14 @@ final class JsonRows {
           + " (matched by name ignoring case; send null for a missing value)");
     }
     for (int f = 0; f < n; f++) {
-      out[f] = model.categorical(f) ? level(model, f, values[f], rowIndex) : number(model, f, values[f], rowIndex);
-    }
-  }
-
-  private static double number(ServedModel model, int f, JsonNode v, int rowIndex) {
-    if (v.isNull()) return Double.NaN;
-    if (v.isNumber()) return v.doubleValue();
-    if (v.isBoolean()) return v.booleanValue() ? 1.0 : 0.0;
-    if (v.isTextual()) {
-      String s = v.textValue().trim();
-      if (s.isEmpty()) return Double.NaN;
       try {
-        return Double.parseDouble(s);
-      } catch (NumberFormatException e) {
-        throw wrongKind(model, f, rowIndex, "the string \"" + abbreviate(v.textValue()) + "\"", "a number");
+        out[f] = codec.fromJson(f, values[f]);
+      } catch (FeatureCodec.NotCoercible e) {
+        String name = model.features[f];
+        throw new RowException(422, rowIndex, List.of(name), "row " + rowIndex + ", field " + name
+            + ": got " + e.value() + ", expected " + e.expected());
       }
     }
-    throw wrongKind(model, f, rowIndex, "a JSON " + kind(v), "a number");
-  }
-
-  private static double level(ServedModel model, int f, JsonNode v, int rowIndex) {
-    if (v.isNull()) return Double.NaN;
-    String text;
-    if (v.isTextual()) {
-      text = v.textValue();
-    } else if (v.isBoolean()) {
-      text = v.booleanValue() ? "true" : "false";
-    } else if (v.isIntegralNumber()) {
-      text = v.asText();
-    } else if (v.isNumber()) {
-      double d = v.doubleValue();
-      // 3.0 names the level "3" if the model has one, as FeatureBinding reads a double column.
-      String asLong = d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : null;
-      text = asLong != null && model.levels[f].containsKey(asLong) ? asLong : Double.toString(d);
-    } else {
-      throw wrongKind(model, f, rowIndex, "a JSON " + kind(v), "a level (a string)");
-    }
-    Integer idx = model.levels[f].get(text);
-    return idx == null ? Double.NaN : idx;
-  }
-
-  private static RowException wrongKind(ServedModel model, int f, int rowIndex, String got, String expected) {
-    String name = model.features[f];
-    return new RowException(422, rowIndex, List.of(name), "row " + rowIndex + ", field " + name + ": got "
-        + got + ", expected " + expected + (model.categorical(f) ? "" : " (or a numeric string, or null)"));
   }
 
   static String kind(JsonNode v) {
@@ -146,10 +110,6 @@ final class JsonRows {
       case NULL -> "null";
       default -> v.getNodeType().name().toLowerCase(Locale.ROOT);
     };
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   static double[] newRow(ServedModel model) {

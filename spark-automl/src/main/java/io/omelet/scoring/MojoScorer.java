@@ -148,7 +148,8 @@ public class MojoScorer extends Transformer implements MLWritable {
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     // MojoScoring checks the output columns and binds the features (naming any missing) before any job.
-    return MojoScoring.transform(dataset.toDF(), resolve(dataset.sparkSession()), columns());
+    String what = fixedModel != null ? "MojoScorer(" + uid() + ")" : "MojoScorer('" + getOrDefault(modelUri) + "')";
+    return MojoScoring.transform(dataset.toDF(), resolve(dataset.sparkSession()), columns(), what);
   }
 
   /** Checks every feature has a column (by name, ignoring case) and no output column is taken. */

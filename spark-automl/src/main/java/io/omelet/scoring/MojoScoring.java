@@ -63,14 +63,19 @@ public final class MojoScoring {
     return out;
   }
 
-  /** Adds the scoring columns to {@code data} (lazily: nothing runs until an action). */
-  public static Dataset<Row> transform(Dataset<Row> data, MojoModel model, ScoringColumns cols) {
+  /**
+   * Adds the scoring columns to {@code data} (lazily: nothing runs until an action). Values that
+   * cannot be coerced follow the session's {@link CoercionPolicy}, counted under {@code what}.
+   */
+  public static Dataset<Row> transform(Dataset<Row> data, MojoModel model, ScoringColumns cols, String what) {
     StructType outSchema = outputSchema(data.schema(), model, cols);
-    FeatureBinding binding = FeatureBinding.bind(data.schema(), model);
     SparkSession spark = data.sparkSession();
+    CoercionPolicy policy = CoercionPolicy.forQuery(spark, what);
+    FeatureBinding binding = FeatureBinding.bind(data.schema(), model).withPolicy(policy);
     Broadcast<MojoModel> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
     JavaRDD<InternalRow> in = data.queryExecution().toRdd().toJavaRDD();
     JavaRDD<InternalRow> out = in.mapPartitions(new AppendScores(bc, binding, cols));
+    CoercionPolicy.track(out.rdd(), policy);
     return spark.internalCreateDataFrame(out.rdd(), outSchema, false);
   }
 

@@ -144,7 +144,8 @@ public final class OmeletFunctions {
     }
     FeatureBinding binding;
     try {
-      binding = FeatureBinding.bind(schema, model.mojo());
+      binding = FeatureBinding.bind(schema, model.mojo())
+          .withPolicy(CoercionPolicy.forQuery(SparkSession.active(), function + "('" + uri + "')"));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(function + "('" + uri + "'): " + e.getMessage(), e);
     }

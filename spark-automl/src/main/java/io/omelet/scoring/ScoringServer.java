@@ -359,8 +359,8 @@ public final class ScoringServer implements AutoCloseable {
     for (int f = 0; f < model.features.length; f++) {
       g.writeStartObject();
       g.writeStringField("name", model.features[f]);
-      g.writeStringField("type", model.categorical(f) ? "categorical" : "numeric");
-      if (model.categorical(f)) {
+      g.writeStringField("type", model.codec.categorical(f) ? "categorical" : "numeric");
+      if (model.codec.categorical(f)) {
         g.writeArrayFieldStart("levels");
         for (String l : m.featureDomain(f)) g.writeString(l);
         g.writeEndArray();

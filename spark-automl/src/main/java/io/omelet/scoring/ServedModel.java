@@ -2,9 +2,6 @@ package io.omelet.scoring;
 
 import hex.ModelCategory;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * One generation of the REST server: a resolved model with everything a request needs, built once
@@ -17,10 +14,8 @@ final class ServedModel {
   final MojoModel mojo;
   final Instant loadedAt;
   final String[] features;
-  /** Per feature: level text to level index, null for a numeric feature. */
-  final Map<String, Integer>[] levels;
-  /** Lower-cased feature name to feature index: JSON fields match features ignoring case. */
-  final Map<String, Integer> byLowerName;
+  /** How a JSON value becomes the model's input: the rules every scoring path follows. */
+  final FeatureCodec codec;
   final boolean classifier;
   final boolean binomial;
   /** The class labels of a classifier, in the order of its probabilities. */
@@ -28,23 +23,12 @@ final class ServedModel {
   final boolean explainable;
   private final ThreadLocal<Worker> workers;
 
-  @SuppressWarnings("unchecked")
   ServedModel(LoadedModel loaded, Instant loadedAt) {
     this.loaded = loaded;
     this.mojo = loaded.mojo();
     this.loadedAt = loadedAt;
     this.features = mojo.features();
-    this.levels = new Map[features.length];
-    this.byLowerName = new HashMap<>();
-    for (int f = 0; f < features.length; f++) {
-      byLowerName.putIfAbsent(features[f].toLowerCase(Locale.ROOT), f);
-      String[] domain = mojo.featureDomain(f);
-      if (domain != null) {
-        Map<String, Integer> m = new HashMap<>(domain.length * 2);
-        for (int l = 0; l < domain.length; l++) m.put(domain[l], l);
-        levels[f] = m;
-      }
-    }
+    this.codec = FeatureCodec.of(mojo);
     this.classifier = mojo.isClassifier();
     this.labels = mojo.responseDomain();
     this.binomial = mojo.category() == ModelCategory.Binomial && labels != null && labels.length == 2;
@@ -54,10 +38,6 @@ final class ServedModel {
 
   Worker worker() {
     return workers.get();
-  }
-
-  boolean categorical(int f) {
-    return levels[f] != null;
   }
 
   /** A worker thread's scorer and (made on first use) explainer for this generation. */

@@ -39,9 +39,13 @@ class BadInputTest {
     assertTrue(e.getMessage().contains("'status_typo' does not exist"), e.getMessage());
     assertTrue(e.getMessage().contains("Status"), "lists the columns: " + e.getMessage());
     // the estimator checks it in transformSchema, before any job
-    AutoMLInputException e2 = assertThrows(AutoMLInputException.class,
-        () -> new OmeletAutoML().setLabelCol("nope").fit(credit()));
-    assertTrue(e2.getMessage().contains("'nope'"), e2.getMessage());
+    Dataset<Row> data = credit();
+    assertTrue(TestSupport.jobsDuring(data::count) >= 1, "the counter sees a job");
+    assertEquals(0, TestSupport.jobsDuring(() -> {
+      AutoMLInputException e2 = assertThrows(AutoMLInputException.class,
+          () -> new OmeletAutoML().setLabelCol("nope").fit(data));
+      assertTrue(e2.getMessage().contains("'nope'"), e2.getMessage());
+    }));
   }
 
   @Test
@@ -62,7 +66,11 @@ class BadInputTest {
   void unsupportedColumnTypesAreNamed() {
     Dataset<Row> df = credit().selectExpr("*", "array(Age, Time) AS age_time",
         "named_struct('a', Age) AS s", "map('k', Home) AS m");
-    AutoMLInputException e = fails(df, AutoMLJobTest.small("Status"));
+    TestSupport.h2o();
+    AutoMLInputException[] failure = new AutoMLInputException[1];
+    assertEquals(0, TestSupport.jobsDuring(() -> failure[0] = fails(df, AutoMLJobTest.small("Status"))),
+        "refused before any Spark job");
+    AutoMLInputException e = failure[0];
     assertTrue(e.getMessage().contains("age_time (array<int>)"), e.getMessage());
     assertTrue(e.getMessage().contains("s (struct<a:int>)"), e.getMessage());
     assertTrue(e.getMessage().contains("m (map<string,string>)"), e.getMessage());

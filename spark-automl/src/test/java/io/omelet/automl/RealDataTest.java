@@ -50,7 +50,7 @@ class RealDataTest {
     assertTrue(!List.of(r.leader().mojoModel().features()).contains("w"),
         "the weight is not a feature: " + List.of(r.leader().mojoModel().features()));
     assertEquals(credit.count(), io.omelet.scoring.MojoScoring.transform(credit.drop("w", "Status"),
-        r.leader().mojoModel(), io.omelet.scoring.ScoringColumns.defaults()).count());
+        r.leader().mojoModel(), io.omelet.scoring.ScoringColumns.defaults(), "test").count());
     assertEquals(ProblemType.BINOMIAL, r.info().problemType());
     assertEquals(credit.count(), r.info().usedRows());
     double auc = r.leader().holdout().get("auc");

@@ -149,6 +149,41 @@ class SqlScoringTest {
   }
 
   @Test
+  void valuesThatCannotBeCoercedAreCountedAsMissingOrFailAStrictQuery() {
+    // funded_amnt as text, "lots" where it is above 20000: those rows score as if it were null.
+    String others = except("funded_amnt");
+    String text = "CASE WHEN funded_amnt > 20000 THEN 'lots' ELSE CAST(funded_amnt AS STRING) END";
+    Dataset<Row> scored = spark.sql("SELECT omelet_predict('lending/1', *) AS p FROM (SELECT " + text
+        + " AS funded_amnt, " + others + " FROM lending_rows)");
+    Dataset<Row> asNull = spark.sql("SELECT omelet_predict('lending/1', *) AS p FROM (SELECT CASE WHEN "
+        + "funded_amnt > 20000 THEN NULL ELSE funded_amnt END AS funded_amnt, " + others + " FROM lending_rows)");
+    long lots = rows.filter("funded_amnt > 20000").count();
+    assertTrue(lots > 0 && lots < 200, "some rows have the bad value: " + lots);
+    assertEquals(0, CoercionPolicy.uncoercedValues(scored), "nothing counted before an action");
+    assertEquals(asNull.collectAsList(), scored.collectAsList());
+    assertEquals(lots, CoercionPolicy.uncoercedValues(scored));
+    assertEquals(0, CoercionPolicy.uncoercedValues(asNull));
+
+    // MojoScorer counts the same way, per transformed DataFrame
+    Dataset<Row> input = spark.sql("SELECT " + text + " AS funded_amnt, " + others + " FROM lending_rows");
+    Dataset<Row> byScorer = new MojoScorer().setModelUri("lending/1").transform(input).select("prediction");
+    assertEquals(200, byScorer.collectAsList().size());
+    assertEquals(lots, CoercionPolicy.uncoercedValues(byScorer));
+
+    spark.conf().set(CoercionPolicy.STRICT_CONF, "true");
+    try {
+      Dataset<Row> strict = spark.sql("SELECT omelet_predict('lending/1', *) AS p FROM (SELECT " + text
+          + " AS funded_amnt, " + others + " FROM lending_rows)");
+      Throwable e = assertThrows(Exception.class, strict::collect);
+      String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : e.getCause().getMessage());
+      assertTrue(message.contains("omelet_predict('lending/1'): feature funded_amnt"), message);
+      assertTrue(message.contains("\"lots\" is not a number"), message);
+    } finally {
+      spark.conf().unset(CoercionPolicy.STRICT_CONF);
+    }
+  }
+
+  @Test
   void anAliasThatMovesIsFollowedByTheNextQuery() throws Exception {
     String q = "SELECT *, omelet_predict('lending@champion', *) AS p FROM lending_rows";
     registry.setRegisteredModelAlias("lending", "champion", gbm.version());

@@ -36,7 +36,7 @@ class MojoShapTest {
   /** The value the contributions must add up to for each row, from the MOJO's own scoring. */
   private static double[] explainedValues(Dataset<Row> rows, MojoModel mojo) {
     RowContributions rc = new RowContributions(mojo, FeatureBinding.bind(rows.schema(), mojo));
-    List<Row> scored = MojoScoring.transform(rows, mojo, new ScoringColumns("__pred", null, "__p_")).collectAsList();
+    List<Row> scored = MojoScoring.transform(rows, mojo, new ScoringColumns("__pred", null, "__p_"), "test").collectAsList();
     String[] domain = mojo.responseDomain();
     double[] out = new double[scored.size()];
     for (int i = 0; i < out.length; i++) {
@@ -243,7 +243,7 @@ class MojoShapTest {
     Dataset<Row> penguins = H2OModels.penguins().cache();
     String[] classes = multi.responseDomain();
     assertEquals(3, classes.length);
-    List<Row> scored = MojoScoring.transform(penguins, multi, new ScoringColumns("__pred", null, "__p_")).collectAsList();
+    List<Row> scored = MojoScoring.transform(penguins, multi, new ScoringColumns("__pred", null, "__p_"), "test").collectAsList();
     int n = scored.size();
     double[][] raw = new double[n][classes.length];
     for (int c = 0; c < classes.length; c++) {

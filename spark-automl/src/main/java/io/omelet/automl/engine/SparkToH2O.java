@@ -1,5 +1,6 @@
 package io.omelet.automl.engine;
 
+import io.omelet.scoring.FeatureCodec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,21 +14,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
-import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.types.TimestampNTZType;
-import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.unsafe.types.UTF8String;
 import water.H2O;
 import water.Key;
@@ -56,7 +45,7 @@ public final class SparkToH2O {
   private SparkToH2O() {}
 
   /** What the conversion does with a Spark column type. */
-  enum Kind { NUM, CAT, BOOL, TIME_MICROS, DATE_DAYS, DECIMAL }
+  enum Kind { NUM, CAT, BOOL, TIME }
 
   /** Columns whose type cannot be moved into H2O, as {@code name (type)}; empty when all can. */
   public static List<String> unsupportedColumns(StructType schema) {
@@ -77,15 +66,16 @@ public final class SparkToH2O {
     }
   }
 
+  /** The frame column kind of a Spark type, from the one type table scoring reads too ({@link FeatureCodec}). */
   static Kind kindOf(DataType t) {
-    if (t instanceof StringType) return Kind.CAT;
-    if (t instanceof BooleanType) return Kind.BOOL;
-    if (t instanceof DoubleType || t instanceof FloatType || t instanceof IntegerType
-        || t instanceof LongType || t instanceof ShortType || t instanceof ByteType) return Kind.NUM;
-    if (t instanceof DecimalType) return Kind.DECIMAL;
-    if (t instanceof TimestampType || t instanceof TimestampNTZType) return Kind.TIME_MICROS;
-    if (t instanceof DateType) return Kind.DATE_DAYS;
-    return null;
+    FeatureCodec.SparkKind k = FeatureCodec.SparkKind.of(t);
+    if (k == null) return null;
+    return switch (k) {
+      case STRING -> Kind.CAT;
+      case BOOLEAN -> Kind.BOOL;
+      case DATE, TIMESTAMP -> Kind.TIME;
+      default -> Kind.NUM;
+    };
   }
 
   /** Converts {@code df} into a new frame registered in H2O's store under {@code key}. */
@@ -153,7 +143,7 @@ public final class SparkToH2O {
     for (int c = 0; c < ncols; c++) {
       vecTypes[c] = switch (kinds[c]) {
         case CAT, BOOL -> Vec.T_CAT;
-        case TIME_MICROS, DATE_DAYS -> Vec.T_TIME;
+        case TIME -> Vec.T_TIME;
         default -> Vec.T_NUM;
       };
     }
@@ -224,6 +214,7 @@ public final class SparkToH2O {
   static final class PartitionEncoder
       implements FlatMapFunction<Iterator<InternalRow>, EncodedPartition> {
     private final Kind[] kinds;
+    private final FeatureCodec.SparkKind[] sparkKinds;
     private final DataType[] types;
     private final String handoff;
 
@@ -231,6 +222,8 @@ public final class SparkToH2O {
       this.kinds = kinds;
       this.types = types;
       this.handoff = handoff;
+      this.sparkKinds = new FeatureCodec.SparkKind[types.length];
+      for (int c = 0; c < types.length; c++) sparkKinds[c] = FeatureCodec.SparkKind.of(types[c]);
     }
 
     @Override
@@ -273,15 +266,9 @@ public final class SparkToH2O {
               }
             }
             case BOOL -> codes[c][n] = na ? -1 : (row.getBoolean(c) ? 1 : 0);
-            case NUM -> numbers[c][n] = na ? Double.NaN : numeric(row, c, types[c]);
-            case DECIMAL -> {
-              DecimalType dt = (DecimalType) types[c];
-              numbers[c][n] = na ? Double.NaN
-                  : row.getDecimal(c, dt.precision(), dt.scale()).toDouble();
-            }
-            case TIME_MICROS -> numbers[c][n] = na ? Double.NaN
-                : (double) Math.floorDiv(row.getLong(c), 1000L);
-            case DATE_DAYS -> numbers[c][n] = na ? Double.NaN : row.getInt(c) * 86_400_000.0;
+            // Numbers, dates and timestamps are read as scoring reads them, so a value means the same.
+            case NUM, TIME -> numbers[c][n] = na ? Double.NaN
+                : FeatureCodec.sparkNumber(row, c, sparkKinds[c], types[c]);
             default -> throw new IllegalStateException("unexpected kind " + kinds[c]);
           }
         }
@@ -310,15 +297,6 @@ public final class SparkToH2O {
         return List.of(stub).iterator();
       }
       return List.of(p).iterator();
-    }
-
-    private static double numeric(InternalRow row, int c, DataType t) {
-      if (t instanceof DoubleType) return row.getDouble(c);
-      if (t instanceof FloatType) return row.getFloat(c);
-      if (t instanceof IntegerType) return row.getInt(c);
-      if (t instanceof LongType) return row.getLong(c);
-      if (t instanceof ShortType) return row.getShort(c);
-      return row.getByte(c);
     }
   }
 }
