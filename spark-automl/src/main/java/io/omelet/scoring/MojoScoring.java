@@ -5,19 +5,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -69,14 +63,12 @@ public final class MojoScoring {
    */
   public static Dataset<Row> transform(Dataset<Row> data, MojoModel model, ScoringColumns cols, String what) {
     StructType outSchema = outputSchema(data.schema(), model, cols);
-    SparkSession spark = data.sparkSession();
-    CoercionPolicy policy = CoercionPolicy.forQuery(spark, what);
+    StructType added = new StructType(java.util.Arrays.copyOfRange(outSchema.fields(), data.schema().size(),
+        outSchema.size()));
+    CoercionPolicy policy = CoercionPolicy.forQuery(data.sparkSession(), what);
     FeatureBinding binding = FeatureBinding.bind(data.schema(), model).withPolicy(policy);
-    Broadcast<MojoModel> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
-    JavaRDD<InternalRow> in = data.queryExecution().toRdd().toJavaRDD();
-    JavaRDD<InternalRow> out = in.mapPartitions(new AppendScores(bc, binding, cols));
-    CoercionPolicy.track(out.rdd(), policy);
-    return spark.internalCreateDataFrame(out.rdd(), outSchema, false);
+    Broadcast<MojoModel> bc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext()).broadcast(model);
+    return AppendColumns.to(data, added, new Scores(bc, binding, cols), policy);
   }
 
   /**
@@ -122,63 +114,36 @@ public final class MojoScoring {
         }).collect();
   }
 
-  /** Runs on executors: scores each row and appends the output values. */
-  static final class AppendScores implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  /** Runs on executors: one scorer per partition, appending each row's prediction columns. */
+  static final class Scores implements AppendColumns.PartitionFunction {
+    private static final long serialVersionUID = 1L;
     private final Broadcast<MojoModel> model;
     private final FeatureBinding binding;
     private final ScoringColumns cols;
 
-    AppendScores(Broadcast<MojoModel> model, FeatureBinding binding, ScoringColumns cols) {
+    Scores(Broadcast<MojoModel> model, FeatureBinding binding, ScoringColumns cols) {
       this.model = model;
       this.binding = binding;
       this.cols = cols;
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    public AppendColumns.RowFunction open() {
       MojoModel m = model.value();
       RowScorer scorer = new RowScorer(m, binding);
-      boolean classifier = m.isClassifier();
+      if (!m.isClassifier()) return (in, out) -> out[0] = scorer.score(in)[0];
       String[] domain = m.responseDomain();
-      UTF8String[] labels = null;
-      int k = 0;
-      if (classifier) {
-        k = domain.length;
-        labels = new UTF8String[k];
-        for (int i = 0; i < k; i++) labels[i] = UTF8String.fromString(domain[i]);
-      }
-      boolean withVector = classifier && cols.probabilityCol() != null;
-      boolean withPerClass = classifier && cols.classProbabilityPrefix() != null;
-      int width = classifier ? 1 + (withVector ? 1 : 0) + (withPerClass ? k : 0) : 1;
-      VectorUDT vectorType = new VectorUDT();
-      UTF8String[] finalLabels = labels;
-      int classes = k;
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
-
-        @Override
-        public InternalRow next() {
-          InternalRow in = rows.next();
-          double[] p = scorer.score(in);
-          Object[] values = new Object[width];
-          if (!classifier) {
-            values[0] = p[0];
-          } else {
-            values[0] = finalLabels[(int) p[0]];
-            int j = 1;
-            if (withVector) {
-              values[j++] = vectorType.serialize(
-                  Vectors.dense(java.util.Arrays.copyOfRange(p, 1, 1 + classes)));
-            }
-            if (withPerClass) {
-              for (int c = 0; c < classes; c++) values[j++] = p[1 + c];
-            }
-          }
-          return new JoinedRow(in, new GenericInternalRow(values));
-        }
+      int classes = domain.length;
+      UTF8String[] labels = new UTF8String[classes];
+      for (int i = 0; i < classes; i++) labels[i] = UTF8String.fromString(domain[i]);
+      boolean withVector = cols.probabilityCol() != null;
+      boolean withPerClass = cols.classProbabilityPrefix() != null;
+      return (in, out) -> {
+        double[] p = scorer.score(in);
+        out[0] = labels[(int) p[0]];
+        int j = 1;
+        if (withVector) out[j++] = AppendColumns.denseVector(java.util.Arrays.copyOfRange(p, 1, 1 + classes));
+        if (withPerClass) for (int c = 0; c < classes; c++) out[j++] = p[1 + c];
       };
     }
   }

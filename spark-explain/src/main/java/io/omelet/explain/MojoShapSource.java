@@ -1,22 +1,17 @@
 package io.omelet.explain;
 
-import java.util.Iterator;
 import java.util.List;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import io.omelet.scoring.AppendColumns;
+import io.omelet.scoring.CoercionPolicy;
 import io.omelet.scoring.FeatureBinding;
 import io.omelet.scoring.MojoModel;
 import io.omelet.scoring.RowContributions;
@@ -106,17 +101,17 @@ final class MojoShapSource implements ShapSource {
 
   @Override
   public Dataset<Row> explain(Dataset<Row> input, String shapCol, String baseCol, String fitCol) {
-    FeatureBinding binding = FeatureBinding.bind(input.schema(), mojo);
-    StructType out = input.schema().add(shapCol, SQLDataTypes.VectorType(), false).add(baseCol, DataTypes.DoubleType, false);
-    if (fitCol != null) out = out.add(fitCol, DataTypes.DoubleType, true);
+    CoercionPolicy policy = CoercionPolicy.forQuery(input.sparkSession(), "ShapExplainer(method=tree)");
+    FeatureBinding binding = FeatureBinding.bind(input.schema(), mojo).withPolicy(policy);
+    StructType added = new StructType().add(shapCol, SQLDataTypes.VectorType(), false).add(baseCol, DataTypes.DoubleType, false);
+    if (fitCol != null) added = added.add(fitCol, DataTypes.DoubleType, true);
     Broadcast<MojoModel> bc = JavaSparkContext.fromSparkContext(input.sparkSession().sparkContext()).broadcast(mojo);
-    JavaRDD<InternalRow> rows = input.queryExecution().toRdd().toJavaRDD()
-        .mapPartitions(new AppendShap(bc, binding, targetClass, position, features.size(), negate, baseShift, fitCol != null));
-    return input.sparkSession().internalCreateDataFrame(rows.rdd(), out, false);
+    return AppendColumns.to(input, added,
+        new Contributions(bc, binding, targetClass, position, features.size(), negate, baseShift), policy);
   }
 
   /** Runs on the executors: one RowContributions per partition over the broadcast MOJO. */
-  static final class AppendShap implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  static final class Contributions implements AppendColumns.PartitionFunction {
     private static final long serialVersionUID = 1L;
     private final Broadcast<MojoModel> mojo;
     private final FeatureBinding binding;
@@ -125,10 +120,9 @@ final class MojoShapSource implements ShapSource {
     private final int width;
     private final boolean negate;
     private final double baseShift;
-    private final boolean withFit;
 
-    AppendShap(Broadcast<MojoModel> mojo, FeatureBinding binding, int targetClass, int[] position, int width,
-        boolean negate, double baseShift, boolean withFit) {
+    Contributions(Broadcast<MojoModel> mojo, FeatureBinding binding, int targetClass, int[] position, int width,
+        boolean negate, double baseShift) {
       this.mojo = mojo;
       this.binding = binding;
       this.targetClass = targetClass;
@@ -136,34 +130,19 @@ final class MojoShapSource implements ShapSource {
       this.width = width;
       this.negate = negate;
       this.baseShift = baseShift;
-      this.withFit = withFit;
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    public AppendColumns.RowFunction open() {
       RowContributions contributions = new RowContributions(mojo.value(), binding, targetClass);
       double[] phi = new double[width];
       double sign = negate ? -1 : 1;
       int n = position.length;
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
-
-        @Override
-        public InternalRow next() {
-          InternalRow in = rows.next();
-          double[] c = contributions.contributions(in);
-          for (int f = 0; f < n; f++) phi[position[f]] = sign * c[f];
-          // A dense ml Vector in its serialized form (type 1, values), built without the Vector object.
-          GenericInternalRow vector = new GenericInternalRow(
-              new Object[] {(byte) 1, null, null, UnsafeArrayData.fromPrimitiveArray(phi)});
-          Object[] added = withFit ? new Object[3] : new Object[2];
-          added[0] = vector;
-          added[1] = baseShift + sign * c[n];
-          return new JoinedRow(in, new GenericInternalRow(added));
-        }
+      return (in, out) -> {
+        double[] c = contributions.contributions(in);
+        for (int f = 0; f < n; f++) phi[position[f]] = sign * c[f];
+        out[0] = AppendColumns.denseVector(phi);
+        out[1] = baseShift + sign * c[n];
       };
     }
   }

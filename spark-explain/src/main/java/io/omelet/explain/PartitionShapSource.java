@@ -1,30 +1,29 @@
 package io.omelet.explain;
 
 import java.io.Serializable;
-import java.util.Iterator;
 
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import io.omelet.scoring.AppendColumns;
+
 /**
  * A source whose SHAP values for a row depend on that row alone, so they are computed partition by
- * partition on the executors from one broadcast explainer. Exact TreeSHAP over Spark trees is one.
- * The H2O MOJO backend ({@link MojoShapSource}) is per row too but reads Spark's internal rows
- * directly, as MOJO scoring does, so it implements {@link ShapSource} itself.
+ * partition on the executors from one broadcast explainer, through the same row iterator as MOJO
+ * scoring ({@link AppendColumns}). Exact TreeSHAP over Spark trees is one; the H2O MOJO backend
+ * ({@link MojoShapSource}) binds the caller's columns itself and needs no prepared columns.
  */
 abstract class PartitionShapSource implements ShapSource {
   /** Computes one row's SHAP values; one per partition (not shared between threads). */
   interface RowExplainer {
     /** Fills {@code phi} (zeroed, one value per feature) for {@code prepared} and returns the base value. */
-    double explain(Row prepared, double[] phi);
+    double explain(InternalRow prepared, double[] phi);
   }
 
   /** Built on the driver, broadcast, and opened once per partition on the executor. */
@@ -43,43 +42,33 @@ abstract class PartitionShapSource implements ShapSource {
   @Override
   public Dataset<Row> explain(Dataset<Row> input, String shapCol, String baseCol, String fitCol) {
     Dataset<Row> prepared = prepare(input);
-    int kept = input.schema().size();
-    int numFeatures = features().size();
-    StructType out = input.schema()
+    StructType added = new StructType()
         .add(shapCol, SQLDataTypes.VectorType(), false)
         .add(baseCol, DataTypes.DoubleType, false);
-    if (fitCol != null) out = out.add(fitCol, DataTypes.DoubleType, true);
-    boolean withFit = fitCol != null;
-    StructType preparedSchema = prepared.schema();
+    if (fitCol != null) added = added.add(fitCol, DataTypes.DoubleType, true);
     Broadcast<PartitionExplainer> bc = input.sparkSession().sparkContext()
         .broadcast(partitionExplainer(), scala.reflect.ClassTag$.MODULE$.apply(PartitionExplainer.class));
-    MapPartitionsFunction<Row, Row> f = partitionFunction(bc, preparedSchema, kept, numFeatures, withFit);
-    return prepared.mapPartitions(f, Encoders.row(out));
+    Dataset<Row> explained = AppendColumns.to(prepared, added,
+        partitionFunction(bc, prepared.schema(), features().size()), null);
+    // The prepared columns (the feature vector) are the explainer's, not the caller's.
+    int kept = input.schema().size();
+    Column[] cols = new Column[kept + added.size()];
+    for (int i = 0; i < kept; i++) cols[i] = explained.col(input.columns()[i]);
+    for (int i = 0; i < added.size(); i++) cols[kept + i] = explained.col(added.fieldNames()[i]);
+    return explained.select(cols);
   }
 
   // Static, so the closure shipped to executors holds the broadcast and sizes only, not this source.
-  private static MapPartitionsFunction<Row, Row> partitionFunction(Broadcast<PartitionExplainer> bc,
-      StructType preparedSchema, int kept, int numFeatures, boolean withFit) {
-    return rows -> new Iterator<Row>() {
-      final RowExplainer explainer = bc.value().open(preparedSchema);
-
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row r = rows.next();
-        double[] phi = new double[numFeatures];
-        double base = explainer.explain(r, phi);
-        Object[] vals = new Object[kept + (withFit ? 3 : 2)];
-        for (int i = 0; i < kept; i++) vals[i] = r.get(i);
-        vals[kept] = Vectors.dense(phi);
-        vals[kept + 1] = base;
-        if (withFit) vals[kept + 2] = null;
-        return RowFactory.create(vals);
-      }
+  private static AppendColumns.PartitionFunction partitionFunction(Broadcast<PartitionExplainer> bc,
+      StructType preparedSchema, int numFeatures) {
+    return () -> {
+      RowExplainer explainer = bc.value().open(preparedSchema);
+      double[] phi = new double[numFeatures];
+      return (in, out) -> {
+        java.util.Arrays.fill(phi, 0.0);
+        out[1] = explainer.explain(in, phi);
+        out[0] = AppendColumns.denseVector(phi);
+      };
     };
   }
 }

@@ -3,9 +3,10 @@ package io.omelet.explain;
 import java.util.List;
 
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -88,9 +89,9 @@ final class TreeShapSource extends PartitionShapSource {
       int xIndex = schema.fieldIndex(VECTOR_COL);
       io.omelet.trees.TreeShap shap = e.shap();
       double[] slotPhi = new double[e.numSlots()];
-      return (Row row, double[] phi) -> {
-        Vector v = row.getAs(xIndex);
-        double[] x = v.toArray();
+      VectorUDT vectors = new VectorUDT();
+      return (InternalRow row, double[] phi) -> {
+        double[] x = vectors.deserialize(row.getStruct(xIndex, 4)).toArray();
         java.util.Arrays.fill(slotPhi, 0.0);
         shap.shap(x, slotPhi);
         for (int s = 0; s < slotPhi.length; s++) phi[slots[s]] += slotPhi[s];
