@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.omelet.registry.ModelVersion;
 import io.omelet.registry.OmeletRegistry;
-import io.omelet.registry.OmeletSpark;
 import io.omelet.registry.Run;
 import io.omelet.registry.RunStatus;
+import io.omelet.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommandsTest {
-  static final Path DATA = Paths.get(System.getProperty("omelet.data.dir", "../data"));
+  static final Path DATA = SharedSpark.dataDir();
   SparkSession spark;
   Path dir;
   String registry;
@@ -35,7 +34,7 @@ class CommandsTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    spark = OmeletSpark.builder("commands-test", "local[2]").getOrCreate();
+    spark = SharedSpark.session();
     dir = Files.createTempDirectory("omelet-commands");
     registry = dir.resolve("registry").toString();
     Files.copy(DATA.resolve("mlc_churn.csv"), dir.resolve("churn.csv"));

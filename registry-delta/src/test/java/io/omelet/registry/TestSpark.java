@@ -1,27 +1,19 @@
 package io.omelet.registry;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.omelet.testing.SharedSpark;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** One local Spark session for every test class of the JVM, and fresh registry roots. */
+/** The registry tests' view of the shared test set-up, and fresh registry roots. */
 final class TestSpark {
-  private static SparkSession spark;
-
   private TestSpark() {}
 
-  static synchronized SparkSession get() {
-    if (spark == null) spark = OmeletSpark.builder("omelet-registry-tests", "local[2]").getOrCreate();
-    return spark;
+  static SparkSession get() {
+    return SharedSpark.session();
   }
 
   static Path tempDir(String prefix) {
-    try {
-      return Files.createTempDirectory(prefix);
-    } catch (IOException e) {
-      throw new RuntimeException(e);
-    }
+    return SharedSpark.tempDir(prefix);
   }
 
   static OmeletRegistry freshRegistry() {

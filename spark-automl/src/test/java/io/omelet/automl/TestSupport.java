@@ -1,28 +1,21 @@
 package io.omelet.automl;
 
 import io.omelet.automl.engine.EmbeddedH2OEngine;
-import io.omelet.registry.OmeletSpark;
-import java.nio.file.Files;
+import io.omelet.testing.SharedSpark;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** One Spark session and one embedded H2O node per test JVM, shared by every test class. */
+/** The shared test session (with Omelet's SQL extension) and one embedded H2O node per test JVM. */
 public final class TestSupport {
-  private static SparkSession spark;
   public static final String EXTENSIONS = "io.omelet.scoring.OmeletSparkExtensions";
 
   private TestSupport() {}
 
-  public static synchronized SparkSession spark() {
-    if (spark == null) {
-      // Omelet's SQL functions come in through the session extension, as spark-sql users set it.
-      spark = OmeletSpark.builder("omelet-automl-test", "local[2]")
-          .config("spark.sql.extensions", OmeletSpark.DELTA_EXTENSION + "," + EXTENSIONS)
-          .getOrCreate();
-    }
-    return spark;
+  public static SparkSession spark() {
+    // Omelet's SQL functions come in through the session extension, as spark-sql users set it.
+    return SharedSpark.session(EXTENSIONS);
   }
 
   /** The JVM's H2O node (started after Spark, so its cloud name carries the Spark app id). */
@@ -66,24 +59,17 @@ public final class TestSupport {
   }
 
   public static Path dataDir() {
-    String prop = System.getProperty("omelet.data.dir");
-    if (prop != null && Files.exists(Path.of(prop, "lending_club.csv"))) return Path.of(prop);
-    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    while (dir != null) {
-      if (Files.exists(dir.resolve("data/lending_club.csv"))) return dir.resolve("data");
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException("data/lending_club.csv not found; set -Domelet.data.dir");
+    return SharedSpark.dataDir();
   }
 
   public static Dataset<Row> csv(String file) {
-    return spark().read().option("header", "true").option("inferSchema", "true")
-        .csv(dataDir().resolve(file).toString());
+    spark();
+    return SharedSpark.csv(file);
   }
 
   /** penguins.csv writes missing values as the literal NA. */
   public static Dataset<Row> csvNa(String file) {
-    return spark().read().option("header", "true").option("inferSchema", "true")
-        .option("nullValue", "NA").csv(dataDir().resolve(file).toString());
+    spark();
+    return SharedSpark.csvNa(file);
   }
 }

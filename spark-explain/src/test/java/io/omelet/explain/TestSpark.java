@@ -1,8 +1,6 @@
 package io.omelet.explain;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -15,7 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
-import io.omelet.registry.OmeletSpark;
+import io.omelet.testing.SharedSpark;
 
 /** One local Spark session per test JVM and the real data sets the tests read (small slices, fixed seeds). */
 final class TestSpark {
@@ -26,26 +24,17 @@ final class TestSpark {
   static final String[] DIAMOND_STRINGS = {"cut", "color", "clarity"};
   static final String[] DIAMOND_NUMBERS = {"carat", "depth", "table", "x", "y", "z"};
 
-  private static SparkSession spark;
   private static Dataset<Row> lendingClub;
   private static Dataset<Row> diamonds;
 
   private TestSpark() {}
 
-  static synchronized SparkSession spark() {
-    if (spark == null) spark = OmeletSpark.builder("omelet-explain-test", "local[2]").getOrCreate();
-    return spark;
+  static SparkSession spark() {
+    return SharedSpark.session();
   }
 
   static Path dataDir() {
-    String prop = System.getProperty("omelet.data.dir");
-    if (prop != null && Files.exists(Paths.get(prop, "lending_club.csv"))) return Paths.get(prop);
-    Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-    while (p != null) {
-      if (Files.exists(p.resolve("data/lending_club.csv"))) return p.resolve("data");
-      p = p.getParent();
-    }
-    throw new IllegalStateException("data/lending_club.csv not found (set -Domelet.data.dir)");
+    return SharedSpark.dataDir();
   }
 
   /** 3,000 lending_club rows with label = 1 for bad loans. */
