@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #batchSize()} of them are pending, {@link #flushIntervalMillis()} have passed, or
  * {@link #flush()} / {@link #close()} is called, and each flush costs at most one Delta commit per
  * kind. So 10,000 metric points cost a handful of commits, not 10,000. Points not yet flushed when
- * the process dies are lost; the run itself stays visible as RUNNING.
+ * the process dies are lost; the run itself stays visible, and once its heartbeat (written at the interval
+ * {@value OmeletRegistry#HEARTBEAT_INTERVAL_CONF} sets) is older than the timeout it reads as
+ * {@link RunStatus#STALE} until {@link OmeletRegistry#markStale} ends it FAILED.
  *
  * <p>{@link #close()} flushes and ends the run FINISHED unless it was already ended; use
  * {@link #fail(Throwable)} to end it FAILED. Thread-safe.
@@ -43,6 +45,7 @@ public final class ActiveRun implements AutoCloseable {
   /** Params this run holds, stored or pending: checked locally so each log call needs no read. */
   private final Map<String, String> knownParams;
   private final ScheduledFuture<?> timer;
+  private final ScheduledFuture<?> beat;
   private volatile boolean ended;
 
   ActiveRun(OmeletRegistry registry, RunInfo info) {
@@ -57,6 +60,18 @@ public final class ActiveRun implements AutoCloseable {
     this.knownParams = new HashMap<>(registry.loggedParams(info.runId(), null));
     this.timer = FLUSHER.scheduleWithFixedDelay(this::flushQuietly, flushIntervalMillis, flushIntervalMillis,
         TimeUnit.MILLISECONDS);
+    // The heartbeat says this process is alive; when it stops, the run reads as STALE after the timeout.
+    registry.heartbeat(info.runId());
+    long every = registry.heartbeatIntervalMillis();
+    this.beat = FLUSHER.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void beatQuietly() {
+    try {
+      if (!ended) registry.heartbeat(info.runId());
+    } catch (RuntimeException e) {
+      // a missed beat: the next one retries; only a long silence makes the run stale
+    }
   }
 
   public String runId() {
@@ -201,6 +216,7 @@ public final class ActiveRun implements AutoCloseable {
   public void end(RunStatus status) {
     if (ended) return;
     timer.cancel(false);
+    beat.cancel(false);
     flush();
     registry.setTerminated(info.runId(), status);
     ended = true;

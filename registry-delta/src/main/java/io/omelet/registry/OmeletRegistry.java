@@ -38,6 +38,10 @@ public final class OmeletRegistry {
   public static final String DEFAULT_EXPERIMENT_NAME = "Default";
   /** Tag holding the error of a run that failed: its class and message. */
   public static final String ERROR_TAG = "omelet.error";
+  /** Session setting: seconds between the heartbeats of a run an {@link ActiveRun} logs to (default 30). */
+  public static final String HEARTBEAT_INTERVAL_CONF = "spark.omelet.registry.heartbeatIntervalSeconds";
+  /** Session setting: seconds without a heartbeat after which a RUNNING run reads as STALE (default 300). */
+  public static final String HEARTBEAT_TIMEOUT_CONF = "spark.omelet.registry.heartbeatTimeoutSeconds";
 
   static final String ACTIVE = "active";
   static final String DELETED = "deleted";
@@ -51,13 +55,15 @@ public final class OmeletRegistry {
   private final RunReader reader;
   private final RunIndex index;
   private final RunSearch search;
+  private final Heartbeats heartbeats;
 
   private OmeletRegistry(SparkSession spark, String root) {
     this.store = new DeltaStore(spark, root);
     this.files = new ArtifactStore(spark.sparkContext().hadoopConfiguration());
     this.reader = new RunReader(store);
     this.index = new RunIndex(store);
-    this.search = new RunSearch(index);
+    this.heartbeats = new Heartbeats(root, spark.sparkContext().hadoopConfiguration());
+    this.search = new RunSearch(index, () -> heartbeats.olderThan(System.currentTimeMillis() - heartbeatTimeoutMillis()));
   }
 
   /** Opens (and on first use creates) the registry at {@code root}: a local folder or any Hadoop path. */
@@ -327,6 +333,7 @@ public final class OmeletRegistry {
     if (!status.isTerminal()) throw new RegistryException("setTerminated needs FINISHED, FAILED or KILLED, not " + status);
     getRunInfo(runId);
     updateRun(runId, Map.of("status", lit(status.name()), "end_time", lit(endTime)));
+    heartbeats.clear(runId);
   }
 
   public void setTerminated(String runId, RunStatus status) {
@@ -337,6 +344,66 @@ public final class OmeletRegistry {
   public void markFailed(String runId, String reason) {
     setTag(runId, ERROR_TAG, reason);
     setTerminated(runId, RunStatus.FAILED);
+  }
+
+  // ---------------------------------------------------------------- heartbeats
+
+  long heartbeatIntervalMillis() {
+    return seconds(HEARTBEAT_INTERVAL_CONF, 30) * 1000;
+  }
+
+  long heartbeatTimeoutMillis() {
+    return seconds(HEARTBEAT_TIMEOUT_CONF, 300) * 1000;
+  }
+
+  private long seconds(String conf, long dflt) {
+    String v = store.spark.conf().get(conf, Long.toString(dflt)).trim();
+    try {
+      long n = Long.parseLong(v);
+      if (n > 0) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new RegistryException(conf + " must be a whole number of seconds > 0, not '" + v + "'");
+  }
+
+  /** An ActiveRun's beat: the run's process is alive now. */
+  void heartbeat(String runId) {
+    heartbeats.beat(runId, System.currentTimeMillis());
+  }
+
+  /**
+   * Ends FAILED every RUNNING run whose heartbeat is older than {@code timeout} (its process died
+   * or hangs), recording why in {@value #ERROR_TAG}; returns the runs it marked. Runs without a
+   * heartbeat (created by clients that do not beat) are left alone.
+   */
+  public List<RunInfo> markStale(java.time.Duration timeout) {
+    long now = System.currentTimeMillis();
+    Map<String, Long> beats = heartbeats.all();
+    List<String> old = beats.entrySet().stream().filter(e -> e.getValue() < now - timeout.toMillis())
+        .map(Map.Entry::getKey).toList();
+    List<RunInfo> marked = new ArrayList<>();
+    if (old.isEmpty()) return marked;
+    for (RunInfo info : reader.infos(old)) {
+      if (info.status() != RunStatus.RUNNING) {
+        heartbeats.clear(info.runId()); // ended without clearing (e.g. setTerminated elsewhere): tidy up
+        continue;
+      }
+      String since = java.time.Instant.ofEpochMilli(beats.get(info.runId())).toString();
+      markFailed(info.runId(), "no heartbeat since " + since + " (timeout " + timeout.toSeconds()
+          + " s): the process logging this run stopped");
+      marked.add(getRunInfo(info.runId()));
+    }
+    return marked;
+  }
+
+  /** A RUNNING run whose heartbeat is older than the timeout reads as STALE. */
+  private RunInfo withLiveness(RunInfo info) {
+    if (info.status() != RunStatus.RUNNING) return info;
+    Long beat = heartbeats.last(info.runId());
+    if (beat == null || beat >= System.currentTimeMillis() - heartbeatTimeoutMillis()) return info;
+    return new RunInfo(info.runId(), info.experimentId(), info.runName(), info.userId(), info.source(),
+        RunStatus.STALE, info.startTime(), info.endTime(), info.parentRunId(), info.lifecycleStage(), info.artifactUri());
   }
 
   public void setRunName(String runId, String runName) {
@@ -364,7 +431,7 @@ public final class OmeletRegistry {
   public RunInfo getRunInfo(String runId) {
     List<RunInfo> found = reader.infos(List.of(runId));
     if (found.isEmpty()) throw new NotFoundException("no run with id '" + runId + "'");
-    return found.get(0);
+    return withLiveness(found.get(0));
   }
 
   /** A run with its latest metrics, params, tags and inputs. */
@@ -373,7 +440,10 @@ public final class OmeletRegistry {
     Dataset<Row> current = index.ifCurrent();
     if (current != null) {
       List<Row> rows = current.where(col("run_id").equalTo(runId)).collectAsList();
-      if (!rows.isEmpty()) return RunIndex.toRun(rows.get(0));
+      if (!rows.isEmpty()) {
+        Run run = RunIndex.toRun(rows.get(0));
+        return new Run(withLiveness(run.info()), run.data());
+      }
     }
     RunInfo info = getRunInfo(runId);
     return new Run(info, reader.data(List.of(runId)).get(runId));

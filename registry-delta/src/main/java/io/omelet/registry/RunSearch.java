@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,9 +28,12 @@ import org.apache.spark.sql.functions;
  */
 final class RunSearch {
   private final RunIndex index;
+  /** Runs whose heartbeat is older than the timeout, asked at each search (time moves on without a write). */
+  private final Supplier<Set<String>> stale;
 
-  RunSearch(RunIndex index) {
+  RunSearch(RunIndex index, Supplier<Set<String>> stale) {
     this.index = index;
+    this.stale = stale;
   }
 
   /** A search compiled against the tables: the filtered, widened runs frame and its sort. */
@@ -39,6 +44,12 @@ final class RunSearch {
     List<OrderBy> order = FilterParser.parseOrderBy(request.orderBy());
 
     Dataset<Row> runs = index.current();
+    Set<String> dead = stale.get();
+    if (!dead.isEmpty()) {
+      // A RUNNING run whose process stopped beating reads as STALE, so a status filter stays truthful.
+      runs = runs.withColumn("status", when(col("status").equalTo(RunStatus.RUNNING.name())
+          .and(col("run_id").isin(dead.toArray())), lit(RunStatus.STALE.name())).otherwise(col("status")));
+    }
     if (!request.experimentIds().isEmpty()) {
       runs = runs.where(col("experiment_id").isin(request.experimentIds().toArray()));
     }
