@@ -2,8 +2,11 @@ package io.omelet.examples;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
-/** The repository's data/ folder: -Domelet.data.dir, else found by walking up from the working folder. */
+/** The repository's data/ folder (and its CSV files): -Domelet.data.dir, else found by walking up from the working folder. */
 public final class DataDir {
   private DataDir() {}
 
@@ -14,5 +17,10 @@ public final class DataDir {
     while (dir != null && !dir.resolve("data/lending_club.csv").toFile().exists()) dir = dir.getParent();
     if (dir == null) throw new IllegalStateException("data/lending_club.csv not found: run from the repository or set -Domelet.data.dir");
     return dir.resolve("data");
+  }
+
+  /** A data set of data/ as the benchmarks and examples read it: CSV with a header, types inferred. */
+  public static Dataset<Row> csv(SparkSession spark, String file) {
+    return spark.read().option("header", "true").option("inferSchema", "true").csv(get().resolve(file).toString());
   }
 }

@@ -93,6 +93,50 @@ final class DeltaStore {
     return retry(what, op, false);
   }
 
+  /** A row's tags and the stamp (its last-update time) a compare-and-set checks. */
+  record Tagged(Map<String, String> tags, long stamp) {}
+
+  /**
+   * The one compare-and-set for a {@code tags} map column: reads the row, writes the map with
+   * {@code key} set only where {@code stampColumn} still holds what was read (so a concurrent
+   * writer's tag is never overwritten with a stale map), and tries again until the tag reads back.
+   */
+  void setTagIfUnchanged(String table, org.apache.spark.sql.Column row, String stampColumn, Supplier<Tagged> current,
+      String key, String value, String what) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      Tagged before = current.get();
+      Map<String, String> tags = new java.util.TreeMap<>(before.tags());
+      tags.put(key, value);
+      retry(what, () -> {
+        table(table).update(row.and(org.apache.spark.sql.functions.col(stampColumn).equalTo(before.stamp())),
+            Map.of("tags", mapLiteral(tags), stampColumn,
+                org.apache.spark.sql.functions.lit(Math.max(System.currentTimeMillis(), before.stamp() + 1))));
+        return null;
+      });
+      if (java.util.Objects.equals(current.get().tags().get(key), value)) return;
+    }
+    throw new RegistryException("could not " + what + ": it kept changing concurrently");
+  }
+
+  /** A map<string,string> literal column built from its entries. */
+  static org.apache.spark.sql.Column mapLiteral(Map<String, String> m) {
+    List<org.apache.spark.sql.Column> kv = new java.util.ArrayList<>();
+    new java.util.TreeMap<>(m).forEach((k, v) -> {
+      kv.add(org.apache.spark.sql.functions.lit(k));
+      kv.add(org.apache.spark.sql.functions.lit(v).cast(org.apache.spark.sql.types.DataTypes.StringType));
+    });
+    return org.apache.spark.sql.functions.map(kv.toArray(new org.apache.spark.sql.Column[0]))
+        .cast(RegistryTables.STRING_MAP);
+  }
+
+  static scala.collection.Map<String, String> scalaMap(Map<String, String> m) {
+    return scala.collection.JavaConverters.mapAsScalaMap(new java.util.HashMap<>(m == null ? Map.of() : m));
+  }
+
+  static Map<String, String> javaMap(scala.collection.Map<String, String> m) {
+    return m == null ? Map.of() : new java.util.TreeMap<>(scala.collection.JavaConverters.mapAsJavaMap(m));
+  }
+
   private <T> T retry(String what, Supplier<T> op, boolean anyError) {
     RuntimeException last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

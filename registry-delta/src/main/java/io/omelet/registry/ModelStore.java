@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -20,19 +19,17 @@ import org.apache.spark.sql.RowFactory;
 final class ModelStore {
   private final DeltaStore store;
   private final ArtifactStore files;
-  private final OmeletRegistry registry;
 
-  ModelStore(DeltaStore store, ArtifactStore files, OmeletRegistry registry) {
+  ModelStore(DeltaStore store, ArtifactStore files) {
     this.store = store;
     this.files = files;
-    this.registry = registry;
   }
 
   RegisteredModel create(String name, String description, Map<String, String> tags) {
     requireModelName(name);
     if (find(name) != null) throw new RegistryException("registered model '" + name + "' already exists");
     long now = System.currentTimeMillis();
-    Row row = RowFactory.create(name, description, now, now, OmeletRegistry.scalaMap(tags));
+    Row row = RowFactory.create(name, description, now, now, DeltaStore.scalaMap(tags));
     store.insertIfAbsent(RegistryTables.REGISTERED_MODELS, RegistryTables.REGISTERED_MODELS_SCHEMA, row,
         col("t.name").equalTo(col("s.name")));
     RegisteredModel created = get(name);
@@ -73,20 +70,10 @@ final class ModelStore {
   }
 
   void setTag(String name, String key, String value) {
-    for (int attempt = 0; attempt < 20; attempt++) {
+    store.setTagIfUnchanged(RegistryTables.REGISTERED_MODELS, col("name").equalTo(name), "last_updated_time", () -> {
       RegisteredModel m = get(name);
-      Map<String, String> tags = new TreeMap<>(m.tags());
-      tags.put(key, value);
-      store.retry("tag model " + name, () -> {
-        store.table(RegistryTables.REGISTERED_MODELS).update(
-            col("name").equalTo(name).and(col("last_updated_time").equalTo(m.lastUpdatedTime())),
-            Map.of("tags", OmeletRegistry.mapLiteral(tags),
-                "last_updated_time", lit(Math.max(System.currentTimeMillis(), m.lastUpdatedTime() + 1))));
-        return null;
-      });
-      if (Objects.equals(get(name).tags().get(key), value)) return;
-    }
-    throw new RegistryException("could not tag model " + name + ": it kept changing concurrently");
+      return new DeltaStore.Tagged(m.tags(), m.lastUpdatedTime());
+    }, key, value, "tag model " + name);
   }
 
   void delete(String name) {
@@ -122,7 +109,7 @@ final class ModelStore {
       int version = top.isNullAt(0) ? 1 : top.getInt(0) + 1;
       long now = System.currentTimeMillis();
       Row row = RowFactory.create(name, version, run.runId(), run.artifactUri() + "/" + artifactPath, storage,
-          description, "READY", now, now, OmeletRegistry.scalaMap(tags));
+          description, "READY", now, now, DeltaStore.scalaMap(tags));
       // Two writers claiming one number conflict; the loser reads back another owner and tries the next.
       store.insertIfAbsent(RegistryTables.MODEL_VERSIONS, RegistryTables.MODEL_VERSIONS_SCHEMA, row,
           col("t.name").equalTo(col("s.name")).and(col("t.version").equalTo(col("s.version"))));
@@ -173,20 +160,11 @@ final class ModelStore {
   }
 
   void setVersionTag(String name, int version, String key, String value) {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      ModelVersion v = version(name, version);
-      Map<String, String> tags = new TreeMap<>(v.tags());
-      tags.put(key, value);
-      store.retry("tag version " + name + "/" + version, () -> {
-        store.table(RegistryTables.MODEL_VERSIONS).update(col("name").equalTo(name)
-                .and(col("version").equalTo(version)).and(col("last_updated_time").equalTo(v.lastUpdatedTime())),
-            Map.of("tags", OmeletRegistry.mapLiteral(tags),
-                "last_updated_time", lit(Math.max(System.currentTimeMillis(), v.lastUpdatedTime() + 1))));
-        return null;
-      });
-      if (Objects.equals(version(name, version).tags().get(key), value)) return;
-    }
-    throw new RegistryException("could not tag " + name + "/" + version + ": it kept changing concurrently");
+    store.setTagIfUnchanged(RegistryTables.MODEL_VERSIONS, col("name").equalTo(name).and(col("version").equalTo(version)),
+        "last_updated_time", () -> {
+          ModelVersion v = version(name, version);
+          return new DeltaStore.Tagged(v.tags(), v.lastUpdatedTime());
+        }, key, value, "tag " + name + "/" + version);
   }
 
   void setAlias(String name, String alias, int version) {
@@ -242,14 +220,14 @@ final class ModelStore {
       List<String> mine = aliases.entrySet().stream().filter(e -> e.getValue() == v).map(Map.Entry::getKey).sorted().toList();
       out.add(new ModelVersion(r.getAs("name"), v, r.getAs("run_id"), r.getAs("source"), r.getAs("storage_location"),
           r.getAs("description"), r.getAs("status"), r.<Long>getAs("creation_time"), r.<Long>getAs("last_updated_time"),
-          OmeletRegistry.javaMap(r.getAs("tags")), mine));
+          DeltaStore.javaMap(r.getAs("tags")), mine));
     }
     return out;
   }
 
   private static RegisteredModel toModel(Row r, Map<String, Integer> aliases) {
     return new RegisteredModel(r.getAs("name"), r.getAs("description"), r.<Long>getAs("creation_time"),
-        r.<Long>getAs("last_updated_time"), OmeletRegistry.javaMap(r.getAs("tags")), aliases);
+        r.<Long>getAs("last_updated_time"), DeltaStore.javaMap(r.getAs("tags")), aliases);
   }
 
   private static void requireModelName(String name) {

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -20,7 +19,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.JavaConverters;
 
 /**
  * The tracking store and model registry, in MLflow's nouns (experiment, run, metric, param, tag,
@@ -46,7 +44,7 @@ public final class OmeletRegistry {
   static final String ACTIVE = "active";
   static final String DELETED = "deleted";
   private static final int MAX_KEY_LENGTH = 250;
-  private static final int MAX_PARAM_VALUE_LENGTH = 6000;
+  static final int MAX_PARAM_VALUE_LENGTH = 6000;
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
   private static final Pattern VERSION_LIKE_ALIAS = Pattern.compile("[vV]\\d+");
 
@@ -55,15 +53,23 @@ public final class OmeletRegistry {
   private final RunReader reader;
   private final RunIndex index;
   private final RunSearch search;
-  private final Heartbeats heartbeats;
+  private final ExperimentStore experiments;
+  private final PresetStore presets;
+  private final RunLogStore logs;
+  private final RunStore runs;
+  private final ModelStore models;
 
   private OmeletRegistry(SparkSession spark, String root) {
     this.store = new DeltaStore(spark, root);
     this.files = new ArtifactStore(spark.sparkContext().hadoopConfiguration());
     this.reader = new RunReader(store);
     this.index = new RunIndex(store);
-    this.heartbeats = new Heartbeats(root, spark.sparkContext().hadoopConfiguration());
-    this.search = new RunSearch(index, () -> heartbeats.olderThan(System.currentTimeMillis() - heartbeatTimeoutMillis()));
+    this.experiments = new ExperimentStore(store);
+    this.presets = new PresetStore(store);
+    this.logs = new RunLogStore(store);
+    this.models = new ModelStore(store, files);
+    this.runs = new RunStore(store, reader, index, logs, new Heartbeats(root, spark.sparkContext().hadoopConfiguration()));
+    this.search = new RunSearch(index, runs::stale);
   }
 
   /** Opens (and on first use creates) the registry at {@code root}: a local folder or any Hadoop path. */
@@ -73,7 +79,7 @@ public final class OmeletRegistry {
     String qualified = qualify(spark, root);
     OmeletRegistry r = new OmeletRegistry(spark, qualified);
     r.store.ensureTables();
-    r.ensureDefaultExperiment();
+    r.experiments.ensureDefaultExperiment();
     return r;
   }
 
@@ -107,153 +113,56 @@ public final class OmeletRegistry {
   // ---------------------------------------------------------------- experiments
 
   public String createExperiment(String name) {
-    return createExperiment(name, null, Map.of());
+    return experiments.createExperiment(name);
   }
 
   /** Creates an experiment; names are unique, deleted experiments included (restore or rename those). */
   public String createExperiment(String name, String artifactLocation, Map<String, String> tags) {
-    requireName(name, "experiment name");
-    Experiment existing = findExperimentByName(name);
-    if (existing != null) {
-      throw new RegistryException("experiment '" + name + "' already exists (id " + existing.experimentId()
-          + (existing.isDeleted() ? ", deleted: restore it or pick another name)" : ")"));
-    }
-    String id = Ids.newId();
-    return insertExperiment(id, name, artifactLocation, tags);
-  }
-
-  private String insertExperiment(String id, String name, String artifactLocation, Map<String, String> tags) {
-    long now = System.currentTimeMillis();
-    String location = artifactLocation != null ? artifactLocation : store.root + "/artifacts";
-    Row row = RowFactory.create(id, name, location, ACTIVE, now, now, scalaMap(tags));
-    store.insertIfAbsent(RegistryTables.EXPERIMENTS, RegistryTables.EXPERIMENTS_SCHEMA, row,
-        col("t.name").equalTo(col("s.name")));
-    Experiment created = findExperimentByName(name);
-    if (created == null || !created.experimentId().equals(id)) {
-      throw new RegistryException("experiment '" + name + "' already exists (id "
-          + (created == null ? "?" : created.experimentId()) + "): created concurrently by another writer");
-    }
-    return id;
-  }
-
-  private void ensureDefaultExperiment() {
-    if (readExperiments(col("experiment_id").equalTo(DEFAULT_EXPERIMENT_ID)).isEmpty()) {
-      try {
-        insertExperiment(DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, null, Map.of());
-      } catch (RegistryException e) {
-        // Another writer created it first.
-      }
-    }
+    return experiments.createExperiment(name, artifactLocation, tags);
   }
 
   public Experiment getExperiment(String experimentId) {
-    List<Experiment> found = readExperiments(col("experiment_id").equalTo(experimentId));
-    if (found.isEmpty()) throw new NotFoundException("no experiment with id '" + experimentId + "'");
-    return found.get(0);
+    return experiments.getExperiment(experimentId);
   }
 
   public Experiment getExperimentByName(String name) {
-    Experiment e = findExperimentByName(name);
-    if (e == null) throw new NotFoundException("no experiment named '" + name + "'");
-    return e;
+    return experiments.getExperimentByName(name);
   }
 
   /** The experiment of that name, or null. */
   public Experiment findExperimentByName(String name) {
-    List<Experiment> found = readExperiments(col("name").equalTo(name));
-    return found.isEmpty() ? null : found.get(0);
+    return experiments.findExperimentByName(name);
   }
 
   /** The experiment of that name, created when missing (MLflow's set_experiment). */
   public Experiment getOrCreateExperiment(String name) {
-    Experiment e = findExperimentByName(name);
-    if (e != null) {
-      if (e.isDeleted()) throw new RegistryException("experiment '" + name + "' is deleted: restore it first");
-      return e;
-    }
-    try {
-      return getExperiment(createExperiment(name));
-    } catch (RegistryException raced) {
-      return getExperimentByName(name);
-    }
+    return experiments.getOrCreateExperiment(name);
   }
 
   public List<Experiment> listExperiments() {
-    return listExperiments(ViewType.ACTIVE_ONLY);
+    return experiments.listExperiments(ViewType.ACTIVE_ONLY);
   }
 
   public List<Experiment> listExperiments(ViewType view) {
-    Column c = switch (view) {
-      case ACTIVE_ONLY -> col("lifecycle_stage").equalTo(ACTIVE);
-      case DELETED_ONLY -> col("lifecycle_stage").equalTo(DELETED);
-      case ALL -> lit(true);
-    };
-    return readExperiments(c);
+    return experiments.listExperiments(view);
   }
 
   public void renameExperiment(String experimentId, String newName) {
-    requireName(newName, "experiment name");
-    Experiment e = getExperiment(experimentId);
-    Experiment clash = findExperimentByName(newName);
-    if (clash != null && !clash.experimentId().equals(experimentId)) {
-      throw new RegistryException("cannot rename experiment '" + e.name() + "' to '" + newName
-          + "': that name belongs to experiment " + clash.experimentId());
-    }
-    updateExperiment(experimentId, Map.of("name", lit(newName)));
+    experiments.renameExperiment(experimentId, newName);
   }
 
   /** Marks the experiment deleted; its runs stay and come back with {@link #restoreExperiment}. */
   public void deleteExperiment(String experimentId) {
-    if (DEFAULT_EXPERIMENT_ID.equals(experimentId)) {
-      throw new RegistryException("the Default experiment (id 0) cannot be deleted");
-    }
-    getExperiment(experimentId);
-    updateExperiment(experimentId, Map.of("lifecycle_stage", lit(DELETED)));
+    experiments.deleteExperiment(experimentId);
   }
 
   public void restoreExperiment(String experimentId) {
-    getExperiment(experimentId);
-    updateExperiment(experimentId, Map.of("lifecycle_stage", lit(ACTIVE)));
+    experiments.restoreExperiment(experimentId);
   }
 
+  /** Sets one tag, compare-and-set: a concurrent writer's tag is kept. */
   public void setExperimentTag(String experimentId, String key, String value) {
-    requireKey(key);
-    // Optimistic: the update only applies if nobody changed the experiment since it was read.
-    for (int attempt = 0; attempt < 20; attempt++) {
-      Experiment e = getExperiment(experimentId);
-      Map<String, String> tags = new TreeMap<>(e.tags());
-      tags.put(key, value);
-      store.retry("tag experiment " + experimentId, () -> {
-        store.table(RegistryTables.EXPERIMENTS).update(
-            col("experiment_id").equalTo(experimentId).and(col("last_update_time").equalTo(e.lastUpdateTime())),
-            Map.of("tags", mapLiteral(tags), "last_update_time",
-                lit(Math.max(System.currentTimeMillis(), e.lastUpdateTime() + 1))));
-        return null;
-      });
-      if (Objects.equals(getExperiment(experimentId).tags().get(key), value)) return;
-    }
-    throw new RegistryException("could not tag experiment " + experimentId + ": it kept changing concurrently");
-  }
-
-  private void updateExperiment(String experimentId, Map<String, Column> set) {
-    Map<String, Column> withTime = new HashMap<>(set);
-    withTime.put("last_update_time", lit(System.currentTimeMillis()));
-    experimentCache.remove(experimentId); // a batch must see a delete or a rename made here
-    store.retry("update experiment " + experimentId, () -> {
-      store.table(RegistryTables.EXPERIMENTS).update(col("experiment_id").equalTo(experimentId), withTime);
-      return null;
-    });
-    experimentCache.remove(experimentId);
-  }
-
-  private List<Experiment> readExperiments(Column where) {
-    List<Experiment> out = new ArrayList<>();
-    for (Row r : store.read(RegistryTables.EXPERIMENTS).where(where).orderBy("creation_time").collectAsList()) {
-      out.add(new Experiment(r.getAs("experiment_id"), r.getAs("name"), r.getAs("artifact_location"),
-          r.getAs("lifecycle_stage"), r.<Long>getAs("creation_time"), r.<Long>getAs("last_update_time"),
-          javaMap(r.getAs("tags"))));
-    }
-    return out;
+    experiments.setExperimentTag(experimentId, key, value);
   }
 
   // ---------------------------------------------------------------- runs
@@ -278,8 +187,7 @@ public final class OmeletRegistry {
     String artifactUri = artifactRoot(e, runId);
     RunInfo info = new RunInfo(runId, experimentId, runName == null ? runId.substring(20) : runName, userId, source,
         RunStatus.RUNNING, now, null, parentRunId, ACTIVE, artifactUri);
-    store.append(RegistryTables.RUNS, RegistryTables.RUNS_SCHEMA, List.of(runRow(info)));
-    if (!tags.isEmpty()) appendTags(runId, tags, List.of());
+    runs.insert(info, tags);
     return info;
   }
 
@@ -324,52 +232,21 @@ public final class OmeletRegistry {
 
   /** The one place a runs-table row is built from a RunInfo. */
   static Row runRow(RunInfo i) {
-    return RowFactory.create(i.runId(), i.experimentId(), i.runName(), i.userId(), i.source(), i.status().name(),
-        i.startTime(), i.endTime(), i.parentRunId(), i.lifecycleStage(), i.artifactUri());
+    return RunStore.runRow(i);
   }
 
   /** Ends a run: FINISHED, FAILED or KILLED, at {@code endTime} (epoch ms). */
   public void setTerminated(String runId, RunStatus status, long endTime) {
-    if (!status.isTerminal()) throw new RegistryException("setTerminated needs FINISHED, FAILED or KILLED, not " + status);
-    getRunInfo(runId);
-    updateRun(runId, Map.of("status", lit(status.name()), "end_time", lit(endTime)));
-    heartbeats.clear(runId);
+    runs.setTerminated(runId, status, endTime);
   }
 
   public void setTerminated(String runId, RunStatus status) {
-    setTerminated(runId, status, System.currentTimeMillis());
+    runs.setTerminated(runId, status);
   }
 
   /** Marks a run FAILED and records why; for runs whose process died, too. */
   public void markFailed(String runId, String reason) {
-    setTag(runId, ERROR_TAG, reason);
-    setTerminated(runId, RunStatus.FAILED);
-  }
-
-  // ---------------------------------------------------------------- heartbeats
-
-  long heartbeatIntervalMillis() {
-    return seconds(HEARTBEAT_INTERVAL_CONF, 30) * 1000;
-  }
-
-  long heartbeatTimeoutMillis() {
-    return seconds(HEARTBEAT_TIMEOUT_CONF, 300) * 1000;
-  }
-
-  private long seconds(String conf, long dflt) {
-    String v = store.spark.conf().get(conf, Long.toString(dflt)).trim();
-    try {
-      long n = Long.parseLong(v);
-      if (n > 0) return n;
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new RegistryException(conf + " must be a whole number of seconds > 0, not '" + v + "'");
-  }
-
-  /** An ActiveRun's beat: the run's process is alive now. */
-  void heartbeat(String runId) {
-    heartbeats.beat(runId, System.currentTimeMillis());
+    runs.markFailed(runId, reason);
   }
 
   /**
@@ -378,97 +255,48 @@ public final class OmeletRegistry {
    * heartbeat (created by clients that do not beat) are left alone.
    */
   public List<RunInfo> markStale(java.time.Duration timeout) {
-    long now = System.currentTimeMillis();
-    Map<String, Long> beats = heartbeats.all();
-    List<String> old = beats.entrySet().stream().filter(e -> e.getValue() < now - timeout.toMillis())
-        .map(Map.Entry::getKey).toList();
-    List<RunInfo> marked = new ArrayList<>();
-    if (old.isEmpty()) return marked;
-    for (RunInfo info : reader.infos(old)) {
-      if (info.status() != RunStatus.RUNNING) {
-        heartbeats.clear(info.runId()); // ended without clearing (e.g. setTerminated elsewhere): tidy up
-        continue;
-      }
-      String since = java.time.Instant.ofEpochMilli(beats.get(info.runId())).toString();
-      markFailed(info.runId(), "no heartbeat since " + since + " (timeout " + timeout.toSeconds()
-          + " s): the process logging this run stopped");
-      marked.add(getRunInfo(info.runId()));
-    }
-    return marked;
+    return runs.markStale(timeout);
   }
 
-  /** A RUNNING run whose heartbeat is older than the timeout reads as STALE. */
-  private RunInfo withLiveness(RunInfo info) {
-    if (info.status() != RunStatus.RUNNING) return info;
-    Long beat = heartbeats.last(info.runId());
-    if (beat == null || beat >= System.currentTimeMillis() - heartbeatTimeoutMillis()) return info;
-    return new RunInfo(info.runId(), info.experimentId(), info.runName(), info.userId(), info.source(),
-        RunStatus.STALE, info.startTime(), info.endTime(), info.parentRunId(), info.lifecycleStage(), info.artifactUri());
+  long heartbeatIntervalMillis() {
+    return runs.heartbeatIntervalMillis();
+  }
+
+  /** An ActiveRun's beat: the run's process is alive now. */
+  void heartbeat(String runId) {
+    runs.heartbeat(runId);
   }
 
   public void setRunName(String runId, String runName) {
-    getRunInfo(runId);
-    updateRun(runId, Map.of("run_name", lit(runName)));
+    runs.setRunName(runId, runName);
   }
 
   public void deleteRun(String runId) {
-    getRunInfo(runId);
-    updateRun(runId, Map.of("lifecycle_stage", lit(DELETED)));
+    runs.deleteRun(runId);
   }
 
   public void restoreRun(String runId) {
-    getRunInfo(runId);
-    updateRun(runId, Map.of("lifecycle_stage", lit(ACTIVE)));
+    runs.restoreRun(runId);
   }
 
-  private void updateRun(String runId, Map<String, Column> set) {
-    store.retry("update run " + runId, () -> {
-      store.table(RegistryTables.RUNS).update(col("run_id").equalTo(runId), set);
-      return null;
-    });
-  }
-
+  /** A run's attributes; a RUNNING run whose heartbeat stopped reads as STALE. */
   public RunInfo getRunInfo(String runId) {
-    List<RunInfo> found = reader.infos(List.of(runId));
-    if (found.isEmpty()) throw new NotFoundException("no run with id '" + runId + "'");
-    return withLiveness(found.get(0));
+    return runs.getRunInfo(runId);
   }
 
   /** A run with its latest metrics, params, tags and inputs. */
   public Run getRun(String runId) {
-    // Warm path: an up-to-date search index holds the whole run; one job over memory.
-    Dataset<Row> current = index.ifCurrent();
-    if (current != null) {
-      List<Row> rows = current.where(col("run_id").equalTo(runId)).collectAsList();
-      if (!rows.isEmpty()) {
-        Run run = RunIndex.toRun(rows.get(0));
-        return new Run(withLiveness(run.info()), run.data());
-      }
-    }
-    RunInfo info = getRunInfo(runId);
-    return new Run(info, reader.data(List.of(runId)).get(runId));
+    return runs.getRun(runId);
   }
 
   /** Every point ever logged for a metric, by step then time. */
   public List<Metric> getMetricHistory(String runId, String key) {
-    List<Metric> out = new ArrayList<>();
-    for (Row r : store.read(RegistryTables.METRICS)
-        .where(col("run_id").equalTo(runId).and(col("key").equalTo(key)))
-        .orderBy("step", "timestamp").collectAsList()) {
-      out.add(new Metric(key, r.getAs("value"), r.<Long>getAs("timestamp"), r.<Long>getAs("step")));
-    }
-    if (out.isEmpty()) getRunInfo(runId); // unknown run: say so rather than return nothing
-    return out;
+    return runs.getMetricHistory(runId, key);
   }
 
   /** Child runs of a run (nested runs), oldest first. */
   public List<RunInfo> listChildRuns(String parentRunId) {
-    List<RunInfo> out = new ArrayList<>();
-    for (Row r : store.read(RegistryTables.RUNS).where(col("parent_run_id").equalTo(parentRunId))
-        .orderBy("start_time", "run_id").collectAsList()) {
-      out.add(RunReader.toRunInfo(r));
-    }
-    return out;
+    return runs.listChildRuns(parentRunId);
   }
 
   // ---------------------------------------------------------------- logging
@@ -505,74 +333,28 @@ public final class OmeletRegistry {
     writeBatch(runId, metrics, newParams, tags);
   }
 
-  /** Validates params against what is stored (and what the caller knows it logged); returns the new ones. */
   Map<String, String> checkParams(String runId, Map<String, String> params, Map<String, String> known) {
-    if (params.isEmpty()) return params;
-    params.forEach((k, v) -> {
-      requireKey(k);
-      if (v != null && v.length() > MAX_PARAM_VALUE_LENGTH) {
-        throw new RegistryException("param '" + k + "' is " + v.length() + " characters long; the limit is "
-            + MAX_PARAM_VALUE_LENGTH);
-      }
-    });
-    Map<String, String> stored = known != null ? known : loggedParams(runId, params.keySet());
-    Map<String, String> fresh = new LinkedHashMap<>();
-    for (Map.Entry<String, String> p : params.entrySet()) {
-      if (stored.containsKey(p.getKey())) {
-        String old = stored.get(p.getKey());
-        if (!Objects.equals(old, p.getValue())) {
-          throw new RegistryException("param '" + p.getKey() + "' of run " + runId + " was logged as '" + old
-              + "'; params are immutable, so it cannot become '" + p.getValue() + "' (use a tag for values that change)");
-        }
-      } else {
-        fresh.put(p.getKey(), p.getValue());
-      }
-    }
-    return fresh;
+    return logs.checkParams(runId, params, known);
   }
 
   Map<String, String> loggedParams(String runId, Collection<String> keys) {
-    Map<String, String> out = new HashMap<>();
-    Column where = col("run_id").equalTo(runId);
-    if (keys != null) where = where.and(col("key").isin(keys.toArray()));
-    for (Row r : RunReader.currentParams(store.read(RegistryTables.PARAMS).where(where)).collectAsList()) {
-      out.put(r.getAs("key"), r.getAs("value"));
-    }
-    return out;
+    return logs.loggedParams(runId, keys);
   }
 
-  /** Writes a validated batch: one append per kind. */
   void writeBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
-    if (!params.isEmpty()) {
-      List<Row> rows = new ArrayList<>();
-      params.forEach((k, v) -> rows.add(RowFactory.create(runId, k, v, DeltaStore.nowMicros())));
-      store.append(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, rows);
-    }
-    if (!metrics.isEmpty()) {
-      List<Row> rows = new ArrayList<>(metrics.size());
-      for (Metric m : metrics) {
-        requireKey(m.key());
-        rows.add(RowFactory.create(runId, m.key(), m.value(), m.timestamp(), m.step()));
-      }
-      store.append(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, rows);
-    }
-    if (!tags.isEmpty()) appendTags(runId, tags, List.of());
+    logs.writeBatch(runId, metrics, params, tags);
+  }
+
+  void appendBatch(List<Row> metrics, List<Row> params, List<Row> tags, List<Row> inputs, List<Row> runs) {
+    logs.appendBatch(metrics, params, tags, inputs, runs);
   }
 
   private void appendTags(String runId, Map<String, String> set, List<String> delete) {
-    List<Row> rows = new ArrayList<>();
-    set.forEach((k, v) -> {
-      requireKey(k);
-      rows.add(RowFactory.create(runId, k, v, false, DeltaStore.nowMicros()));
-    });
-    for (String k : delete) rows.add(RowFactory.create(runId, k, null, true, DeltaStore.nowMicros()));
-    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, rows);
+    logs.appendTags(runId, set, delete);
   }
 
   void requireActive(RunInfo info) {
-    if (DELETED.equals(info.lifecycleStage())) {
-      throw new RegistryException("run " + info.runId() + " is deleted: restore it before logging to it");
-    }
+    runs.requireActive(info);
   }
 
   /** A batch of runs written with one append per table (see {@link RunBatch}). */
@@ -580,20 +362,10 @@ public final class OmeletRegistry {
     return new RunBatch(this);
   }
 
-  void appendBatch(List<Row> metrics, List<Row> params, List<Row> tags, List<Row> inputs, List<Row> runs) {
-    store.append(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, metrics);
-    store.append(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, params);
-    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, tags);
-    store.append(RegistryTables.INPUTS, RegistryTables.INPUTS_SCHEMA, inputs);
-    store.append(RegistryTables.RUNS, RegistryTables.RUNS_SCHEMA, runs);
-  }
-
   /** Experiments rarely change: a batch looks each one up once. */
   Experiment getExperimentCached(String experimentId) {
-    return experimentCache.computeIfAbsent(experimentId, this::getExperiment);
+    return experiments.getExperimentCached(experimentId);
   }
-
-  private final Map<String, Experiment> experimentCache = new java.util.concurrent.ConcurrentHashMap<>();
 
   // ---------------------------------------------------------------- inputs (dataset references)
 
@@ -783,7 +555,7 @@ public final class OmeletRegistry {
   // ---------------------------------------------------------------- model registry
 
   ModelStore models() {
-    return new ModelStore(store, files, this);
+    return models;
   }
 
   public RegisteredModel createRegisteredModel(String name, String description, Map<String, String> tags) {
@@ -869,54 +641,24 @@ public final class OmeletRegistry {
 
   /** Saves (or replaces) a named preset of a kind, in one commit. */
   public Preset savePreset(String kind, String name, Map<String, String> settings, String description) {
-    requireName(kind, "preset kind");
-    requireName(name, "preset name");
-    Row row = RowFactory.create(kind, name, scalaMap(settings), description, System.getProperty("user.name"),
-        System.currentTimeMillis());
-    Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.PRESETS_SCHEMA);
-    store.retry("save preset " + kind + "/" + name, () -> {
-      store.table(RegistryTables.PRESETS).as("t").merge(source.as("s"),
-              col("t.kind").equalTo(col("s.kind")).and(col("t.name").equalTo(col("s.name"))))
-          .whenMatched().updateAll().whenNotMatched().insertAll().execute();
-      return null;
-    });
-    return getPreset(kind, name);
+    return presets.savePreset(kind, name, settings, description);
   }
 
   /** The preset, or null. */
   public Preset findPreset(String kind, String name) {
-    List<Preset> found = readPresets(col("kind").equalTo(kind).and(col("name").equalTo(name)));
-    return found.isEmpty() ? null : found.get(0);
+    return presets.findPreset(kind, name);
   }
 
   public Preset getPreset(String kind, String name) {
-    Preset p = findPreset(kind, name);
-    if (p == null) {
-      throw new NotFoundException("no " + kind + " preset named '" + name + "'; saved ones: "
-          + listPresets(kind).stream().map(Preset::name).toList());
-    }
-    return p;
+    return presets.getPreset(kind, name);
   }
 
   public List<Preset> listPresets(String kind) {
-    return readPresets(col("kind").equalTo(kind));
+    return presets.listPresets(kind);
   }
 
   public void deletePreset(String kind, String name) {
-    getPreset(kind, name);
-    store.retry("delete preset " + kind + "/" + name, () -> {
-      store.table(RegistryTables.PRESETS).delete(col("kind").equalTo(kind).and(col("name").equalTo(name)));
-      return null;
-    });
-  }
-
-  private List<Preset> readPresets(Column where) {
-    List<Preset> out = new ArrayList<>();
-    for (Row r : store.read(RegistryTables.PRESETS).where(where).orderBy("name").collectAsList()) {
-      out.add(new Preset(r.getAs("kind"), r.getAs("name"), javaMap(r.getAs("settings")), r.getAs("description"),
-          r.getAs("owner"), r.<Long>getAs("updated_time")));
-    }
-    return out;
+    presets.deletePreset(kind, name);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -929,7 +671,7 @@ public final class OmeletRegistry {
     }
   }
 
-  private static void requireName(String name, String what) {
+  static void requireName(String name, String what) {
     if (name == null || name.isBlank()) throw new RegistryException(what + " must be non-empty");
   }
 
@@ -967,23 +709,5 @@ public final class OmeletRegistry {
       if (!e.getClassName().startsWith("io.omelet.registry.")) return e.getClassName();
     }
     return null;
-  }
-
-  /** A map<string,string> literal column built from its entries. */
-  static Column mapLiteral(Map<String, String> m) {
-    List<Column> kv = new ArrayList<>();
-    new TreeMap<>(m).forEach((k, v) -> {
-      kv.add(lit(k));
-      kv.add(lit(v).cast(org.apache.spark.sql.types.DataTypes.StringType));
-    });
-    return org.apache.spark.sql.functions.map(kv.toArray(new Column[0])).cast(RegistryTables.STRING_MAP);
-  }
-
-  static scala.collection.Map<String, String> scalaMap(Map<String, String> m) {
-    return JavaConverters.mapAsScalaMap(new HashMap<>(m == null ? Map.of() : m));
-  }
-
-  static Map<String, String> javaMap(scala.collection.Map<String, String> m) {
-    return m == null ? Map.of() : new TreeMap<>(JavaConverters.mapAsJavaMap(m));
   }
 }

@@ -165,8 +165,8 @@ final class RunIndex {
             i.isNullAt(4) ? null : i.getLong(4), i.getString(5), i.getString(6)));
       }
     }
-    RunData data = new RunData(metrics, OmeletRegistry.javaMap(r.getAs("params")),
-        OmeletRegistry.javaMap(r.getAs("tags")), inputs);
+    RunData data = new RunData(metrics, DeltaStore.javaMap(r.getAs("params")),
+        DeltaStore.javaMap(r.getAs("tags")), inputs);
     return new Run(RunReader.toRunInfo(r), data);
   }
 

@@ -256,27 +256,7 @@ class SqlScoringTest {
     sixty.createOrReplaceTempView("sixty");
     List<Row> viaSql = spark.sql("SELECT omelet_predict('lending@champion', *) AS p FROM sixty").collectAsList();
     List<Row> viaScorer = new MojoScorer().setModelUri("lending@champion").transform(sixty).collectAsList();
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-    com.fasterxml.jackson.databind.node.ArrayNode body = json.createArrayNode();
-    for (Row r : input) {
-      com.fasterxml.jackson.databind.node.ObjectNode o = body.addObject();
-      for (String f : r.schema().fieldNames()) {
-        Object v = r.getAs(f);
-        if (v == null) o.putNull(f);
-        else if (v instanceof Number n) o.put(f, n.doubleValue());
-        else o.put(f, v.toString());
-      }
-    }
-    com.fasterxml.jackson.databind.JsonNode viaRest;
-    try (ScoringServer server = ScoringServer.start(registry,
-        ServerConfig.of("lending@champion").withPort(0).withReloadInterval(java.time.Duration.ZERO))) {
-      java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(server.uri().resolve("/predict"))
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, res.statusCode(), res.body());
-      viaRest = json.readTree(res.body());
-    }
+    com.fasterxml.jackson.databind.JsonNode viaRest = postRows("lending@champion", "/predict", input);
     assertEquals(gbm.version(), viaRest.get("model").get("version").asInt());
     String[] labels = mojo(gbm).responseDomain();
     for (int i = 0; i < input.size(); i++) {
@@ -355,27 +335,8 @@ class SqlScoringTest {
         assertEquals(probs.get(classes[k]), soft[k], 1e-9, "softmax(bias + contributions), row " + i + " " + classes[k]);
       }
     }
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-    com.fasterxml.jackson.databind.node.ArrayNode body = json.createArrayNode();
-    for (Row r : input) {
-      com.fasterxml.jackson.databind.node.ObjectNode o = body.addObject();
-      for (String f : r.schema().fieldNames()) {
-        Object v = r.getAs(f);
-        if (v == null) o.putNull(f);
-        else if (v instanceof Number n) o.put(f, n.doubleValue());
-        else o.put(f, v.toString());
-      }
-    }
-    com.fasterxml.jackson.databind.JsonNode rest;
-    try (ScoringServer server = ScoringServer.start(registry,
-        ServerConfig.of("penguins@champion").withPort(0).withReloadInterval(java.time.Duration.ZERO))) {
-      java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(server.uri().resolve("/predict?explain=true"))
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, res.statusCode(), res.body());
-      rest = json.readTree(res.body()).get("predictions");
-    }
+    com.fasterxml.jackson.databind.JsonNode rest = postRows("penguins@champion", "/predict?explain=true", input)
+        .get("predictions");
     assertEquals(input.size(), rest.size());
     for (int i = 0; i < input.size(); i++) {
       for (int k = 0; k < classes.length; k++) {
@@ -423,6 +384,30 @@ class SqlScoringTest {
     Throwable scorerMissing = assertThrows(Exception.class,
         () -> new MojoScorer().setModelUri("lending/1").transform(rows.drop("sub_grade")));
     assertTrue(scorerMissing.getMessage().contains("sub_grade"), scorerMissing.getMessage());
+  }
+
+  /** Serves {@code uri} on a loopback port, posts {@code input} as JSON rows to {@code path}, returns the 200 body. */
+  static com.fasterxml.jackson.databind.JsonNode postRows(String uri, String path, List<Row> input) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ArrayNode body = json.createArrayNode();
+    for (Row r : input) {
+      com.fasterxml.jackson.databind.node.ObjectNode o = body.addObject();
+      for (String f : r.schema().fieldNames()) {
+        Object v = r.getAs(f);
+        if (v == null) o.putNull(f);
+        else if (v instanceof Number n) o.put(f, n.doubleValue());
+        else o.put(f, v.toString());
+      }
+    }
+    try (ScoringServer server = ScoringServer.start(registry,
+        ServerConfig.of(uri).withPort(0).withReloadInterval(java.time.Duration.ZERO))) {
+      java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(server.uri().resolve(path))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, res.statusCode(), res.body());
+      return json.readTree(res.body());
+    }
   }
 
   /** The columns of lending_rows but these (Spark 3.5's SQL has no * EXCEPT). */

@@ -41,8 +41,7 @@ public final class AutoMLBench implements Benchmark {
     if (only.isEmpty() || only.equals("lending_club")) AutoMLComparison.compare(spark, "lending_club", "Class", "bad");
     if (only.isEmpty() || only.equals("credit_data")) AutoMLComparison.compare(spark, "credit_data", "Status", "bad");
     if (!only.isEmpty() && !only.equals("convert")) return;
-    Dataset<Row> lc = spark.read().option("header", "true").option("inferSchema", "true")
-        .csv(DataDir.get().resolve("lending_club.csv").toString());
+    Dataset<Row> lc = DataDir.csv(spark, "lending_club.csv");
     long base = lc.count();
     long copies = (ROWS + base - 1) / base;
     Dataset<Row> big = lc.crossJoin(spark.range(copies).withColumnRenamed("id", "copy_id"))
@@ -62,5 +61,4 @@ public final class AutoMLBench implements Benchmark {
     }
     Figures.print("convert_rows_per_s", Figures.median(rates));
   }
-
 }

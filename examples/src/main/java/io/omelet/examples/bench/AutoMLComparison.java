@@ -33,8 +33,7 @@ final class AutoMLComparison {
   private AutoMLComparison() {}
 
   static void compare(SparkSession spark, String name, String label, String positive) {
-    Dataset<Row> data = spark.read().option("header", "true").option("inferSchema", "true")
-        .csv(DataDir.get().resolve(name + ".csv").toString()).cache();
+    Dataset<Row> data = DataDir.csv(spark, name + ".csv").cache();
     data.count();
     double omeletAuc = 0;
     double omeletS = 0;

@@ -1,8 +1,6 @@
 package io.omelet.examples.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
+import io.omelet.examples.DataDir;
 
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -65,8 +63,7 @@ public final class ExplainBench implements Benchmark {
     String part = args.length > 0 && (args[0].equals("h2o") || args[0].equals("spark")) ? args[0] : "all";
     if (!part.equals("all")) args = java.util.Arrays.copyOfRange(args, 1, args.length);
     SparkSession spark = OmeletSpark.builder("omelet-bench-explain", "local[2]").getOrCreate();
-    Dataset<Row> data = spark.read().option("header", true).option("inferSchema", true)
-        .csv(dataDir().resolve("lending_club.csv").toString())
+    Dataset<Row> data = DataDir.csv(spark, "lending_club.csv")
         .withColumn("label", functions.when(functions.col("Class").equalTo("bad"), 1.0).otherwise(0.0))
         .cache();
     if (!part.equals("h2o")) sparkPart(spark, data, args);
@@ -264,16 +261,5 @@ public final class ExplainBench implements Benchmark {
   /** Runs the whole explanation: a count could let Spark skip the work, a noop write cannot. */
   static void force(Dataset<Row> explained, String col) {
     explained.select(col).write().format("noop").mode("overwrite").save();
-  }
-
-  static Path dataDir() {
-    String prop = System.getProperty("omelet.data.dir");
-    if (prop != null && Files.exists(Paths.get(prop, "lending_club.csv"))) return Paths.get(prop);
-    Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-    while (p != null) {
-      if (Files.exists(p.resolve("data/lending_club.csv"))) return p.resolve("data");
-      p = p.getParent();
-    }
-    throw new IllegalStateException("data/lending_club.csv not found (set -Domelet.data.dir)");
   }
 }

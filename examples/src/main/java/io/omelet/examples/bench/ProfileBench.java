@@ -105,5 +105,4 @@ public final class ProfileBench implements Benchmark {
     s.get();
     return Figures.since(t0);
   }
-
 }

@@ -1,5 +1,6 @@
 package io.omelet.examples.bench;
 
+import io.omelet.examples.DataDir;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omelet.registry.OmeletRegistry;
@@ -7,7 +8,6 @@ import io.omelet.registry.OmeletSpark;
 import io.omelet.scoring.ScoringServer;
 import io.omelet.scoring.ServerConfig;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +41,7 @@ public final class RestBench implements Benchmark {
     Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 30);
     Duration warmup = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 10);
     SparkSession spark = OmeletSpark.builder("omelet-bench-rest", "local[2]").getOrCreate();
-    Dataset<Row> data = spark.read().option("header", true).option("inferSchema", true)
-        .csv(ExplainBench.dataDir().resolve("lending_club.csv").toString());
+    Dataset<Row> data = DataDir.csv(spark, "lending_club.csv");
 
     OmeletRegistry registry = OmeletRegistry.open(spark,
         Files.createTempDirectory("omelet-bench-rest").resolve("registry").toString());

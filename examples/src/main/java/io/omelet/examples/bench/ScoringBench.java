@@ -1,5 +1,6 @@
 package io.omelet.examples.bench;
 
+import io.omelet.examples.DataDir;
 import hex.genmodel.easy.EasyPredictModelWrapper;
 import hex.genmodel.easy.RowData;
 import io.omelet.registry.OmeletRegistry;
@@ -60,8 +61,7 @@ public final class ScoringBench implements Benchmark {
         .config(OmeletRegistry.ROOT_CONF, registryRoot.toString())
         .getOrCreate();
     int cores = spark.sparkContext().defaultParallelism();
-    Dataset<Row> lending = spark.read().option("header", true).option("inferSchema", true)
-        .csv(ExplainBench.dataDir().resolve("lending_club.csv").toString()).cache();
+    Dataset<Row> lending = DataDir.csv(spark, "lending_club.csv").cache();
     long base = lending.count();
 
     MojoModel mojo = MojoModel.of(H2OGbm.mojo(lending));

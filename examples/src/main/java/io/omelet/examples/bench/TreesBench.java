@@ -1,5 +1,6 @@
 package io.omelet.examples.bench;
 
+import io.omelet.examples.DataDir;
 import hex.Model;
 import hex.ModelBuilder;
 import hex.tree.SharedTreeModel;
@@ -48,10 +49,8 @@ public final class TreesBench implements Benchmark {
   @Override
   public void run(String[] args) throws Exception {
     SparkSession spark = OmeletSpark.builder("omelet-bench-trees", "local[2]").getOrCreate();
-    Dataset<Row> lending = spark.read().option("header", true).option("inferSchema", true)
-        .csv(ExplainBench.dataDir().resolve("lending_club.csv").toString()).cache();
-    Dataset<Row> diamonds = spark.read().option("header", true).option("inferSchema", true)
-        .csv(ExplainBench.dataDir().resolve("diamonds.csv").toString()).cache();
+    Dataset<Row> lending = DataDir.csv(spark, "lending_club.csv").cache();
+    Dataset<Row> diamonds = DataDir.csv(spark, "diamonds.csv").cache();
     EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
     engine.start();
     Frame lc = engine.toH2OFrame(lending, Key.make("bench_lc"));

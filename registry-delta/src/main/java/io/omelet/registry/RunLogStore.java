@@ -1,0 +1,99 @@
+package io.omelet.registry;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * What runs log: the append-only metrics, params, tags (and, for batches of runs, inputs and runs)
+ * tables, with the params' immutability check; behind {@link OmeletRegistry}, {@link ActiveRun}
+ * and {@link RunBatch}.
+ */
+final class RunLogStore {
+  private final DeltaStore store;
+
+  RunLogStore(DeltaStore store) {
+    this.store = store;
+  }
+
+  /** Validates params against what is stored (and what the caller knows it logged); returns the new ones. */
+  Map<String, String> checkParams(String runId, Map<String, String> params, Map<String, String> known) {
+    if (params.isEmpty()) return params;
+    params.forEach((k, v) -> {
+      OmeletRegistry.requireKey(k);
+      if (v != null && v.length() > OmeletRegistry.MAX_PARAM_VALUE_LENGTH) {
+        throw new RegistryException("param '" + k + "' is " + v.length() + " characters long; the limit is "
+            + OmeletRegistry.MAX_PARAM_VALUE_LENGTH);
+      }
+    });
+    Map<String, String> stored = known != null ? known : loggedParams(runId, params.keySet());
+    Map<String, String> fresh = new LinkedHashMap<>();
+    for (Map.Entry<String, String> p : params.entrySet()) {
+      if (stored.containsKey(p.getKey())) {
+        String old = stored.get(p.getKey());
+        if (!Objects.equals(old, p.getValue())) {
+          throw new RegistryException("param '" + p.getKey() + "' of run " + runId + " was logged as '" + old
+              + "'; params are immutable, so it cannot become '" + p.getValue() + "' (use a tag for values that change)");
+        }
+      } else {
+        fresh.put(p.getKey(), p.getValue());
+      }
+    }
+    return fresh;
+  }
+
+  Map<String, String> loggedParams(String runId, Collection<String> keys) {
+    Map<String, String> out = new HashMap<>();
+    Column where = col("run_id").equalTo(runId);
+    if (keys != null) where = where.and(col("key").isin(keys.toArray()));
+    for (Row r : RunReader.currentParams(store.read(RegistryTables.PARAMS).where(where)).collectAsList()) {
+      out.put(r.getAs("key"), r.getAs("value"));
+    }
+    return out;
+  }
+
+  /** Writes a validated batch: one append per kind. */
+  void writeBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+    if (!params.isEmpty()) {
+      List<Row> rows = new ArrayList<>();
+      params.forEach((k, v) -> rows.add(RowFactory.create(runId, k, v, DeltaStore.nowMicros())));
+      store.append(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, rows);
+    }
+    if (!metrics.isEmpty()) {
+      List<Row> rows = new ArrayList<>(metrics.size());
+      for (Metric m : metrics) {
+        OmeletRegistry.requireKey(m.key());
+        rows.add(RowFactory.create(runId, m.key(), m.value(), m.timestamp(), m.step()));
+      }
+      store.append(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, rows);
+    }
+    if (!tags.isEmpty()) appendTags(runId, tags, List.of());
+  }
+
+  void appendTags(String runId, Map<String, String> set, List<String> delete) {
+    List<Row> rows = new ArrayList<>();
+    set.forEach((k, v) -> {
+      OmeletRegistry.requireKey(k);
+      rows.add(RowFactory.create(runId, k, v, false, DeltaStore.nowMicros()));
+    });
+    for (String k : delete) rows.add(RowFactory.create(runId, k, null, true, DeltaStore.nowMicros()));
+    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, rows);
+  }
+
+  void appendBatch(List<Row> metrics, List<Row> params, List<Row> tags, List<Row> inputs, List<Row> runs) {
+    store.append(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, metrics);
+    store.append(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, params);
+    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, tags);
+    store.append(RegistryTables.INPUTS, RegistryTables.INPUTS_SCHEMA, inputs);
+    store.append(RegistryTables.RUNS, RegistryTables.RUNS_SCHEMA, runs);
+  }
+}
