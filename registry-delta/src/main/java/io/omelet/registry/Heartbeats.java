@@ -2,7 +2,6 @@ package io.omelet.registry;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -15,9 +14,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The heartbeats of live runs: one tiny file per run under {@code <root>/_heartbeats/}, holding
- * the epoch milliseconds of its last beat, rewritten by the {@link ActiveRun} logging to it and
- * removed when the run ends. A file rather than a Delta table: a beat every few seconds from
+ * The heartbeats of live runs: one tiny file per run under {@code <root>/_heartbeats/}, rewritten
+ * by the {@link ActiveRun} logging to it and removed when the run ends; the file's modification
+ * time is the last beat, so one listing gives every run's last beat without opening a file. A file rather than a Delta table: a beat every few seconds from
  * every live run would otherwise be a commit each, forever in the log. A run with no file (one
  * created through {@code createRun}, whose client does not beat) is never called stale.
  */
@@ -57,7 +56,7 @@ final class Heartbeats {
   /** The run's last beat, or null if it has none. */
   Long last(String runId) {
     try {
-      return read(fs(), new Path(dir, runId));
+      return fs().getFileStatus(new Path(dir, runId)).getModificationTime();
     } catch (FileNotFoundException e) {
       return null;
     } catch (IOException e) {
@@ -73,12 +72,7 @@ final class Heartbeats {
       if (!fs.exists(dir)) return out;
       for (FileStatus s : fs.listStatus(dir)) {
         String name = s.getPath().getName();
-        if (!s.isFile() || name.startsWith(".")) continue; // e.g. Hadoop's .crc files
-        try {
-          out.put(name, read(fs, s.getPath()));
-        } catch (FileNotFoundException e) {
-          // the run ended between the listing and the read
-        }
+        if (s.isFile() && !name.startsWith(".")) out.put(name, s.getModificationTime()); // skips Hadoop's .crc files
       }
       return out;
     } catch (IOException e) {
@@ -93,17 +87,5 @@ final class Heartbeats {
       if (beat < cutoff) out.add(run);
     });
     return out;
-  }
-
-  private static long read(FileSystem fs, Path p) throws IOException {
-    try (InputStream in = fs.open(p)) {
-      String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
-      try {
-        return Long.parseLong(text);
-      } catch (NumberFormatException e) {
-        // a beat caught mid-write: its file time says when
-        return fs.getFileStatus(p).getModificationTime();
-      }
-    }
   }
 }
