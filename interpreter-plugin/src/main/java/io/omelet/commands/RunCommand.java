@@ -187,7 +187,7 @@ public final class RunCommand extends OmeletSubcommand {
 
       // 4. The report folder.
       ModelVersion version = tracked.registeredVersion();
-      String uri = version != null ? modelName + "@" + alias : "runs:/" + tracked.leaderRunId() + "/model/model.zip";
+      String uri = version != null ? modelName + "@" + alias : "runs:/" + tracked.servedRunId() + "/model/model.zip";
       var info = result.info();
       report.target(label, info.problemType().name(), info.positiveClass(), info.positiveClassReason())
           .tracking(name, tracked.parentRunId(), uri, version == null ? null : version.version(), System.currentTimeMillis() - t0)
@@ -198,9 +198,10 @@ public final class RunCommand extends OmeletSubcommand {
         report.holdout(leader.modelId(), leader.holdout().values(), leader.holdout().labels(), leader.holdout().confusionMatrix());
       }
       List<Path> files = new ArrayList<>(report.write(dir));
-      if (leader.hasMojo()) {
+      ModelResult served = result.servedModel();
+      if (served.hasMojo()) {
         Path mojo = Files.createDirectories(dir.resolve("model")).resolve("model.zip");
-        Files.write(mojo, leader.mojo());
+        Files.write(mojo, served.mojo());
         files.add(mojo);
       }
       reg.logArtifact(tracked.parentRunId(), dir.resolve("index.html"), "report");
@@ -214,6 +215,10 @@ public final class RunCommand extends OmeletSubcommand {
       v.put("run_id", tracked.parentRunId());
       v.put("experiment", name);
       v.put("leader", leader.modelId() + " (" + leader.algo() + ")");
+      v.put("served", result.refit() != null
+          ? served.modelId() + " (the leader refit on all " + served.trainingRows() + " rows)"
+          : leader.modelId() + " (" + result.refitNote() + ")");
+      v.put("estimate", result.estimate());
       if (leader.holdout() != null) v.put("holdout", headline(leader, info.problemType()));
       if (info.positiveClass() != null) v.put("positive_class", info.positiveClass());
       v.put("model_uri", uri);
@@ -232,8 +237,11 @@ public final class RunCommand extends OmeletSubcommand {
     ModelResult leader = model.leader();
     boolean multinomial = model.problemType() == ProblemType.MULTINOMIAL;
     ModelResult chosen = null;
+    List<ModelResult> candidates = new ArrayList<>();
+    candidates.add(model.servedModel()); // the model that is served first: the refit, when there is one
+    candidates.addAll(model.models());
     if (!multinomial) {
-      for (ModelResult m : model.models()) {
+      for (ModelResult m : candidates) {
         if (m.hasMojo() && EXACT_SHAP.contains(m.algo().toLowerCase())) {
           chosen = m;
           break;
@@ -248,7 +256,9 @@ public final class RunCommand extends OmeletSubcommand {
       text("SHAP: skipped (%s)", multinomial ? "several classes" : "no model with exact contributions");
       return;
     }
-    String note = chosen == leader ? "the leader " + leader.modelId()
+    String note = chosen == model.servedModel() && chosen != leader
+        ? "the served model " + chosen.modelId() + " (the leader refit on all rows)"
+        : chosen == leader ? "the leader " + leader.modelId()
         : "the leader " + leader.modelId() + " (" + leader.algo() + ") has no exact contributions; explained: "
             + chosen.modelId() + ", the best model that has them";
     try {
@@ -299,6 +309,8 @@ public final class RunCommand extends OmeletSubcommand {
     cols.addAll(r.leaderboardMetricNames());
     cols.add("holdout_" + holdoutKey(r));
     cols.add("training_time_ms");
+    cols.add("training_rows");
+    cols.add("served_as");
     return cols;
   }
 
@@ -317,20 +329,31 @@ public final class RunCommand extends OmeletSubcommand {
       for (String k : r.leaderboardMetricNames()) row.add(m.leaderboardMetrics().get(k));
       row.add(m.holdout() == null ? null : m.holdout().values().get(hk));
       row.add(m.trainingTimeMs());
+      row.add(m.trainingRows());
+      // the leader's row says what is served in its place: its refit on all rows, or itself
+      row.add(m != r.leader() ? null : r.refit() != null
+          ? "refit on all " + r.refit().rows() + " rows: " + r.refit().model().modelId() : "served as trained");
       rows.add(row);
     }
     return rows;
   }
 
   static CommandResult.Table leaderboard(AutoMLResult r, int maxRows) {
-    return Tables.of("leaderboard (" + r.sortMetric() + ", " + r.info().problemType().name().toLowerCase() + ")",
+    return Tables.of("leaderboard (" + r.sortMetric() + ", " + r.info().problemType().name().toLowerCase() + "; "
+        + r.estimate() + ")",
         leaderboardColumns(r), leaderboardRows(r), maxRows);
   }
 
   private static List<String> warnings(AutoMLResult r, Profile p, String modelName, ModelResult leader) {
     List<String> w = new ArrayList<>(r.info().warnings());
     w.addAll(r.engineMessages());
-    if (modelName != null && !leader.hasMojo()) w.add("the leader has no MOJO (" + leader.error() + "): nothing was registered");
+    if (modelName != null && !r.servedModel().hasMojo()) {
+      w.add("the served model has no MOJO (" + r.servedModel().error() + "): nothing was registered");
+    }
+    if (r.refit() == null && r.info().settings().refitOnAllRows() && r.refitNote() != null
+        && !r.refitNote().startsWith("nothing to refit")) {
+      w.add("not refit on all rows: " + r.refitNote());
+    }
     if (!p.alerts.isEmpty()) w.add(p.alerts.size() + " data alerts: see the profile section");
     return w;
   }

@@ -97,6 +97,11 @@ class CommandsTest {
         "plots/shap_summary.svg")) {
       assertTrue(Files.isRegularFile(report.resolve(f)), f);
     }
+    // what is registered and written is the leader refit on all 5,000 rows
+    assertTrue(((String) runDone.values().get("served")).contains("refit on all 5000 rows"), runDone.values().toString());
+    io.omelet.scoring.MojoModel written = io.omelet.scoring.MojoModel.of(Files.readAllBytes(report.resolve("model/model.zip")));
+    assertEquals(5000, written.trainingRows());
+    assertEquals(written.key(), io.omelet.scoring.MojoModel.of(reg.readArtifact(champion.runId(), "model/model.zip")).key());
     String html = Files.readString(report.resolve("index.html"));
     assertTrue(html.contains("href=\"plots/shap_summary.svg\""));
     assertTrue(html.contains("<svg"), "plots embedded inline");

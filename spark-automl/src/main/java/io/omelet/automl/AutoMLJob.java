@@ -19,6 +19,7 @@ import hex.ModelMetricsSupervised;
 import hex.ScoreKeeper;
 import hex.leaderboard.Leaderboard;
 import io.omelet.automl.engine.H2OEngine;
+import io.omelet.automl.engine.OmeletSteps;
 import io.omelet.automl.engine.SparkToH2O;
 import io.omelet.automl.metrics.HoldoutMetrics;
 import io.omelet.automl.metrics.Metrics;
@@ -75,8 +76,12 @@ public final class AutoMLJob {
   /** The fold column added to the training frame. */
   public static final String FOLD_COL = "__omelet_fold";
   static final int MAX_CLASSES = 1000;
+  /** The share of a time budget kept for refitting the leader on all rows. */
+  static final double REFIT_SHARE = 0.2;
+  /** The fold assignment of every labelled row (holdout included), for the refit of an ensemble. */
+  static final String ALL_FOLD_COL = "__omelet_fold_all";
   private static final String U = "__omelet_u", RN = "__omelet_rn", CNT = "__omelet_cnt",
-      HOLD = "__omelet_holdout";
+      HOLD = "__omelet_holdout", SPLIT = "__omelet_split", GU = "__omelet_gu";
 
   private final H2OEngine engine;
   private final AutoMLSettings settings;
@@ -112,8 +117,11 @@ public final class AutoMLJob {
 
       progress(AutoMLListener.Phase.PREPARING, 3, "sampling and splitting");
       tagged = split(plan).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> trainDf = tagged.filter(col(HOLD).equalTo(false)).drop(U, RN, CNT, HOLD);
-      Dataset<Row> holdoutDf = tagged.filter(col(HOLD).equalTo(true)).drop(U, RN, CNT, HOLD, FOLD_COL);
+      // Rows go into H2O in a random order (sorted by their random draw): anything positional in
+      // the engine then sees shuffled rows, not rows grouped by class or in the input's order.
+      Dataset<Row> trainDf = tagged.filter(col(HOLD).equalTo(false)).orderBy(col(U))
+          .drop(U, RN, CNT, HOLD, SPLIT, ALL_FOLD_COL);
+      Dataset<Row> holdoutDf = tagged.filter(col(HOLD).equalTo(true)).drop(U, RN, CNT, HOLD, SPLIT, FOLD_COL, ALL_FOLD_COL);
       // One job counts both parts, per class for classification.
       Column classKey = plan.type.isClassification() ? quoted(plan.label) : lit("all");
       long trainRows = 0, holdoutRows = 0;
@@ -135,7 +143,7 @@ public final class AutoMLJob {
             + (settings.nfolds() >= 2 ? settings.nfolds() + "-fold cross-validation" : "training")
             + " needs at least " + minRows);
       }
-      if (plan.type.isClassification() && settings.nfolds() >= 2) {
+      if (plan.type.isClassification() && settings.nfolds() >= 2 && plan.foldCol == null && plan.groupCol == null) {
         // Stratified folds give every fold one row of each class only if each class has nfolds.
         for (Map.Entry<String, Long> c : trainPerClass.entrySet()) {
           if (c.getValue() < settings.nfolds()) {
@@ -160,8 +168,15 @@ public final class AutoMLJob {
       train = engine.toH2OFrame(trainDf, Key.make(project + "_train"));
       checkCancelled();
 
-      checkCancelled();
-      aml = AutoML.startAutoML(buildSpec(plan, train, project));
+      // A time budget covers the whole job: AutoML gets what is left of it, less a share kept for
+      // the refit when there will be one.
+      boolean refitPlanned = settings.refitOnAllRows() && (holdoutRows > 0 || settings.nfolds() < 2);
+      double automlSecs = 0;
+      if (settings.maxRuntimeSecs() > 0) {
+        double left = settings.maxRuntimeSecs() - (System.currentTimeMillis() - t0) / 1000.0;
+        automlSecs = Math.max(1, refitPlanned ? left * (1 - REFIT_SHARE) : left);
+      }
+      aml = AutoML.startAutoML(buildSpec(plan, train, project, automlSecs));
       progress(AutoMLListener.Phase.TRAINING, 10, modelsDone(aml) + "; AutoML started");
       Job<AutoML> job = aml.job();
       boolean stopped = false;
@@ -192,9 +207,13 @@ public final class AutoMLJob {
             + String.join("\n", engineMessages(aml)));
       }
       Map<String, Map<String, Object>> table = leaderboardTable(lb);
+      // With cross-validation the main model of each is trained on every training row; without,
+      // on what AutoML kept after splitting off its validation rows.
+      long leaderRows = settings.nfolds() >= 2 || aml.getTrainingFrame() == null ? trainRows
+          : aml.getTrainingFrame().numRows();
       List<ModelResult> results = new ArrayList<>();
       for (int i = 0; i < models.length; i++) {
-        results.add(collect(models[i], i + 1, table.get(models[i]._key.toString()), plan));
+        results.add(collect(models[i], i + 1, leaderRows, null, table.get(models[i]._key.toString()), plan));
         checkCancelled();
       }
 
@@ -215,9 +234,25 @@ public final class AutoMLJob {
         for (AutoMLListener l : listeners) l.onModel(r);
         checkCancelled();
       }
+      Refit refit = null;
+      String refitNote;
+      if (!settings.refitOnAllRows()) {
+        refitNote = "refitOnAllRows is off: the leader is served as trained, on " + leaderRows + " rows";
+      } else if (!refitPlanned) {
+        refitNote = "nothing to refit: the leader was trained on all " + leaderRows + " labelled rows";
+      } else {
+        try {
+          refit = refitLeader(models[0], tagged, plan, project, usedRows, trainRows, t0);
+          refitNote = null;
+        } catch (LeaderRefit.Skipped e) {
+          refitNote = e.getMessage() + "; the leader is served as trained, on " + leaderRows + " rows";
+          LOG.warn("no refit: {}", refitNote);
+        }
+      }
+      checkCancelled();
       String sortMetric = lb.getSortMetric();
-      AutoMLResult result = new AutoMLResult(project, info, sortMetric, List.copyOf(evaluated),
-          engineMessages(aml), System.currentTimeMillis() - t0);
+      AutoMLResult result = new AutoMLResult(project, info, sortMetric, List.copyOf(evaluated), refit,
+          refitNote, engineMessages(aml), System.currentTimeMillis() - t0);
       // A cancel that came in while collecting must not register anything.
       checkCancelled();
       progress(AutoMLListener.Phase.DONE, 100, "done: " + evaluated.size() + " models");
@@ -249,6 +284,10 @@ public final class AutoMLJob {
     /** Binary problems: the class binary metrics describe, and why that one. */
     String positiveClass, positiveClassReason;
     String weight;
+    /** The user's fold column and group column, as found in the input; null when not given. */
+    String foldCol, groupCol;
+    /** Distinct values of the fold column, or groups of the group column. */
+    long foldValues, groups;
     long inputRows;
     long labelledRows;
     long seed;
@@ -277,8 +316,29 @@ public final class AutoMLJob {
             + data.schema().apply(plan.weight).dataType().simpleString() + "; expected a number");
       }
     }
+    if (settings.foldCol() != null && settings.groupCol() != null) {
+      throw new AutoMLInputException("foldCol and groupCol both set: give the folds (foldCol) or the groups"
+          + " to keep together (groupCol), not both");
+    }
+    if (settings.foldCol() != null) plan.foldCol = resolve(data, settings.foldCol(), "fold column");
+    if (settings.groupCol() != null) plan.groupCol = resolve(data, settings.groupCol(), "group column");
+    for (String c : new String[] {plan.foldCol, plan.groupCol}) {
+      if (c == null) continue;
+      if (c.equals(plan.label)) throw new AutoMLInputException("column '" + c + "' is the label; it cannot also assign folds");
+      DataType t = data.schema().apply(c).dataType();
+      if (!(t instanceof StringType || t instanceof NumericType || t instanceof BooleanType)) {
+        throw new AutoMLInputException("column '" + c + "' has type " + t.simpleString()
+            + "; folds and groups come from a string, numeric or boolean column");
+      }
+    }
+    if (plan.foldCol != null && settings.nfolds() < 2) {
+      throw new AutoMLInputException("foldCol '" + plan.foldCol + "' is set but nfolds is "
+          + settings.nfolds() + " (no cross-validation): leave nfolds at its default");
+    }
     Set<String> ignored = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     for (String c : settings.ignoredCols()) ignored.add(resolve(data, c, "ignored column"));
+    if (plan.foldCol != null) ignored.add(plan.foldCol);
+    if (plan.groupCol != null) ignored.add(plan.groupCol);
     List<String> candidates = new ArrayList<>();
     if (settings.featuresCols() != null) {
       for (String c : settings.featuresCols()) candidates.add(resolve(data, c, "feature column"));
@@ -306,9 +366,44 @@ public final class AutoMLJob {
     aggs.add(count(lit(1)));
     aggs.add(count(quoted(plan.label)));
     for (String f : plan.features) aggs.add(count(quoted(f)));
+    String split = plan.foldCol != null ? plan.foldCol : plan.groupCol;
+    if (split != null) {
+      Column labelled = quoted(plan.label).isNotNull();
+      aggs.add(org.apache.spark.sql.functions.count_distinct(
+          org.apache.spark.sql.functions.when(labelled, quoted(split))));
+      aggs.add(org.apache.spark.sql.functions.sum(
+          org.apache.spark.sql.functions.when(labelled.and(quoted(split).isNull()), 1).otherwise(0)));
+    }
     Row counts = data.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
     plan.inputRows = counts.getLong(0);
     plan.labelledRows = counts.getLong(1);
+    if (split != null && plan.labelledRows > 0) {
+      int at = 2 + plan.features.size();
+      long distinct = counts.getLong(at);
+      long nulls = counts.isNullAt(at + 1) ? 0 : counts.getLong(at + 1);
+      String what = plan.foldCol != null ? "fold column" : "group column";
+      if (nulls > 0) {
+        throw new AutoMLInputException(what + " '" + split + "' is null in " + nulls
+            + " labelled rows; every row needs its " + (plan.foldCol != null ? "fold" : "group"));
+      }
+      if (plan.foldCol != null) {
+        if (distinct < 2) {
+          throw new AutoMLInputException("fold column '" + split + "' has " + (distinct == 1 ? "one value" : "no values")
+              + " in the labelled rows; cross-validation needs at least 2 folds");
+        }
+        plan.foldValues = distinct;
+      } else {
+        int k = Math.max(2, settings.nfolds());
+        long holdoutGroups = settings.holdoutFraction() > 0 ? Math.max(1, Math.round(settings.holdoutFraction() * distinct)) : 0;
+        if (distinct < 2 || distinct - holdoutGroups < (settings.nfolds() >= 2 ? k : 1)) {
+          throw new AutoMLInputException("group column '" + split + "' has " + (distinct == 1 ? "one group" : distinct + " groups")
+              + " in the labelled rows; " + (settings.nfolds() >= 2 ? k + "-fold cross-validation" : "training")
+              + (holdoutGroups > 0 ? " with a holdout of " + holdoutGroups + (holdoutGroups == 1 ? " group" : " groups") : "")
+              + " needs at least " + ((settings.nfolds() >= 2 ? k : 1) + holdoutGroups) + " groups");
+        }
+        plan.groups = distinct;
+      }
+    }
     if (plan.inputRows == 0) throw new AutoMLInputException("the input has no rows");
     if (plan.labelledRows == 0) {
       throw new AutoMLInputException("label column '" + plan.label + "' is null in all "
@@ -379,6 +474,8 @@ public final class AutoMLJob {
     select.add(plan.type.isClassification()
         ? quoted(plan.label).cast("string").as(plan.label) : quoted(plan.label).as(plan.label));
     if (plan.weight != null) select.add(quoted(plan.weight));
+    if (plan.foldCol != null) select.add(quoted(plan.foldCol).cast("string").as(SPLIT));
+    if (plan.groupCol != null) select.add(quoted(plan.groupCol).cast("string").as(SPLIT));
     plan.selected = labelled.select(select.toArray(new Column[0]));
     return plan;
   }
@@ -439,6 +536,17 @@ public final class AutoMLJob {
 
   // ---------------------------------------------------------------- sampling and splitting
 
+  /**
+   * Marks each labelled row held out or not and gives it its fold ({@link #FOLD_COL}, for the
+   * training rows) and its fold among all rows ({@link #ALL_FOLD_COL}, for an ensemble's refit):
+   * <ul>
+   *   <li>by default at random, stratified for classification: within each class rows in random
+   *       order, the first round(h * n_class) held out and the rest dealt to the folds in turn;
+   *   <li>with a group column, whole groups: groups in a random order (a seeded hash), the first
+   *       round(h * groups) held out and the rest dealt to the folds in turn;
+   *   <li>with a fold column, the holdout as by default and the folds as the column says.
+   * </ul>
+   */
   private Dataset<Row> split(Plan plan) {
     Dataset<Row> d = plan.selected;
     double s = settings.sample();
@@ -452,29 +560,50 @@ public final class AutoMLJob {
     double h = settings.holdoutFraction();
     int k = settings.nfolds();
     d = d.withColumn(U, rand(plan.seed));
-    if (plan.type.isClassification()) {
-      // Stratified: within each class, rows in random order; the first round(h * n_class) are held
-      // out and the rest are dealt to the folds in turn.
+    if (plan.groupCol != null) {
+      // one row per group with its place in a seeded random order, joined back
+      Dataset<Row> groups = d.select(col(SPLIT)).distinct()
+          .withColumn(GU, org.apache.spark.sql.functions.xxhash64(col(SPLIT), lit(plan.seed)))
+          .withColumn(RN, row_number().over(Window.orderBy(col(GU), col(SPLIT))))
+          .withColumn(CNT, count(lit(1)).over(Window.partitionBy()))
+          .drop(GU);
+      d = d.join(org.apache.spark.sql.functions.broadcast(groups), SPLIT);
+    } else if (plan.type.isClassification()) {
       WindowSpec byClass = Window.partitionBy(quoted(plan.label));
       d = d.withColumn(RN, row_number().over(byClass.orderBy(U)))
           .withColumn(CNT, count(lit(1)).over(byClass));
+    }
+    if (plan.groupCol != null || plan.type.isClassification()) {
       Column nHold = floor(col(CNT).multiply(h).plus(0.5));
+      if (plan.groupCol != null && h > 0) nHold = org.apache.spark.sql.functions.greatest(nHold, lit(1));
       d = d.withColumn(HOLD, col(RN).leq(nHold));
-      if (k >= 2) {
-        d = d.withColumn(FOLD_COL, col(RN).minus(nHold).minus(1).mod(k).cast("int"));
+      if (k >= 2 && plan.foldCol == null) {
+        d = d.withColumn(FOLD_COL, org.apache.spark.sql.functions.pmod(col(RN).minus(nHold).minus(1), lit(k)).cast("int"))
+            .withColumn(ALL_FOLD_COL, col(RN).minus(1).mod(k).cast("int"));
       }
     } else {
       d = d.withColumn(HOLD, col(U).lt(h)).withColumn(RN, lit(0)).withColumn(CNT, lit(0));
-      if (k >= 2) {
-        d = d.withColumn(FOLD_COL, floor(rand(plan.seed + 1).multiply(k)).cast("int"));
+      if (k >= 2 && plan.foldCol == null) {
+        d = d.withColumn(FOLD_COL, floor(rand(plan.seed + 1).multiply(k)).cast("int"))
+            .withColumn(ALL_FOLD_COL, col(FOLD_COL));
       }
     }
+    if (plan.foldCol != null) d = d.withColumn(FOLD_COL, col(SPLIT)).withColumn(ALL_FOLD_COL, col(SPLIT));
     return d;
+  }
+
+  /**
+   * The labelled rows as the job splits them, for tests: the selected columns, {@code holdout},
+   * {@link #FOLD_COL}, {@link #ALL_FOLD_COL} and the fold or group value as {@code split}.
+   */
+  Dataset<Row> splits(Dataset<Row> data) {
+    Plan plan = validate(data);
+    return split(plan).withColumnRenamed(HOLD, "holdout").withColumnRenamed(SPLIT, "split").drop(U, RN, CNT);
   }
 
   // ---------------------------------------------------------------- H2O AutoML
 
-  private AutoMLBuildSpec buildSpec(Plan plan, Frame train, String project) {
+  private AutoMLBuildSpec buildSpec(Plan plan, Frame train, String project, double runtimeSecs) {
     AutoMLBuildSpec spec = new AutoMLBuildSpec();
     spec.input_spec.training_frame = train._key;
     spec.input_spec.response_column = plan.label;
@@ -489,13 +618,16 @@ public final class AutoMLJob {
     AutoMLBuildSpec.AutoMLStoppingCriteria stop = spec.build_control.stopping_criteria;
     stop.set_seed(plan.seed);
     stop.set_max_models(settings.maxModels());
-    stop.set_max_runtime_secs(settings.maxRuntimeSecs());
+    stop.set_max_runtime_secs(runtimeSecs);
     stop.set_max_runtime_secs_per_model(settings.maxRuntimeSecsPerModel());
     stop.set_stopping_rounds(settings.stoppingRounds());
     if (settings.stoppingTolerance() > 0) stop.set_stopping_tolerance(settings.stoppingTolerance());
     if (!"AUTO".equals(settings.stoppingMetric())) {
       stop.set_stopping_metric(stoppingMetric(settings.stoppingMetric()));
     }
+    OmeletSteps.register();
+    spec.build_models.modeling_plan = ModelingPlan.steps(runtimeSecs > 0);
+    if (settings.exploitationRatio() >= 0) spec.build_models.exploitation_ratio = settings.exploitationRatio();
     if (settings.includeAlgos() != null) spec.build_models.include_algos = algos(settings.includeAlgos());
     if (settings.excludeAlgos() != null) spec.build_models.exclude_algos = algos(settings.excludeAlgos());
     return spec;
@@ -510,6 +642,45 @@ public final class AutoMLJob {
 
   private static Algo[] algos(String[] names) {
     return Arrays.stream(names).map(Algo::valueOf).toArray(Algo[]::new);
+  }
+
+  // ---------------------------------------------------------------- refit
+
+  /**
+   * The leader refit on every labelled row; {@link LeaderRefit.Skipped} when the budget cannot
+   * hold it or it fails. The frame and every model it made are removed again; only the MOJO stays.
+   */
+  private Refit refitLeader(Model<?, ?, ?> leader, Dataset<Row> tagged, Plan plan, String project,
+      long usedRows, long trainRows, long t0) {
+    long start = System.currentTimeMillis();
+    long deadline = settings.maxRuntimeSecs() > 0 ? t0 + Math.round(settings.maxRuntimeSecs() * 1000) : Long.MAX_VALUE;
+    long estimate = LeaderRefit.estimateMs(leader, (double) usedRows / Math.max(1, trainRows));
+    if (deadline != Long.MAX_VALUE && start + estimate > deadline) {
+      throw new LeaderRefit.Skipped(String.format(Locale.ROOT,
+          "the time budget is too small to refit %s on all %d rows: it needs about %.0f s, %.0f s of maxRuntimeSecs %.0f are left",
+          leader._key, usedRows, estimate / 1000.0, Math.max(0, deadline - start) / 1000.0, settings.maxRuntimeSecs()));
+    }
+    progress(AutoMLListener.Phase.REFITTING, 97, "refitting " + leader._key + " on all " + usedRows + " rows");
+    boolean cv = settings.nfolds() >= 2;
+    Dataset<Row> allDf = tagged.orderBy(col(U)).drop(U, RN, CNT, HOLD, SPLIT);
+    allDf = cv ? allDf.drop(FOLD_COL).withColumnRenamed(ALL_FOLD_COL, FOLD_COL) : allDf;
+    Frame all = null;
+    LeaderRefit refit = null;
+    try {
+      all = engine.toH2OFrame(allDf, Key.make(project + "_all"));
+      refit = new LeaderRefit(all, cv ? FOLD_COL : null, deadline, () -> cancelled);
+      Model<?, ?, ?> m = refit.refit(leader);
+      ModelResult r = collect(m, 0, all.numRows(), leader._key.toString(), null, plan);
+      if (!r.hasMojo()) throw new LeaderRefit.Skipped("the refit of " + leader._key + " has no MOJO: " + r.error());
+      return new Refit(r, leader._key.toString(), all.numRows(), System.currentTimeMillis() - start);
+    } catch (RuntimeException e) {
+      if (e instanceof LeaderRefit.Skipped || e instanceof AutoMLCancelledException) throw e;
+      LOG.warn("refit of {} failed", leader._key, e);
+      throw new LeaderRefit.Skipped("refitting " + leader._key + " failed: " + e);
+    } finally {
+      if (refit != null) refit.cleanUp(null);
+      if (all != null) all.delete();
+    }
   }
 
   // ---------------------------------------------------------------- collecting
@@ -529,7 +700,8 @@ public final class AutoMLJob {
     return out;
   }
 
-  private ModelResult collect(Model<?, ?, ?> model, int rank, Map<String, Object> lbRow, Plan plan) {
+  private ModelResult collect(Model<?, ?, ?> model, int rank, long trainingRows, String refitOf,
+      Map<String, Object> lbRow, Plan plan) {
     String id = model._key.toString();
     List<String> errors = new ArrayList<>();
     Map<String, Double> lbMetrics = new LinkedHashMap<>();
@@ -548,7 +720,7 @@ public final class AutoMLJob {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       model.getMojo().writeTo(out);
-      mojo = out.toByteArray();
+      mojo = MojoModel.withTrainingInfo(out.toByteArray(), id, trainingRows, refitOf);
     } catch (RuntimeException | LinkageError e) {
       LOG.warn("no MOJO for {}", id, e);
       errors.add("MOJO export failed: " + e);
@@ -559,7 +731,7 @@ public final class AutoMLJob {
     } catch (RuntimeException e) {
       errors.add("variable importance unavailable: " + e);
     }
-    return new ModelResult(id, model._parms.algoName().toLowerCase(Locale.ROOT), rank,
+    return new ModelResult(id, model._parms.algoName().toLowerCase(Locale.ROOT), rank, trainingRows,
         params(model._parms), lbMetrics, metrics(model._output._cross_validation_metrics),
         metrics(model._output._training_metrics), null, varimp, trainingMs, predictMs, MojoZip.of(mojo),
         errors.isEmpty() ? null : String.join("; ", errors));

@@ -9,7 +9,7 @@ package io.omelet.automl;
 public interface AutoMLListener {
 
   /** The phases of a job, in order. */
-  enum Phase { VALIDATING, PREPARING, CONVERTING, TRAINING, COLLECTING, EVALUATING, DONE }
+  enum Phase { VALIDATING, PREPARING, CONVERTING, TRAINING, COLLECTING, EVALUATING, REFITTING, DONE }
 
   /** Input validated and split; nothing trained yet. */
   default void onStart(AutoMLRunInfo info) {}

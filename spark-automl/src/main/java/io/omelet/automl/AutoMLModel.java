@@ -52,7 +52,7 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
   private final Param<String> probabilityCol;
 
   public AutoMLModel(String uid, AutoMLResult result) {
-    this(uid, result, result.leader().modelId());
+    this(uid, result, result.servedModel().modelId());
   }
 
   private AutoMLModel(String uid, AutoMLResult result, String scoringModelId) {
@@ -123,12 +123,20 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
     return result.leader();
   }
 
-  /** The model this transformer scores with (the leader unless made by {@link #forModel}). */
+  /** The model that is served: the leader refit on all rows, or the leader itself (see {@link AutoMLResult#refitNote()}). */
+  public ModelResult servedModel() {
+    return result.servedModel();
+  }
+
+  /**
+   * The model this transformer scores with: the served model (the leader refit on all rows, or the
+   * leader when it was not refit) unless made by {@link #forModel}.
+   */
   public String scoringModelId() {
     return scoringModelId;
   }
 
-  /** A transformer scoring with another leaderboard model, same params. */
+  /** A transformer scoring with another leaderboard model (or the refit), same params. */
   public AutoMLModel forModel(String modelId) {
     result.model(modelId).mojoModel();
     AutoMLModel m = new AutoMLModel(uid, result, modelId);

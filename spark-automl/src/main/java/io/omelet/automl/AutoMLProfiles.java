@@ -19,16 +19,29 @@ public final class AutoMLProfiles {
   /** Settings a profile may hold. */
   static final List<String> PROFILE_KEYS = List.of("problemType", "maxModels", "maxRuntimeSecs",
       "maxRuntimeSecsPerModel", "nfolds", "seed", "includeAlgos", "excludeAlgos", "sortMetric", "stoppingMetric",
-      "stoppingRounds", "stoppingTolerance", "balanceClasses", "sample", "holdoutFraction", "ignoredCols");
+      "stoppingRounds", "stoppingTolerance", "balanceClasses", "sample", "holdoutFraction", "ignoredCols",
+      "refitOnAllRows", "exploitationRatio");
 
   private AutoMLProfiles() {}
 
-  /** The built-in profiles by name. */
+  /**
+   * The built-in profiles by name. Each is a time budget for the whole job (search, ensembles and
+   * the refit on all rows) with a model cap: a small table spends its budget on more candidates,
+   * a large one stops at fewer, bigger ones when the time is up.
+   * <ul>
+   *   <li>{@code fast}: 60 s, at most 10 models, 3-fold CV;
+   *   <li>{@code balanced}: 120 s, at most 30 models, 5-fold CV, 10% of the budget on fine-tuning
+   *       the best boosted trees;
+   *   <li>{@code thorough}: 600 s, no model cap, deep learning too.
+   * </ul>
+   */
   public static Map<String, AutoMLSettings> builtIn() {
     Map<String, AutoMLSettings> m = new LinkedHashMap<>();
-    m.put("fast", new AutoMLSettings().maxModels(4).nfolds(3).excludeAlgos("DeepLearning").stoppingRounds(3));
-    m.put("balanced", new AutoMLSettings().maxModels(10).nfolds(5).excludeAlgos("DeepLearning"));
-    m.put("thorough", new AutoMLSettings().maxModels(30).nfolds(5));
+    m.put("fast", new AutoMLSettings().maxRuntimeSecs(60).maxModels(10).nfolds(3).excludeAlgos("DeepLearning")
+        .stoppingRounds(3));
+    m.put("balanced", new AutoMLSettings().maxRuntimeSecs(120).maxModels(30).nfolds(5).excludeAlgos("DeepLearning")
+        .exploitationRatio(0.1));
+    m.put("thorough", new AutoMLSettings().maxRuntimeSecs(600).maxModels(0).nfolds(5).exploitationRatio(0.1));
     return m;
   }
 

@@ -47,6 +47,10 @@ public final class AutoMLSettings implements Serializable {
   private double holdoutFraction = 0.2;
   private String positiveClass;
   private String projectName;
+  private boolean refitOnAllRows = true;
+  private String foldCol;
+  private String groupCol;
+  private double exploitationRatio = -1;
 
   public AutoMLSettings copy() {
     AutoMLSettings c = new AutoMLSettings();
@@ -71,6 +75,10 @@ public final class AutoMLSettings implements Serializable {
     c.holdoutFraction = holdoutFraction;
     c.positiveClass = positiveClass;
     c.projectName = projectName;
+    c.refitOnAllRows = refitOnAllRows;
+    c.foldCol = foldCol;
+    c.groupCol = groupCol;
+    c.exploitationRatio = exploitationRatio;
     return c;
   }
 
@@ -105,6 +113,10 @@ public final class AutoMLSettings implements Serializable {
         case "sample" -> s.sample(Double.parseDouble(v));
         case "holdoutFraction" -> s.holdoutFraction(Double.parseDouble(v));
         case "positiveClass" -> s.positiveClass(v);
+        case "refitOnAllRows" -> s.refitOnAllRows(Boolean.parseBoolean(v));
+        case "foldCol" -> s.foldCol(v);
+        case "groupCol" -> s.groupCol(v);
+        case "exploitationRatio" -> s.exploitationRatio(Double.parseDouble(v));
         default -> throw new IllegalArgumentException("unknown AutoML setting '" + e.getKey() + "'; known: "
             + new AutoMLSettings().toMap().keySet());
       }
@@ -135,6 +147,10 @@ public final class AutoMLSettings implements Serializable {
     m.put("sample", Double.toString(sample));
     m.put("holdoutFraction", Double.toString(holdoutFraction));
     m.put("positiveClass", positiveClass == null ? "" : positiveClass);
+    m.put("refitOnAllRows", Boolean.toString(refitOnAllRows));
+    m.put("foldCol", foldCol == null ? "" : foldCol);
+    m.put("groupCol", groupCol == null ? "" : groupCol);
+    m.put("exploitationRatio", Double.toString(exploitationRatio));
     return m;
   }
 
@@ -306,6 +322,55 @@ public final class AutoMLSettings implements Serializable {
   }
 
   public String projectName() { return projectName; }
+
+  /**
+   * Whether the served model is the leader refit on every labelled row (holdout included) with the
+   * settings it was selected with; default true. The leader's cross-validation and holdout
+   * metrics stay its estimate.
+   */
+  public boolean refitOnAllRows() { return refitOnAllRows; }
+
+  public AutoMLSettings refitOnAllRows(boolean v) {
+    refitOnAllRows = v;
+    return this;
+  }
+
+  /**
+   * A column that assigns each row its cross-validation fold (each distinct value is one fold);
+   * null to draw folds at random (stratified for classification). Not a feature.
+   */
+  public String foldCol() { return foldCol; }
+
+  public AutoMLSettings foldCol(String v) {
+    foldCol = v == null || v.isBlank() ? null : v;
+    return this;
+  }
+
+  /**
+   * A column whose rows belong together (e.g. one customer's): every group lies wholly inside one
+   * fold and wholly inside or outside the holdout; null for none. Not a feature.
+   */
+  public String groupCol() { return groupCol; }
+
+  /**
+   * The share of the time budget H2O AutoML spends on its exploitation phase (fine-tuning the
+   * best GBM and XGBoost: learning-rate annealing and search) instead of new candidates, in
+   * [0, 1]; -1 (default) leaves the phase to H2O's plan order.
+   */
+  public double exploitationRatio() { return exploitationRatio; }
+
+  public AutoMLSettings exploitationRatio(double v) {
+    if (!(v == -1 || (v >= 0 && v <= 1))) {
+      throw new IllegalArgumentException("exploitationRatio must be in [0, 1], or -1 for H2O's default; got " + v);
+    }
+    exploitationRatio = v;
+    return this;
+  }
+
+  public AutoMLSettings groupCol(String v) {
+    groupCol = v == null || v.isBlank() ? null : v;
+    return this;
+  }
 
   public AutoMLSettings projectName(String v) {
     projectName = v;

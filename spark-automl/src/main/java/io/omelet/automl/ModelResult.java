@@ -12,7 +12,9 @@ import java.util.Map;
  * @param modelId H2O's model id
  * @param algo H2O's algorithm name (e.g. gbm, xgboost, drf, glm, deeplearning, stackedensemble);
  *     an extremely randomized forest is drf with histogram_type Random among its params
- * @param rank 1-based position on the leaderboard
+ * @param rank 1-based position on the leaderboard (0 for the refit of the leader, which is not on it)
+ * @param trainingRows the rows the model was trained on (-1 when not known, for a model saved
+ *     before this was recorded)
  * @param params the model's actual parameters (H2O names, without the leading underscore)
  * @param leaderboardMetrics the leaderboard's figures (cross-validated when nfolds >= 2)
  * @param crossValidationMetrics metrics of the cross-validation predictions (empty without CV)
@@ -27,7 +29,8 @@ import java.util.Map;
  *     not be exported: see {@code error})
  * @param error why a part of this model's results is missing; null when nothing failed
  */
-public record ModelResult(String modelId, String algo, int rank, Map<String, String> params,
+public record ModelResult(String modelId, String algo, int rank, long trainingRows,
+                          Map<String, String> params,
                           Map<String, Double> leaderboardMetrics,
                           Map<String, Double> crossValidationMetrics,
                           Map<String, Double> trainingMetrics, HoldoutMetrics holdout,
@@ -54,7 +57,7 @@ public record ModelResult(String modelId, String algo, int rank, Map<String, Str
   }
 
   ModelResult withHoldout(HoldoutMetrics h, String err) {
-    return new ModelResult(modelId, algo, rank, params, leaderboardMetrics, crossValidationMetrics,
+    return new ModelResult(modelId, algo, rank, trainingRows, params, leaderboardMetrics, crossValidationMetrics,
         trainingMetrics, h, variableImportance, trainingTimeMs, predictTimePerRowMs, mojoZip,
         err == null ? error : (error == null ? err : error + "; " + err));
   }

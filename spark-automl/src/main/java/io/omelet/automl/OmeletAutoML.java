@@ -76,6 +76,10 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   private final Param<String> registryRoot;
   private final Param<String> profile;
   private final Param<String> positiveClass;
+  private final BooleanParam refitOnAllRows;
+  private final Param<String> foldCol;
+  private final Param<String> groupCol;
+  private final DoubleParam exploitationRatio;
 
   public OmeletAutoML() {
     this(Identifiable.randomUID("omeletAutoML"));
@@ -130,7 +134,18 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
         "named AutoML profile (fast, balanced, thorough, or one saved in the registry); params set here win");
     positiveClass = new Param<>(this, "positiveClass",
         "binary problems: the class precision, recall and F1 describe; empty for the minority class");
+    refitOnAllRows = new BooleanParam(this, "refitOnAllRows",
+        "serve the leader refit on every labelled row (holdout included) with its selected settings; false to serve it as trained");
+    foldCol = new Param<>(this, "foldCol", "column assigning each row its cross-validation fold; empty to draw folds at random");
+    groupCol = new Param<>(this, "groupCol",
+        "column of groups kept together (each wholly in one fold and one side of the holdout); empty for none");
+    exploitationRatio = new DoubleParam(this, "exploitationRatio",
+        "share of the time budget for fine-tuning the best boosted trees, in [0, 1]; -1 for H2O's default");
     AutoMLSettings d = new AutoMLSettings();
+    setDefault(exploitationRatio, d.exploitationRatio());
+    setDefault(refitOnAllRows, d.refitOnAllRows());
+    setDefault(foldCol, "");
+    setDefault(groupCol, "");
     setDefault(featuresCols, new String[0]);
     setDefault(ignoredCols, new String[0]);
     setDefault(problemType, "auto");
@@ -265,6 +280,22 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     return registryRoot;
   }
 
+  public BooleanParam refitOnAllRows() {
+    return refitOnAllRows;
+  }
+
+  public Param<String> foldCol() {
+    return foldCol;
+  }
+
+  public Param<String> groupCol() {
+    return groupCol;
+  }
+
+  public DoubleParam exploitationRatio() {
+    return exploitationRatio;
+  }
+
   public Param<String> positiveClass() {
     return positiveClass;
   }
@@ -355,6 +386,14 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   public OmeletAutoML setProfile(String v) { return put(profile, v == null ? "" : v); }
   public OmeletAutoML setProbabilityCol(String v) { return put(probabilityCol, v); }
   public OmeletAutoML setPositiveClass(String v) { return put(positiveClass, v == null ? "" : v); }
+  public OmeletAutoML setRefitOnAllRows(boolean v) { return put(refitOnAllRows, v); }
+  public OmeletAutoML setFoldCol(String v) { return put(foldCol, v == null ? "" : v); }
+  public OmeletAutoML setGroupCol(String v) { return put(groupCol, v == null ? "" : v); }
+
+  public OmeletAutoML setExploitationRatio(double v) {
+    new AutoMLSettings().exploitationRatio(v);
+    return put(exploitationRatio, v);
+  }
 
   public String getLabelCol() { return getOrDefault(labelCol); }
   public int getMaxModels() { return (Integer) getOrDefault(maxModels); }
@@ -383,6 +422,10 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     setWeightCol(s.weightCol());
     setSample(s.sample());
     setPositiveClass(s.positiveClass());
+    setRefitOnAllRows(s.refitOnAllRows());
+    setFoldCol(s.foldCol());
+    setGroupCol(s.groupCol());
+    setExploitationRatio(s.exploitationRatio());
     return setHoldoutFraction(s.holdoutFraction());
   }
 
@@ -429,7 +472,11 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
         .weightCol(getOrDefault(weightCol))
         .sample((Double) getOrDefault(sample))
         .holdoutFraction((Double) getOrDefault(holdoutFraction))
-        .positiveClass(getOrDefault(positiveClass));
+        .positiveClass(getOrDefault(positiveClass))
+        .refitOnAllRows((Boolean) getOrDefault(refitOnAllRows))
+        .foldCol(getOrDefault(foldCol))
+        .groupCol(getOrDefault(groupCol))
+        .exploitationRatio((Double) getOrDefault(exploitationRatio));
   }
 
   // ------------------------------------------------------------ engine, listeners, cancel

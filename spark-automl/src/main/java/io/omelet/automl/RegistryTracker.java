@@ -16,8 +16,10 @@ import java.util.Map;
 /**
  * Tracks an AutoML job in the registry: a parent run for the job (RUNNING from the start,
  * FAILED with the error if the job fails), a child run per leaderboard model with its
- * hyper-parameters, cross-validation, training and holdout metrics, tags, MOJO and the training
- * data reference, and the leader registered as a new model version (given an alias when asked).
+ * hyper-parameters, cross-validation, training and holdout metrics, the rows it was trained on,
+ * tags, MOJO and the training data reference, one more child run for the leader's refit on all
+ * rows, and the served model (the refit, or the leader when there is none) registered as a new
+ * model version (given an alias when asked).
  * The children are written in one batch (one commit per table), not a commit per call.
  */
 public final class RegistryTracker implements AutoMLListener {
@@ -25,6 +27,10 @@ public final class RegistryTracker implements AutoMLListener {
   public static final String KIND_TAG = "omelet.kind";
   public static final String MODEL_ID_TAG = "omelet.model_id";
   public static final String LEADER_RUN_TAG = "omelet.leader_run_id";
+  /** The child run of the model that is served: the refit of the leader, or the leader. */
+  public static final String SERVED_RUN_TAG = "omelet.served_run_id";
+  /** On a refit's child run: the leaderboard model it refits. */
+  public static final String REFIT_OF_TAG = "omelet.refit_of";
 
   private final OmeletRegistry registry;
   private final String experimentName;
@@ -83,27 +89,41 @@ public final class RegistryTracker implements AutoMLListener {
 
   @Override
   public void onComplete(AutoMLResult result) {
-    Map<String, String> childRuns = writeChildren();
+    Map<String, String> childRuns = writeChildren(result.refit());
     ModelResult leader = result.leader();
+    ModelResult served = result.servedModel();
     String leaderRun = childRuns.get(leader.modelId());
+    String servedRun = childRuns.get(served.modelId());
     ModelVersion version = null;
-    if (registeredModelName != null && !registeredModelName.isBlank() && leader.hasMojo()) {
+    if (registeredModelName != null && !registeredModelName.isBlank() && served.hasMojo()) {
       Map<String, String> tags = new LinkedHashMap<>();
-      tags.put("algo", leader.algo());
-      tags.put("model_id", leader.modelId());
-      version = registry.createModelVersion(registeredModelName, leaderRun, "model/model.zip",
-          "AutoML leader of run " + parent.runId(), tags);
+      tags.put("algo", served.algo());
+      tags.put("model_id", served.modelId());
+      tags.put("training_rows", Long.toString(served.trainingRows()));
+      if (result.refit() != null) tags.put("refit_of", leader.modelId());
+      version = registry.createModelVersion(registeredModelName, servedRun, "model/model.zip",
+          (result.refit() != null ? "AutoML leader refit on all " + served.trainingRows() + " rows, of run "
+              : "AutoML leader of run ") + parent.runId(), tags);
       if (alias != null && !alias.isBlank()) registry.setRegisteredModelAlias(registeredModelName, alias, version.version());
     }
-    parent.setTag(LEADER_RUN_TAG, leaderRun).setTag("omelet.leader_model_id", leader.modelId());
+    parent.setTag(LEADER_RUN_TAG, leaderRun).setTag("omelet.leader_model_id", leader.modelId())
+        .setTag(SERVED_RUN_TAG, servedRun).setTag("omelet.served_model_id", served.modelId())
+        .setTag("omelet.estimate", result.estimate());
+    if (result.refitNote() != null) parent.setTag("omelet.refit", result.refitNote());
     if (leader.holdout() != null) logHoldout(leader.holdout(), parent::logMetric);
+    parent.logMetric("leader_training_rows", leader.trainingRows())
+        .logMetric("served_training_rows", served.trainingRows());
+    if (result.refit() != null) parent.logMetric("refit_duration_ms", result.refit().durationMs());
+    if (result.info().settings().maxRuntimeSecs() > 0) {
+      parent.logMetric("budget_secs", result.info().settings().maxRuntimeSecs());
+    }
     parent.logMetric("models", result.models().size()).logMetric("duration_ms", result.durationMs());
     if (!result.engineMessages().isEmpty()) {
       String msgs = String.join("\n", result.engineMessages());
       parent.setTag("omelet.engine_messages", msgs.length() > 5000 ? msgs.substring(0, 5000) : msgs);
     }
     parent.close();
-    tracked = new TrackedRun(parent.runId(), childRuns, leaderRun, version);
+    tracked = new TrackedRun(parent.runId(), childRuns, leaderRun, servedRun, version);
   }
 
   @Override
@@ -116,18 +136,22 @@ public final class RegistryTracker implements AutoMLListener {
       parent.end(RunStatus.KILLED);
       return;
     }
-    if (!models.isEmpty()) writeChildren();
+    if (!models.isEmpty()) writeChildren(null);
     parent.fail(error);
   }
 
-  /** Model id to child run id. */
-  private Map<String, String> writeChildren() {
+  /** Model id to child run id: one per leaderboard model, and one for the refit when there is one. */
+  private Map<String, String> writeChildren(Refit refit) {
     RunBatch batch = registry.newBatch();
     Map<String, String> ids = new LinkedHashMap<>();
     long now = System.currentTimeMillis();
-    for (ModelResult m : models) {
+    List<ModelResult> all = new ArrayList<>(models);
+    if (refit != null) all.add(refit.model());
+    for (ModelResult m : all) {
+      boolean isRefit = refit != null && m == refit.model();
+      long ms = isRefit ? refit.durationMs() : m.trainingTimeMs();
       String child = batch.addRun(parent.info().experimentId(), m.modelId(), parent.runId(),
-          !m.hasMojo() ? RunStatus.FAILED : RunStatus.FINISHED, now - m.trainingTimeMs(), now);
+          !m.hasMojo() ? RunStatus.FAILED : RunStatus.FINISHED, now - ms, now);
       ids.put(m.modelId(), child);
       Map<String, String> params = new LinkedHashMap<>();
       m.params().forEach((k, v) -> params.put(k, v == null ? "" : v.length() > 6000 ? v.substring(0, 6000) : v));
@@ -137,14 +161,21 @@ public final class RegistryTracker implements AutoMLListener {
       m.crossValidationMetrics().forEach((k, v) -> metrics.put("cv_" + k, v));
       m.trainingMetrics().forEach((k, v) -> metrics.put("train_" + k, v));
       m.leaderboardMetrics().forEach((k, v) -> metrics.put("leaderboard_" + k, v));
-      metrics.put("training_time_ms", (double) m.trainingTimeMs());
-      metrics.put("predict_time_per_row_ms", m.predictTimePerRowMs());
-      metrics.put("rank", (double) m.rank());
+      metrics.put("training_time_ms", (double) ms);
+      if (!isRefit) {
+        metrics.put("predict_time_per_row_ms", m.predictTimePerRowMs());
+        metrics.put("rank", (double) m.rank());
+      }
+      metrics.put("training_rows", (double) m.trainingRows());
       batch.logMetrics(child, metrics);
       if (m.holdout() != null) logHoldout(m.holdout(), (k, v) -> batch.logMetric(child, k, v, now, 0));
       Map<String, String> tags = new LinkedHashMap<>();
-      tags.put(KIND_TAG, "automl-model");
+      tags.put(KIND_TAG, isRefit ? "automl-refit" : "automl-model");
       tags.put(MODEL_ID_TAG, m.modelId());
+      if (isRefit) {
+        tags.put(REFIT_OF_TAG, refit.leaderModelId());
+        tags.put("omelet.refit_of_run_id", ids.get(refit.leaderModelId()));
+      }
       tags.put("algo", m.algo());
       if (m.error() != null) tags.put(OmeletRegistry.ERROR_TAG, m.error());
       batch.setTags(child, tags);
@@ -192,9 +223,10 @@ public final class RegistryTracker implements AutoMLListener {
   }
 
   /**
-   * A tracked AutoML job: its parent run, each model's child run, and the registered version of
-   * the leader (null when no model name was given).
+   * A tracked AutoML job: its parent run, each model's child run (the refit's too), the leader's
+   * and the served model's child runs (the same run when the leader was not refit), and the
+   * registered version of the served model (null when no model name was given).
    */
   public record TrackedRun(String parentRunId, Map<String, String> childRunIds, String leaderRunId,
-                           ModelVersion registeredVersion) {}
+                           String servedRunId, ModelVersion registeredVersion) {}
 }

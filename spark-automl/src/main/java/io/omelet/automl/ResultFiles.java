@@ -22,9 +22,12 @@ import org.apache.hadoop.fs.Path;
  * <pre>
  * data/result.json          the leaderboard: every model's params, metrics, variable importance,
  *                           errors, and where its MOJO is (file, SHA-256, size); the run info and
- *                           the settings; which model the transformer scores with
+ *                           the settings; which model the transformer scores with; the refit
+ *                           of the leader on all rows (or why there is none)
  * data/models/NN.zip        one MOJO per leaderboard model (NN = its rank), read when first used
+ * data/models/refit.zip     the refit's MOJO
  * </pre>
+ * A model saved before refits existed reads with no refit and its leader served.
  * Plain JSON and H2O's own MOJO zips, so any tool reads a saved model. Non-finite doubles are the
  * strings "NaN", "Infinity", "-Infinity". Format 1 ({@code data/result.ser}, Java serialization,
  * before Omelet 0.1's JSON format) is still read.
@@ -54,39 +57,17 @@ final class ResultFiles {
     writeInfo(root.putObject("info"), result.info());
     ArrayNode models = root.putArray("models");
     for (ModelResult m : result.models()) {
-      ObjectNode n = models.addObject();
-      n.put("modelId", m.modelId());
-      n.put("algo", m.algo());
-      n.put("rank", m.rank());
-      ObjectNode params = n.putObject("params");
-      m.params().forEach(params::put);
-      metrics(n.putObject("leaderboardMetrics"), m.leaderboardMetrics());
-      metrics(n.putObject("crossValidationMetrics"), m.crossValidationMetrics());
-      metrics(n.putObject("trainingMetrics"), m.trainingMetrics());
-      if (m.holdout() != null) writeHoldout(n.putObject("holdout"), m.holdout());
-      ArrayNode vi = n.putArray("variableImportance");
-      for (VariableImportance v : m.variableImportance()) {
-        ObjectNode o = vi.addObject();
-        o.put("variable", v.variable());
-        number(o, "relativeImportance", v.relativeImportance());
-        number(o, "scaledImportance", v.scaledImportance());
-        number(o, "percentage", v.percentage());
-      }
-      n.put("trainingTimeMs", m.trainingTimeMs());
-      number(n, "predictTimePerRowMs", m.predictTimePerRowMs());
-      if (m.hasMojo()) {
-        byte[] zip = m.mojo();
-        String file = String.format("%s/%02d.zip", MODELS_DIR, m.rank());
-        try (OutputStream out = fs.create(new Path(path, file))) {
-          out.write(zip);
-        }
-        ObjectNode mojo = n.putObject("mojo");
-        mojo.put("file", file.substring("data/".length()));
-        mojo.put("sha256", MojoZip.sha256(zip));
-        mojo.put("bytes", zip.length);
-      }
-      if (m.error() != null) n.put("error", m.error());
+      writeModel(fs, path, models.addObject(), m, String.format("%s/%02d.zip", MODELS_DIR, m.rank()));
     }
+    if (result.refit() != null) {
+      Refit r = result.refit();
+      ObjectNode n = root.putObject("refit");
+      n.put("leaderModelId", r.leaderModelId());
+      n.put("rows", r.rows());
+      n.put("durationMs", r.durationMs());
+      writeModel(fs, path, n.putObject("model"), r.model(), MODELS_DIR + "/refit.zip");
+    }
+    if (result.refitNote() != null) root.put("refitNote", result.refitNote());
     try (OutputStream out = fs.create(new Path(path, RESULT_JSON))) {
       JSON.writeValue(out, root);
     }
@@ -109,29 +90,15 @@ final class ResultFiles {
           + FORMAT + " (and format 1): load and save it with the Omelet version that wrote it");
     }
     List<ModelResult> models = new ArrayList<>();
-    for (JsonNode n : root.path("models")) {
-      JsonNode mojo = n.get("mojo");
-      MojoZip zip = mojo == null || mojo.isNull() ? null
-          : MojoZip.at(new Path(new Path(path, "data"), mojo.path("file").asText()).toString(),
-              mojo.path("sha256").asText(), mojo.path("bytes").asLong());
-      Map<String, String> params = new LinkedHashMap<>();
-      n.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
-      List<VariableImportance> vi = new ArrayList<>();
-      for (JsonNode v : n.path("variableImportance")) {
-        vi.add(new VariableImportance(v.path("variable").asText(), number(v.get("relativeImportance")),
-            number(v.get("scaledImportance")), number(v.get("percentage"))));
-      }
-      JsonNode holdout = n.get("holdout");
-      models.add(new ModelResult(n.path("modelId").asText(), n.path("algo").asText(), n.path("rank").asInt(),
-          params, metrics(n.path("leaderboardMetrics")), metrics(n.path("crossValidationMetrics")),
-          metrics(n.path("trainingMetrics")), holdout == null || holdout.isNull() ? null : readHoldout(holdout),
-          List.copyOf(vi), n.path("trainingTimeMs").asLong(), number(n.get("predictTimePerRowMs")), zip,
-          text(n.get("error"))));
-    }
+    for (JsonNode n : root.path("models")) models.add(readModel(n, path));
+    JsonNode r = root.get("refit");
+    Refit refit = r == null || r.isNull() ? null : new Refit(readModel(r.path("model"), path),
+        text(r.get("leaderModelId")), r.path("rows").asLong(), r.path("durationMs").asLong());
     AutoMLResult result = new AutoMLResult(text(root.get("projectName")), readInfo(root.path("info")),
-        text(root.get("sortMetric")), List.copyOf(models), strings(root.path("engineMessages")),
+        text(root.get("sortMetric")), List.copyOf(models), refit, text(root.get("refitNote")),
+        strings(root.path("engineMessages")),
         root.path("durationMs").asLong());
-    return new Saved(result, root.path("scoringModelId").asText(result.leader().modelId()));
+    return new Saved(result, root.path("scoringModelId").asText(result.servedModel().modelId()));
   }
 
   private static Saved readFormat1(FileSystem fs, String path) throws IOException {
@@ -153,6 +120,61 @@ final class ResultFiles {
   }
 
   // ------------------------------------------------------------ parts
+
+  private static void writeModel(FileSystem fs, String path, ObjectNode n, ModelResult m, String file)
+      throws IOException {
+    n.put("modelId", m.modelId());
+    n.put("algo", m.algo());
+    n.put("rank", m.rank());
+    n.put("trainingRows", m.trainingRows());
+    ObjectNode params = n.putObject("params");
+    m.params().forEach(params::put);
+    metrics(n.putObject("leaderboardMetrics"), m.leaderboardMetrics());
+    metrics(n.putObject("crossValidationMetrics"), m.crossValidationMetrics());
+    metrics(n.putObject("trainingMetrics"), m.trainingMetrics());
+    if (m.holdout() != null) writeHoldout(n.putObject("holdout"), m.holdout());
+    ArrayNode vi = n.putArray("variableImportance");
+    for (VariableImportance v : m.variableImportance()) {
+      ObjectNode o = vi.addObject();
+      o.put("variable", v.variable());
+      number(o, "relativeImportance", v.relativeImportance());
+      number(o, "scaledImportance", v.scaledImportance());
+      number(o, "percentage", v.percentage());
+    }
+    n.put("trainingTimeMs", m.trainingTimeMs());
+    number(n, "predictTimePerRowMs", m.predictTimePerRowMs());
+    if (m.hasMojo()) {
+      byte[] zip = m.mojo();
+      try (OutputStream out = fs.create(new Path(path, file))) {
+        out.write(zip);
+      }
+      ObjectNode mojo = n.putObject("mojo");
+      mojo.put("file", file.substring("data/".length()));
+      mojo.put("sha256", MojoZip.sha256(zip));
+      mojo.put("bytes", zip.length);
+    }
+    if (m.error() != null) n.put("error", m.error());
+  }
+
+  private static ModelResult readModel(JsonNode n, String path) {
+    JsonNode mojo = n.get("mojo");
+    MojoZip zip = mojo == null || mojo.isNull() ? null
+        : MojoZip.at(new Path(new Path(path, "data"), mojo.path("file").asText()).toString(),
+            mojo.path("sha256").asText(), mojo.path("bytes").asLong());
+    Map<String, String> params = new LinkedHashMap<>();
+    n.path("params").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+    List<VariableImportance> vi = new ArrayList<>();
+    for (JsonNode v : n.path("variableImportance")) {
+      vi.add(new VariableImportance(v.path("variable").asText(), number(v.get("relativeImportance")),
+          number(v.get("scaledImportance")), number(v.get("percentage"))));
+    }
+    JsonNode holdout = n.get("holdout");
+    return new ModelResult(n.path("modelId").asText(), n.path("algo").asText(), n.path("rank").asInt(),
+        n.path("trainingRows").asLong(-1), params, metrics(n.path("leaderboardMetrics")),
+        metrics(n.path("crossValidationMetrics")), metrics(n.path("trainingMetrics")),
+        holdout == null || holdout.isNull() ? null : readHoldout(holdout), List.copyOf(vi),
+        n.path("trainingTimeMs").asLong(), number(n.get("predictTimePerRowMs")), zip, text(n.get("error")));
+  }
 
   private static void writeInfo(ObjectNode n, AutoMLRunInfo info) {
     ObjectNode settings = n.putObject("settings");

@@ -11,7 +11,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /**
  * An H2O MOJO (the zip H2O exports) as a serializable value: the bytes travel (e.g. in a
@@ -120,6 +122,65 @@ public final class MojoModel implements Serializable {
 
   public String responseName() {
     return genModel().getResponseName();
+  }
+
+  // ------------------------------------------------------------ what the model was trained on
+
+  /**
+   * The entry Omelet adds to the MOJOs it exports, beside H2O's own: the model id, the rows it was
+   * trained on and, for a refit, the model it refits. H2O's readers ignore it.
+   */
+  public static final String TRAINING_INFO_ENTRY = "omelet/training.json";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The MOJO zip with {@link #TRAINING_INFO_ENTRY} written (replacing one already there). */
+  public static byte[] withTrainingInfo(byte[] zip, String modelId, long trainingRows, String refitOf) {
+    com.fasterxml.jackson.databind.node.ObjectNode info = JSON.createObjectNode();
+    info.put("model_id", modelId);
+    info.put("training_rows", trainingRows);
+    if (refitOf != null) info.put("refit_of", refitOf);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(zip.length + 256);
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip));
+         ZipOutputStream out = new ZipOutputStream(bytes)) {
+      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        if (e.getName().equals(TRAINING_INFO_ENTRY)) continue;
+        out.putNextEntry(new ZipEntry(e.getName()));
+        in.transferTo(out);
+        out.closeEntry();
+      }
+      out.putNextEntry(new ZipEntry(TRAINING_INFO_ENTRY));
+      out.write(JSON.writeValueAsBytes(info));
+      out.closeEntry();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not an H2O MOJO zip (" + zip.length + " bytes): " + e.getMessage(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The rows the model was trained on, as Omelet recorded them in the MOJO; -1 for a MOJO that
+   * does not say (exported by H2O itself, or before this was recorded).
+   */
+  public long trainingRows() {
+    com.fasterxml.jackson.databind.JsonNode info = trainingInfo();
+    return info == null ? -1 : info.path("training_rows").asLong(-1);
+  }
+
+  /** The id of the model this MOJO refits on all rows; null when it is not a refit. */
+  public String refitOf() {
+    com.fasterxml.jackson.databind.JsonNode info = trainingInfo();
+    return info == null || !info.hasNonNull("refit_of") ? null : info.get("refit_of").asText();
+  }
+
+  private com.fasterxml.jackson.databind.JsonNode trainingInfo() {
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        if (e.getName().equals(TRAINING_INFO_ENTRY)) return JSON.readTree(in.readAllBytes());
+      }
+      return null;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + TRAINING_INFO_ENTRY + " of the MOJO: " + e.getMessage(), e);
+    }
   }
 
   private static GenModel load(byte[] bytes) {

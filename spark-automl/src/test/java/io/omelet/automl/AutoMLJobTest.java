@@ -112,12 +112,44 @@ class AutoMLJobTest {
     assertTrue(p.containsKey("seed"), p.toString());
     assertEquals(AutoMLJob.FOLD_COL, p.get("fold_column"), p.toString());
 
+    // The served model is the leader refit on every row; the leaderboard models saw the training rows.
+    assertNotNull(r.refit(), r.refitNote());
+    assertNull(r.refitNote());
+    ModelResult served = r.servedModel();
+    assertEquals(r.leader().modelId(), r.refit().leaderModelId());
+    assertEquals(r.leader().algo(), served.algo());
+    assertEquals(n, r.refit().rows());
+    assertEquals(n, served.trainingRows());
+    assertEquals(r.info().trainRows(), r.leader().trainingRows());
+    io.omelet.scoring.MojoModel servedMojo = served.mojoModel();
+    assertEquals(n, servedMojo.trainingRows(), "rows in the MOJO's own metadata");
+    assertEquals(r.leader().modelId(), servedMojo.refitOf());
+    assertEquals(r.info().trainRows(), r.leader().mojoModel().trainingRows());
+    assertNull(r.leader().mojoModel().refitOf());
+    assertEquals(0, served.rank());
+    assertTrue(served.holdout() == null, "the refit saw the holdout: it has no holdout figures");
+    if (!served.algo().equals("stackedensemble")) {
+      assertEquals(r.leader().params().get("ntrees"), served.params().get("ntrees"), "trees carried over");
+    }
+    assertEquals(4, countAllRows(served, lc), "prediction, two probabilities and the label");
+    System.err.println("served " + served.modelId() + " refit in " + r.refit().durationMs() + " ms");
+    assertTrue(r.estimate().startsWith("3-fold cross-validation on " + r.info().trainRows() + " rows"), r.estimate());
+
     Dataset<Row> lb = r.leaderboard(TestSupport.spark());
+    assertEquals(served.modelId(), lb.first().getAs("served_model_id"));
+    assertEquals(r.estimate(), lb.first().getAs("estimate"));
     assertEquals(r.models().size(), lb.count());
     List<String> cols = List.of(lb.columns());
     for (String c : List.of("model_id", "algo", "auc", "logloss", "aucpr", "training_time_ms",
         "predict_time_per_row_ms")) {
       assertTrue(cols.contains(c), c + " in " + cols);
     }
+  }
+
+  /** Scores every row with a model's MOJO and returns the width of its prediction rows (as a check it ran). */
+  static int countAllRows(ModelResult m, Dataset<Row> data) {
+    List<double[]> scored = io.omelet.scoring.MojoScoring.scoreWithLabel(data, m.mojoModel(), "Class");
+    assertEquals(data.count(), scored.size());
+    return scored.get(0).length;
   }
 }

@@ -19,8 +19,13 @@ class ProfilesTest {
   void builtInProfileFillsWhatIsNotSetExplicitly() {
     Dataset<Row> df = TestSupport.csvNa("penguins.csv");
     AutoMLSettings fast = new OmeletAutoML().setLabelCol("species").setProfile("fast").effectiveSettings(df);
-    assertEquals(4, fast.maxModels());
+    assertEquals(10, fast.maxModels(), "a cap");
+    assertEquals(60.0, fast.maxRuntimeSecs(), "the main budget is time");
     assertEquals(3, fast.nfolds());
+    AutoMLSettings balanced = new OmeletAutoML().setLabelCol("species").setProfile("balanced").effectiveSettings(df);
+    assertEquals(120.0, balanced.maxRuntimeSecs());
+    assertEquals(0.1, balanced.exploitationRatio());
+    assertTrue(balanced.refitOnAllRows());
     assertArrayEquals(new String[] {"DeepLearning"}, fast.excludeAlgos());
     assertEquals("species", fast.labelCol());
 

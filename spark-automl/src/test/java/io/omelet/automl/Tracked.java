@@ -48,16 +48,38 @@ final class Tracked {
         .filter("tags.`omelet.kind` = 'automl' and attributes.status = 'FINISHED'")).runs();
     assertTrue(parents.stream().anyMatch(r -> r.runId().equals(t.parentRunId())), "parent run found by search");
     List<Run> children = registry().searchRuns(SearchRunsRequest.in(exp)
-        .filter("attributes.parent_run_id = '" + t.parentRunId() + "'").orderBy("metrics.rank")).runs();
+        .filter("attributes.parent_run_id = '" + t.parentRunId() + "' and tags.`omelet.kind` = 'automl-model'")
+        .orderBy("metrics.rank")).runs();
     assertEquals(result.models().size(), children.size());
     assertEquals(result.leader().modelId(), children.get(0).info().runName());
     for (Run c : children) {
       assertEquals(RunStatus.FINISHED, c.info().status());
       assertFalse(c.data().inputs().isEmpty(), "training data reference");
       assertTrue(c.data().metrics().keySet().stream().anyMatch(k -> k.startsWith("holdout_")));
+      assertEquals((double) result.info().trainRows(), c.data().metrics().get("training_rows").value());
+    }
+    Run parent = registry().getRun(t.parentRunId());
+    assertEquals(result.servedModel().modelId(), parent.data().tags().get("omelet.served_model_id"));
+    assertEquals((double) result.servedModel().trainingRows(), parent.data().metrics().get("served_training_rows").value());
+    assertEquals((double) result.leader().trainingRows(), parent.data().metrics().get("leader_training_rows").value());
+    assertEquals(result.estimate(), parent.data().tags().get("omelet.estimate"));
+    if (result.refit() != null) {
+      // the refit is a run of its own, and the registered version comes from it
+      List<Run> refits = registry().searchRuns(SearchRunsRequest.in(exp)
+          .filter("attributes.parent_run_id = '" + t.parentRunId() + "' and tags.`omelet.kind` = 'automl-refit'")).runs();
+      assertEquals(1, refits.size());
+      Run refit = refits.get(0);
+      assertEquals(t.servedRunId(), refit.info().runId());
+      assertEquals(result.leader().modelId(), refit.data().tags().get(RegistryTracker.REFIT_OF_TAG));
+      assertEquals(t.leaderRunId(), refit.data().tags().get("omelet.refit_of_run_id"));
+      assertEquals((double) result.refit().rows(), refit.data().metrics().get("training_rows").value());
+      assertFalse(refit.data().inputs().isEmpty(), "training data reference");
+    } else {
+      assertEquals(t.leaderRunId(), t.servedRunId());
+      assertTrue(parent.data().tags().containsKey("omelet.refit"), "why there is no refit");
     }
     ModelVersion champion = registry().getModelVersionByAlias(name, "champion");
-    assertEquals(t.leaderRunId(), champion.runId());
+    assertEquals(t.servedRunId(), champion.runId());
     assertEquals(champion.version(), registry().resolveModel(name + "@champion").version());
   }
 }

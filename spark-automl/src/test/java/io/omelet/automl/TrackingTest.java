@@ -55,7 +55,8 @@ class TrackingTest {
 
     String exp = parent.info().experimentId();
     List<Run> children = registry.searchAllRuns(SearchRunsRequest.in(exp)
-        .filter("attributes.parent_run_id = '" + parent.runId() + "'").orderBy("metrics.rank"), 100);
+        .filter("attributes.parent_run_id = '" + parent.runId() + "' and tags.`omelet.kind` = 'automl-model'")
+        .orderBy("metrics.rank"), 100);
     assertEquals(model.models().size(), children.size());
     for (int i = 0; i < children.size(); i++) {
       Run child = children.get(i);
@@ -77,12 +78,15 @@ class TrackingTest {
     assertEquals(children.size(), registry.searchRuns(SearchRunsRequest.in(exp)
         .filter("metrics.holdout_accuracy > 0.5 and tags.`omelet.kind` = 'automl-model'")).runs().size());
 
-    // The leader is registered and aliased; its MOJO scores like the model.
+    // The served model (the leader refit on all rows) is registered and aliased, from its own
+    // child run; its MOJO is the one the model scores with.
     ModelVersion champion = registry.getModelVersionByAlias("penguins", "champion");
     assertEquals(tracked.registeredVersion().version(), champion.version());
-    assertEquals(tracked.leaderRunId(), champion.runId());
+    assertEquals(tracked.servedRunId(), champion.runId());
+    assertEquals(tracked.childRunIds().get(model.servedModel().modelId()), tracked.servedRunId());
     byte[] mojo = registry.readArtifact(champion.runId(), "model/model.zip");
-    assertEquals(MojoModel.of(model.leader().mojo()).key(), MojoModel.of(mojo).key());
+    assertEquals(model.mojo().key(), MojoModel.of(mojo).key());
+    assertEquals(model.result().info().usedRows(), MojoModel.of(mojo).trainingRows());
   }
 
   @Test

@@ -10,14 +10,13 @@ import water.Key;
 import water.fvec.Frame;
 
 /**
- * bin/bench automl: Omelet's AutoML (maxModels 10, default settings) against Spark MLlib's own
- * answer (a 3-fold CrossValidator over GBTClassifier maxDepth {3,5,7} x maxIter {20,50} in a
- * StringIndexer / OneHotEncoder / Imputer / VectorAssembler pipeline) on lending_club and
- * credit_data, each the mean over three 80/20 splits (seeds 1, 2, 3) of the test AUC and the wall
- * seconds of the fit; then {@code convert_rows_per_s}, the Spark-to-H2O conversion of
- * lending_club replicated to 1M rows (cached first), median of 3 after one warm-up run.
- * {@code bin/bench automl convert} prints the conversion figure alone; {@code bin/bench automl
- * lending_club} (or {@code credit_data}) runs that comparison alone.
+ * bin/bench automl: Omelet's AutoML against what users would pick instead, on every shipped data
+ * set with a target (see {@link AutoMLComparison}): per data set the test metric of each tool
+ * (mean of three splits), its seconds, and {@code omelet_minus_best_anchor_<data>} (positive:
+ * Omelet's {@code balanced} profile beats the best anchor). Then {@code convert_rows_per_s}, the
+ * Spark-to-H2O conversion of lending_club replicated to 1M rows (cached first), median of 3 after
+ * one warm-up run. {@code bin/bench automl convert} prints the conversion figure alone;
+ * {@code bin/bench automl german_credit penguins} runs those data sets alone.
  */
 public final class AutoMLBench implements Benchmark {
   static final long ROWS = 1_000_000L;
@@ -29,7 +28,7 @@ public final class AutoMLBench implements Benchmark {
 
   @Override
   public String description() {
-    return "AutoML vs MLlib CV grid (AUC, seconds) on lending_club and credit_data; Spark-to-H2O rows/s on 1M rows";
+    return "AutoML (balanced, maxModels 10) vs MLlib CV grid, sklearn HistGradientBoosting, XGBoost+Optuna on 6 data sets; Spark-to-H2O rows/s";
   }
 
   @Override
@@ -37,10 +36,12 @@ public final class AutoMLBench implements Benchmark {
     SparkSession spark = OmeletSpark.builder("omelet-bench-automl", "local[2]").getOrCreate();
     EmbeddedH2OEngine engine = EmbeddedH2OEngine.get();
     engine.start();
-    String only = args.length > 0 ? args[0] : "";
-    if (only.isEmpty() || only.equals("lending_club")) AutoMLComparison.compare(spark, "lending_club", "Class", "bad");
-    if (only.isEmpty() || only.equals("credit_data")) AutoMLComparison.compare(spark, "credit_data", "Status", "bad");
-    if (!only.isEmpty() && !only.equals("convert")) return;
+    java.util.Set<String> only = new java.util.LinkedHashSet<>(java.util.List.of(args));
+    java.nio.file.Path work = java.nio.file.Files.createTempDirectory("omelet-bench-automl");
+    for (AutoMLComparison.Case c : AutoMLComparison.CASES) {
+      if (only.isEmpty() || only.contains(c.name())) AutoMLComparison.compare(spark, c, work);
+    }
+    if (!only.isEmpty() && !only.contains("convert")) return;
     Dataset<Row> lc = DataDir.csv(spark, "lending_club.csv");
     long base = lc.count();
     long copies = (ROWS + base - 1) / base;

@@ -36,12 +36,12 @@ public final class Format1Reader {
       List<io.omelet.automl.ModelResult> models = new ArrayList<>();
       for (Object m : old.models()) {
         ModelResult r = (ModelResult) m;
-        models.add(new io.omelet.automl.ModelResult(r.modelId(), r.algo(), r.rank(), r.params(),
+        models.add(new io.omelet.automl.ModelResult(r.modelId(), r.algo(), r.rank(), -1, r.params(),
             r.leaderboardMetrics(), r.crossValidationMetrics(), r.trainingMetrics(), r.holdout(),
             r.variableImportance(), r.trainingTimeMs(), r.predictTimePerRowMs(), MojoZip.of(r.mojo()), r.error()));
       }
       return new AutoMLResult(old.projectName(), old.info(), old.sortMetric(), List.copyOf(models),
-          old.engineMessages(), old.durationMs());
+          null, "saved before refitting existed", old.engineMessages(), old.durationMs());
     } catch (ClassNotFoundException | ClassCastException e) {
       throw new InvalidClassException("not a format-1 AutoML result: " + e);
     } catch (java.io.InvalidClassException e) {
