@@ -76,6 +76,16 @@ public final class RunCommand extends OmeletSubcommand {
       description = "leave out: XGBoost, GBM, DRF, GLM, DeepLearning, StackedEnsemble (comma-separated)")
   List<String> excludeAlgos;
 
+  @Option(names = "--group-col", paramLabel = "COLUMN",
+      description = "rows that belong together (e.g. a customer id): each group wholly in one fold and one side of the holdout")
+  String groupCol;
+
+  @Option(names = "--fold-col", paramLabel = "COLUMN", description = "column giving each row its cross-validation fold")
+  String foldCol;
+
+  @Option(names = "--no-refit", description = "serve the leader as trained instead of refit on every labelled row")
+  boolean noRefit;
+
   @Option(names = "--experiment", paramLabel = "NAME", description = "experiment to track the run in (default: the input's name)")
   String experiment;
 
@@ -142,6 +152,9 @@ public final class RunCommand extends OmeletSubcommand {
       if (excludeAlgos != null && !excludeAlgos.isEmpty()) automl.setExcludeAlgos(excludeAlgos.toArray(new String[0]));
       if (sampleValue > 0) automl.setSample(sampleValue);
       if (positiveClass != null) automl.setPositiveClass(positiveClass);
+      if (groupCol != null) automl.setGroupCol(groupCol);
+      if (foldCol != null) automl.setFoldCol(foldCol);
+      if (noRefit) automl.setRefitOnAllRows(false);
       if (classification) {
         long classes = data.select(org.apache.spark.sql.functions.col("`" + label + "`")).na().drop().distinct().count();
         automl.setProblemType(classes <= 2 ? "binomial" : "multinomial");

@@ -262,6 +262,11 @@ class CommandsTest {
         .outcome.error().contains("no AutoML profile named 'nope'"));
     assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--positive-class", "maybe", "--registry", registry)
         .outcome.error().contains("positive class 'maybe' is not a class of label 'churn'; the classes are no, yes"));
+    // three area codes cannot fill 3 folds and a holdout group: said before any training
+    String groups = failing(1, "run", "-f", "churn.csv", "--target", "churn", "--group-col", "area_code",
+        "--registry", registry).outcome.error();
+    assertTrue(groups.contains("group column 'area_code' has 3 groups in the labelled rows; 3-fold cross-validation"
+        + " with a holdout of 1 group needs at least 4 groups"), groups);
     failing(2, "run", "-f", "churn.csv", "--target", "churn", "--sample", "0");
     failing(2, "run", "-f", "churn.csv", "--target", "churn", "--sample", "-5");
     failing(2, "run", "-f", "churn.csv");

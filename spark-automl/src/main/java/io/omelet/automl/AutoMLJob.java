@@ -655,11 +655,7 @@ public final class AutoMLJob {
     long start = System.currentTimeMillis();
     long deadline = settings.maxRuntimeSecs() > 0 ? t0 + Math.round(settings.maxRuntimeSecs() * 1000) : Long.MAX_VALUE;
     long estimate = LeaderRefit.estimateMs(leader, (double) usedRows / Math.max(1, trainRows));
-    if (deadline != Long.MAX_VALUE && start + estimate > deadline) {
-      throw new LeaderRefit.Skipped(String.format(Locale.ROOT,
-          "the time budget is too small to refit %s on all %d rows: it needs about %.0f s, %.0f s of maxRuntimeSecs %.0f are left",
-          leader._key, usedRows, estimate / 1000.0, Math.max(0, deadline - start) / 1000.0, settings.maxRuntimeSecs()));
-    }
+    checkRefitBudget(leader._key.toString(), usedRows, estimate, start, deadline, settings.maxRuntimeSecs());
     progress(AutoMLListener.Phase.REFITTING, 97, "refitting " + leader._key + " on all " + usedRows + " rows");
     boolean cv = settings.nfolds() >= 2;
     Dataset<Row> allDf = tagged.orderBy(col(U)).drop(U, RN, CNT, HOLD, SPLIT);
@@ -680,6 +676,15 @@ public final class AutoMLJob {
     } finally {
       if (refit != null) refit.cleanUp(null);
       if (all != null) all.delete();
+    }
+  }
+
+  /** Fails with {@link LeaderRefit.Skipped} when the refit's estimate does not fit before the deadline. */
+  static void checkRefitBudget(String leaderId, long rows, long estimateMs, long now, long deadline, double budgetSecs) {
+    if (deadline != Long.MAX_VALUE && now + estimateMs > deadline) {
+      throw new LeaderRefit.Skipped(String.format(Locale.ROOT,
+          "the time budget is too small to refit %s on all %d rows: it needs about %.0f s, %.0f s of maxRuntimeSecs %.0f are left",
+          leaderId, rows, estimateMs / 1000.0, Math.max(0, deadline - now) / 1000.0, budgetSecs));
     }
   }
 

@@ -15,6 +15,10 @@ import hex.tree.xgboost.XGBoostModel;
  * strongly regularised boosted trees (depth 2 to 4, small learning rate, many trees cut by early
  * stopping, row and column sampling). On small, noisy tables these beat H2O's default trees (depth
  * 6 to 15), which fit the noise; they are cheap, so they go early in the plan, before the grids.
+ *
+ * <p>They stop on their own terms: AutoML's stopping tolerance is 1/sqrt(rows) (3.5% on 800 rows),
+ * which would stop a slow learner after a few dozen trees; these ask for a 0.1% improvement
+ * within 5 scoring rounds (25 trees).
  * Registered with H2O's steps registry under {@link #PROVIDER} by {@link #register()}.
  */
 public final class OmeletSteps extends ModelingSteps {
@@ -72,6 +76,16 @@ public final class OmeletSteps extends ModelingSteps {
     return defaults;
   }
 
+  private static void stopPatiently(Model.Parameters p) {
+    p._stopping_tolerance = STOPPING_TOLERANCE;
+    p._stopping_rounds = STOPPING_ROUNDS;
+    if (p instanceof hex.tree.SharedTreeModel.SharedTreeParameters t) t._score_tree_interval = 5;
+    if (p instanceof XGBoostModel.XGBoostParameters x) x._score_tree_interval = 5;
+  }
+
+  static final double STOPPING_TOLERANCE = 1e-3;
+  static final int STOPPING_ROUNDS = 5;
+
   private ModelingStep gbm(String id, int depth, double learnRate, int minRows, double rowSample, double colSample) {
     return new ModelingStep.ModelStep<GBMModel>(PROVIDER, Algo.GBM, id, aml()) {
       @Override
@@ -84,7 +98,7 @@ public final class OmeletSteps extends ModelingSteps {
         p._col_sample_rate = colSample;
         p._col_sample_rate_per_tree = 0.8;
         p._ntrees = 10_000; // early stopping picks the number
-        p._score_tree_interval = 5;
+        stopPatiently(p);
         return p;
       }
     };
@@ -103,7 +117,7 @@ public final class OmeletSteps extends ModelingSteps {
         p._sample_rate = 0.8;
         p._col_sample_rate_per_tree = 0.8;
         p._ntrees = 10_000;
-        p._score_tree_interval = 5;
+        stopPatiently(p);
         return p;
       }
     };
