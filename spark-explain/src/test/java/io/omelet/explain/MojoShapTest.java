@@ -168,7 +168,7 @@ class MojoShapTest {
     assertEquals("tree", tree.resolvedMethod());
     assertEquals("log-odds of class good", tree.describeOutput());
     ShapExplainer kernel = new ShapExplainer().setModel(model).setMethod("kernel").setExplainedOutput("raw")
-        .setNumSamples(1000).setBackgroundSize(50).setBackgroundData(lc.drop("Class")).setSeed(5);
+        .setNumSamples(2048).setBackgroundSize(50).setBackgroundData(lc.drop("Class")).setSeed(5);
     assertEquals("log-odds of class good", kernel.describeOutput());
     assertEquals(tree.featureNames(), kernel.featureNames());
 
