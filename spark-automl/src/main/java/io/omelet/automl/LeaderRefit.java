@@ -9,7 +9,6 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import water.Job;
 import water.Key;
@@ -224,9 +223,5 @@ final class LeaderRefit {
     } catch (RuntimeException e) {
       // nothing more to do: it was never usable
     }
-  }
-
-  static String describe(Model<?, ?, ?> m) {
-    return m._parms.algoName().toLowerCase(Locale.ROOT) + " " + m._key;
   }
 }

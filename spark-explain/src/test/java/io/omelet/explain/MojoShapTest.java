@@ -178,16 +178,44 @@ class MojoShapTest {
     assertEquals(20, k.size());
     double sumCorr = 0;
     double minCorr = 1;
+    int n = tree.featureNames().size();
+    double[] treeImportance = new double[n];
+    double[] kernelImportance = new double[n];
+    List<Double> pooledTree = new java.util.ArrayList<>();
+    List<Double> pooledKernel = new java.util.ArrayList<>();
     for (int i = 0; i < t.size(); i++) {
-      double c = pearson(((Vector) t.get(i).get(0)).toArray(), ((Vector) k.get(i).get(0)).toArray());
+      double[] a = ((Vector) t.get(i).get(0)).toArray();
+      double[] b = ((Vector) k.get(i).get(0)).toArray();
+      double c = pearson(a, b);
       sumCorr += c;
       minCorr = Math.min(minCorr, c);
+      for (int f = 0; f < n; f++) {
+        treeImportance[f] += Math.abs(a[f]) / t.size();
+        kernelImportance[f] += Math.abs(b[f]) / t.size();
+        pooledTree.add(a[f]);
+        pooledKernel.add(b[f]);
+      }
     }
     double mean = sumCorr / t.size();
-    System.err.printf("KernelSHAP vs TreeSHAP (H2O GBM, log-odds): mean per-row correlation %.4f, min %.4f%n",
-        mean, minCorr);
+    double pooled = pearson(pooledTree.stream().mapToDouble(Double::doubleValue).toArray(),
+        pooledKernel.stream().mapToDouble(Double::doubleValue).toArray());
+    System.err.printf("KernelSHAP vs TreeSHAP (H2O GBM, log-odds): mean per-row correlation %.4f, min %.4f,"
+        + " pooled %.4f, importance %.4f%n", mean, minCorr, pooled, pearson(treeImportance, kernelImportance));
+    // TreeSHAP is path-dependent (expectations along the trees' covers), KernelSHAP interventional (over 50
+    // background rows): they estimate different things, so a row whose contributions are all small (a shallow
+    // GBM's) can differ in its order. What must agree: every contribution pooled, each row on average, and the
+    // global ranking of the features.
+    assertTrue(pooled > 0.95, "pooled correlation " + pooled);
     assertTrue(mean > 0.95, "mean per-row correlation " + mean + " (min " + minCorr + ")");
-    assertTrue(minCorr > 0.8, "min per-row correlation " + minCorr);
+    assertTrue(minCorr > 0.7, "min per-row correlation " + minCorr);
+    assertTrue(pearson(treeImportance, kernelImportance) > 0.97, "global importance correlation");
+    assertEquals(topFeatures(treeImportance, 3), topFeatures(kernelImportance, 3));
+  }
+
+  private static java.util.Set<Integer> topFeatures(double[] importance, int k) {
+    return java.util.stream.IntStream.range(0, importance.length).boxed()
+        .sorted((x, y) -> Double.compare(importance[y], importance[x])).limit(k)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private static double pearson(double[] a, double[] b) {
