@@ -39,6 +39,8 @@ public final class ActiveRun implements AutoCloseable {
   private final int batchSize;
   private final long flushIntervalMillis;
   private final Object lock = new Object();
+  /** Held for a whole flush, so {@link #end} waits for one the timer has in flight. */
+  private final Object flushing = new Object();
   private List<Metric> metrics = new ArrayList<>();
   private Map<String, String> params = new LinkedHashMap<>();
   private Map<String, String> tags = new LinkedHashMap<>();
@@ -176,6 +178,12 @@ public final class ActiveRun implements AutoCloseable {
 
   /** Writes everything pending: at most one commit each for metrics, params and tags. */
   public void flush() {
+    synchronized (flushing) {
+      flushPending();
+    }
+  }
+
+  private void flushPending() {
     List<Metric> m;
     Map<String, String> p;
     Map<String, String> t;
@@ -212,12 +220,26 @@ public final class ActiveRun implements AutoCloseable {
     }
   }
 
-  /** Flushes and ends the run with the given status. */
+  /**
+   * Flushes and ends the run with the given status. When what is pending cannot be written, the
+   * run ends FAILED with that error (never FINISHED with rows missing) and the error is thrown.
+   */
   public void end(RunStatus status) {
     if (ended) return;
     timer.cancel(false);
     beat.cancel(false);
-    flush();
+    try {
+      flush(); // waits for a timer flush in flight, which puts back what it could not write
+    } catch (RuntimeException e) {
+      ended = true;
+      try {
+        registry.markFailed(info.runId(), "the run's last " + pending() + " metrics, params and tags could not be"
+            + " written: " + e);
+      } catch (RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
     registry.setTerminated(info.runId(), status);
     ended = true;
   }

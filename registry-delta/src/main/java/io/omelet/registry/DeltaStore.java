@@ -147,6 +147,10 @@ final class DeltaStore {
       } catch (RuntimeException e) {
         if (!anyError || attempt >= 5) throw e;
         last = e;
+      } catch (Exception e) {
+        // Delta and Spark are Scala: they throw checked exceptions (DeltaIOException) that Java's
+        // catch (RuntimeException) never sees; callers that put a batch back must see them.
+        throw new RegistryException("could not " + what + ": " + e.getMessage(), e);
       }
       sleepBackoff(attempt);
     }

@@ -84,12 +84,26 @@ final class ModelStore {
         return null;
       });
     }
-    files.delete(new Path(store.root + "/models/" + name));
+    // A name kept from before names were checked (say '..') must not reach the file system.
+    Path folder;
+    try {
+      folder = modelFolder(name);
+    } catch (RegistryException unsafe) {
+      return;
+    }
+    files.delete(folder);
   }
 
   ModelVersion createVersion(String name, RunInfo run, String artifactPath, String description,
       Map<String, String> tags) {
     requireModelName(name);
+    String rel = Names.requireRelativePath(artifactPath, "artifact path");
+    if (rel.isEmpty()) throw new RegistryException("give the artifact path of the model to register");
+    Path src = Names.requireUnder(new Path(run.artifactUri()), new Path(run.artifactUri(), rel), "artifact path");
+    if (!files.exists(src)) {
+      throw new NotFoundException("run " + run.runId() + " has no artifact '" + artifactPath + "' to register");
+    }
+    // The model is made only once its version can be: a refused version leaves no empty model behind.
     if (find(name) == null) {
       try {
         create(name, null, Map.of());
@@ -97,18 +111,15 @@ final class ModelStore {
         get(name); // created by a concurrent writer: fine
       }
     }
-    Path src = new Path(run.artifactUri(), artifactPath);
-    if (!files.exists(src)) {
-      throw new NotFoundException("run " + run.runId() + " has no artifact '" + artifactPath + "' to register");
-    }
     // Copy first into a folder no other writer uses, then claim a version number for it.
+    modelFolder(name);
     String storage = store.root + "/models/" + name + "/" + Ids.newId() + "/" + src.getName();
     files.copy(src, new Path(storage));
     for (int attempt = 0; attempt < 40; attempt++) {
       Row top = store.read(RegistryTables.MODEL_VERSIONS).where(col("name").equalTo(name)).agg(max("version")).first();
       int version = top.isNullAt(0) ? 1 : top.getInt(0) + 1;
       long now = System.currentTimeMillis();
-      Row row = RowFactory.create(name, version, run.runId(), run.artifactUri() + "/" + artifactPath, storage,
+      Row row = RowFactory.create(name, version, run.runId(), run.artifactUri() + "/" + rel, storage,
           description, "READY", now, now, DeltaStore.scalaMap(tags));
       // Two writers claiming one number conflict; the loser reads back another owner and tries the next.
       store.insertIfAbsent(RegistryTables.MODEL_VERSIONS, RegistryTables.MODEL_VERSIONS_SCHEMA, row,
@@ -182,6 +193,30 @@ final class ModelStore {
     });
   }
 
+  /**
+   * Deletes one version: the aliases that point at it, its row, then its stored files (only what
+   * lies in its own folder under {@code <root>/models/<name>}).
+   */
+  void deleteVersion(String name, int version) {
+    ModelVersion v = version(name, version);
+    for (String t : List.of(RegistryTables.MODEL_ALIASES, RegistryTables.MODEL_VERSIONS)) {
+      store.retry("delete version " + name + "/" + version, () -> {
+        store.table(t).delete(col("name").equalTo(name).and(col("version").equalTo(version)));
+        return null;
+      });
+    }
+    touch(name);
+    if (v.storageLocation() == null) return;
+    Path folder;
+    try {
+      folder = new Path(v.storageLocation()).getParent();
+      if (!Names.strictlyUnder(modelFolder(name), folder)) return;
+    } catch (RuntimeException unsafe) {
+      return; // a location this registry did not make: leave its files alone
+    }
+    files.delete(folder);
+  }
+
   void deleteAlias(String name, String alias) {
     if (!get(name).aliases().containsKey(alias)) {
       throw new NotFoundException("registered model '" + name + "' has no alias '" + alias + "'");
@@ -231,8 +266,21 @@ final class ModelStore {
   }
 
   private static void requireModelName(String name) {
-    if (name == null || name.isBlank() || name.contains("/") || name.contains("@") || name.contains(":")) {
-      throw new RegistryException("model name '" + name + "' is not valid: non-empty, without '/', '@' or ':'");
+    Names.requireModelName(name);
+  }
+
+  /** The model's own storage folder, strictly below {@code <root>/models}. */
+  private Path modelFolder(String name) {
+    Path models = new Path(store.root + "/models");
+    Path folder;
+    try {
+      folder = new Path(models, name);
+    } catch (IllegalArgumentException notAPath) {
+      throw new RegistryException("model name '" + name + "' does not name a folder under " + models);
     }
+    if (!Names.strictlyUnder(models, folder) || name.contains("/")) {
+      throw new RegistryException("model name '" + name + "' does not name a folder under " + models);
+    }
+    return folder;
   }
 }

@@ -26,9 +26,10 @@ final class ModelUri {
     }
     m = RUN.matcher(u);
     if (m.matches()) {
+      String path = Names.requireRelativePath(m.group(2), "artifact path");
       RunInfo run = registry.getRunInfo(m.group(1));
-      String location = run.artifactUri() + "/" + m.group(2);
-      if (registry.listArtifacts(run.runId(), m.group(2)).isEmpty()) {
+      String location = run.artifactUri() + "/" + path;
+      if (path.isEmpty() || registry.listArtifacts(run.runId(), path).isEmpty()) {
         throw new NotFoundException("run " + run.runId() + " has no artifact '" + m.group(2) + "'");
       }
       return new ResolvedModel(uri, null, null, run.runId(), location);

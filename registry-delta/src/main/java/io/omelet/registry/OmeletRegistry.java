@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -45,8 +44,6 @@ public final class OmeletRegistry {
   static final String DELETED = "deleted";
   private static final int MAX_KEY_LENGTH = 250;
   static final int MAX_PARAM_VALUE_LENGTH = 6000;
-  private static final Pattern ALIAS = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
-  private static final Pattern VERSION_LIKE_ALIAS = Pattern.compile("[vV]\\d+");
 
   private final DeltaStore store;
   private final ArtifactStore files;
@@ -185,6 +182,7 @@ public final class OmeletRegistry {
     String runId = Ids.newId();
     long now = System.currentTimeMillis();
     String artifactUri = artifactRoot(e, runId);
+    if (runName != null) Names.requireDisplayName(runName, "run name");
     RunInfo info = new RunInfo(runId, experimentId, runName == null ? runId.substring(20) : runName, userId, source,
         RunStatus.RUNNING, now, null, parentRunId, ACTIVE, artifactUri);
     runs.insert(info, tags);
@@ -268,6 +266,7 @@ public final class OmeletRegistry {
   }
 
   public void setRunName(String runId, String runName) {
+    Names.requireDisplayName(runName, "run name");
     runs.setRunName(runId, runName);
   }
 
@@ -449,11 +448,11 @@ public final class OmeletRegistry {
     return files.read(artifactPath(getRunInfo(runId), path));
   }
 
+  /** The run's artifact folder, or a path below it; never anything outside it. */
   private static Path artifactPath(RunInfo info, String relative) {
-    if (relative == null || relative.isBlank() || relative.equals(".")) return new Path(info.artifactUri());
-    String rel = relative.startsWith("/") ? relative.substring(1) : relative;
-    if (rel.contains("..")) throw new RegistryException("artifact paths may not contain '..': " + relative);
-    return new Path(info.artifactUri(), rel);
+    String rel = Names.requireRelativePath(relative, "artifact path");
+    Path base = new Path(info.artifactUri());
+    return rel.isEmpty() ? base : Names.requireUnder(base, new Path(base, rel), "artifact path");
   }
 
   static String artifactRoot(Experiment e, String runId) {
@@ -594,6 +593,11 @@ public final class OmeletRegistry {
     return models().createVersion(name, getRunInfo(runId), artifactPath, description, tags);
   }
 
+  /** Deletes one version of a model, the aliases that point at it and its stored files. */
+  public void deleteModelVersion(String name, int version) {
+    models().deleteVersion(name, version);
+  }
+
   public ModelVersion getModelVersion(String name, int version) {
     return models().version(name, version);
   }
@@ -613,7 +617,7 @@ public final class OmeletRegistry {
 
   /** Points an alias at a version, in one commit: readers see the old version or the new one. */
   public void setRegisteredModelAlias(String name, String alias, int version) {
-    requireAlias(alias);
+    Names.requireAlias(alias);
     models().setAlias(name, alias, version);
   }
 
@@ -672,17 +676,7 @@ public final class OmeletRegistry {
   }
 
   static void requireName(String name, String what) {
-    if (name == null || name.isBlank()) throw new RegistryException(what + " must be non-empty");
-  }
-
-  private static void requireAlias(String alias) {
-    if (alias == null || !ALIAS.matcher(alias).matches()) {
-      throw new RegistryException("alias '" + alias + "' is not valid: letters, digits, '_' and '-', "
-          + "starting with a letter or '_'");
-    }
-    if (VERSION_LIKE_ALIAS.matcher(alias).matches() || alias.equalsIgnoreCase("latest")) {
-      throw new RegistryException("alias '" + alias + "' is reserved (it reads as a version)");
-    }
+    Names.requireDisplayName(name, what);
   }
 
   private static void checkDeltaConfigured(SparkSession spark) {

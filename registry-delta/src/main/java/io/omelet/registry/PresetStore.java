@@ -21,8 +21,8 @@ final class PresetStore {
 
   /** Saves (or replaces) a named preset of a kind, in one commit. */
   Preset savePreset(String kind, String name, Map<String, String> settings, String description) {
-    OmeletRegistry.requireName(kind, "preset kind");
-    OmeletRegistry.requireName(name, "preset name");
+    Names.requireSegment(kind, "preset kind");
+    Names.requireSegment(name, "preset name");
     Row row = RowFactory.create(kind, name, DeltaStore.scalaMap(settings), description, System.getProperty("user.name"),
         System.currentTimeMillis());
     Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.PRESETS_SCHEMA);

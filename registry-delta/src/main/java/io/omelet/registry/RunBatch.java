@@ -36,6 +36,7 @@ public final class RunBatch {
     Experiment e = registry.getExperimentCached(experimentId);
     OmeletRegistry.requireOpenForRuns(e);
     String runId = Ids.newId();
+    if (runName != null) Names.requireDisplayName(runName, "run name");
     RunInfo info = new RunInfo(runId, experimentId, runName, System.getProperty("user.name"), null, status,
         startTime, endTime, parentRunId, OmeletRegistry.ACTIVE, OmeletRegistry.artifactRoot(e, runId));
     infos.add(info);

@@ -258,11 +258,12 @@ public final class AutoMLJob {
       progress(AutoMLListener.Phase.DONE, 100, "done: " + evaluated.size() + " models");
       for (AutoMLListener l : listeners) l.onComplete(result);
       return result;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Errors too (OutOfMemoryError, LinkageError): the run must end FAILED, never stay RUNNING.
       for (AutoMLListener l : listeners) {
         try {
           l.onFailure(e);
-        } catch (RuntimeException le) {
+        } catch (RuntimeException | Error le) {
           e.addSuppressed(le);
         }
       }

@@ -553,11 +553,12 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
       }
       return null;
     }
+    String name = getOrDefault(runName).isBlank() ? null : getOrDefault(runName);
+    String alias = getOrDefault(modelAlias).isBlank() ? null : getOrDefault(modelAlias);
+    RegistryTracker.checkNames(experiment, name, model.isBlank() ? null : model, alias);
     OmeletRegistry registry = registry(dataset);
-    String name = getOrDefault(runName);
-    return new RegistryTracker(registry, experiment, name.isBlank() ? null : name,
-        TrainingData.references(registry, dataset, "training"), model.isBlank() ? null : model,
-        getOrDefault(modelAlias).isBlank() ? null : getOrDefault(modelAlias));
+    return new RegistryTracker(registry, experiment, name, TrainingData.references(registry, dataset, "training"),
+        model.isBlank() ? null : model, alias);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.omelet.automl.metrics.HoldoutMetrics;
 import io.omelet.registry.ActiveRun;
 import io.omelet.registry.DatasetRef;
 import io.omelet.registry.ModelVersion;
+import io.omelet.registry.Names;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.RunBatch;
 import io.omelet.registry.RunStatus;
@@ -31,10 +32,14 @@ public final class RegistryTracker implements AutoMLListener {
   public static final String SERVED_RUN_TAG = "omelet.served_run_id";
   /** On a refit's child run: the leaderboard model it refits. */
   public static final String REFIT_OF_TAG = "omelet.refit_of";
+  /** On a FINISHED parent whose version was registered but whose alias could not be moved. */
+  public static final String ALIAS_ERROR_TAG = "omelet.alias_error";
 
   private final OmeletRegistry registry;
   private final String experimentName;
   private final String runName;
+  private boolean childrenWritten;
+  private Map<String, String> childRuns;
   private final String registeredModelName;
   private final String alias;
   private final List<DatasetRef> data;
@@ -49,12 +54,24 @@ public final class RegistryTracker implements AutoMLListener {
    */
   public RegistryTracker(OmeletRegistry registry, String experimentName, String runName, List<DatasetRef> data,
       String registeredModelName, String alias) {
+    checkNames(experimentName, runName, registeredModelName, alias);
     this.registry = registry;
     this.experimentName = experimentName;
     this.runName = runName;
     this.data = List.copyOf(data);
     this.registeredModelName = registeredModelName;
     this.alias = alias;
+  }
+
+  /**
+   * Checks the names a tracked fit will use (null: not used), before anything opens or trains: a
+   * bad model name found at registration would waste the whole run.
+   */
+  static void checkNames(String experimentName, String runName, String registeredModelName, String alias) {
+    Names.requireDisplayName(experimentName, "experiment name");
+    if (runName != null) Names.requireDisplayName(runName, "run name");
+    if (registeredModelName != null) Names.requireModelName(registeredModelName);
+    if (alias != null) Names.requireAlias(alias);
   }
 
   /** What was tracked, once the job completed; null before. */
@@ -87,15 +104,28 @@ public final class RegistryTracker implements AutoMLListener {
     models.add(model);
   }
 
+  /**
+   * Records the finished job in this order, so that a failure at any step leaves the run FAILED
+   * (through {@link #onFailure}) with its child runs written once, and an alias never points at
+   * a version whose run did not finish: child runs; the version (an error if the served model has
+   * no MOJO to register); the parent's results and its FINISHED status (a failure there deletes
+   * the version again); last, the alias.
+   */
   @Override
   public void onComplete(AutoMLResult result) {
-    Map<String, String> childRuns = writeChildren(result.refit());
+    Map<String, String> children = writeChildrenOnce(result.refit());
     ModelResult leader = result.leader();
     ModelResult served = result.servedModel();
-    String leaderRun = childRuns.get(leader.modelId());
-    String servedRun = childRuns.get(served.modelId());
+    String leaderRun = children.get(leader.modelId());
+    String servedRun = children.get(served.modelId());
+    boolean register = registeredModelName != null && !registeredModelName.isBlank();
+    if (register && !served.hasMojo()) {
+      throw new IllegalStateException("cannot register '" + registeredModelName + "': the served model "
+          + served.modelId() + " (" + served.algo() + ") has no MOJO"
+          + (served.error() != null ? " (" + served.error() + ")" : "") + "; nothing was registered");
+    }
     ModelVersion version = null;
-    if (registeredModelName != null && !registeredModelName.isBlank() && served.hasMojo()) {
+    if (register) {
       Map<String, String> tags = new LinkedHashMap<>();
       tags.put("algo", served.algo());
       tags.put("model_id", served.modelId());
@@ -104,8 +134,39 @@ public final class RegistryTracker implements AutoMLListener {
       version = registry.createModelVersion(registeredModelName, servedRun, "model/model.zip",
           (result.refit() != null ? "AutoML leader refit on all " + served.trainingRows() + " rows, of run "
               : "AutoML leader of run ") + parent.runId(), tags);
-      if (alias != null && !alias.isBlank()) registry.setRegisteredModelAlias(registeredModelName, alias, version.version());
     }
+    try {
+      finishParent(result, leader, served, leaderRun, servedRun);
+    } catch (RuntimeException | Error e) {
+      if (version != null) {
+        try {
+          registry.deleteModelVersion(registeredModelName, version.version());
+        } catch (RuntimeException rollback) {
+          e.addSuppressed(rollback);
+        }
+      }
+      throw e;
+    }
+    tracked = new TrackedRun(parent.runId(), children, leaderRun, servedRun, version);
+    if (version != null && alias != null && !alias.isBlank()) {
+      try {
+        registry.setRegisteredModelAlias(registeredModelName, alias, version.version());
+      } catch (RuntimeException e) {
+        String msg = "run " + parent.runId() + " finished and registered " + registeredModelName + " version "
+            + version.version() + ", but alias '" + alias + "' was not moved: " + e.getMessage();
+        try {
+          registry.setTag(parent.runId(), ALIAS_ERROR_TAG, msg);
+        } catch (RuntimeException tagFailed) {
+          e.addSuppressed(tagFailed);
+        }
+        throw new io.omelet.registry.RegistryException(msg, e);
+      }
+    }
+  }
+
+  /** The parent's results, then its FINISHED status; ActiveRun ends it FAILED if they cannot be written. */
+  private void finishParent(AutoMLResult result, ModelResult leader, ModelResult served, String leaderRun,
+      String servedRun) {
     parent.setTag(LEADER_RUN_TAG, leaderRun).setTag("omelet.leader_model_id", leader.modelId())
         .setTag(SERVED_RUN_TAG, servedRun).setTag("omelet.served_model_id", served.modelId())
         .setTag("omelet.estimate", result.estimate());
@@ -123,7 +184,6 @@ public final class RegistryTracker implements AutoMLListener {
       parent.setTag("omelet.engine_messages", msgs.length() > 5000 ? msgs.substring(0, 5000) : msgs);
     }
     parent.close();
-    tracked = new TrackedRun(parent.runId(), childRuns, leaderRun, servedRun, version);
   }
 
   @Override
@@ -136,8 +196,22 @@ public final class RegistryTracker implements AutoMLListener {
       parent.end(RunStatus.KILLED);
       return;
     }
-    if (!models.isEmpty()) writeChildren(null);
+    if (!models.isEmpty() && !childrenWritten) writeChildrenOnce(null);
     parent.fail(error);
+  }
+
+  /**
+   * The child runs, written at most once: the failure path after a failed completion must not
+   * write them again (nor retry a batch that failed half-way and duplicate its rows).
+   */
+  private Map<String, String> writeChildrenOnce(Refit refit) {
+    if (childrenWritten) {
+      if (childRuns == null) throw new IllegalStateException("the child runs could not be written");
+      return childRuns;
+    }
+    childrenWritten = true;
+    childRuns = writeChildren(refit);
+    return childRuns;
   }
 
   /** Model id to child run id: one per leaderboard model, and one for the refit when there is one. */

@@ -1,6 +1,7 @@
 package io.omelet.automl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,6 +107,24 @@ class TrackingTest {
     assertNotNull(runs.get(0).info().endTime());
     assertTrue(runs.get(0).data().tags().get(OmeletRegistry.ERROR_TAG).contains("one class"),
         runs.get(0).data().tags().toString());
+  }
+
+  @Test
+  void badModelNamesAndAliasesAreRefusedBeforeAnyJobOrRun() throws Exception {
+    String root = Files.createTempDirectory("tracking-names").resolve("registry").toString();
+    Dataset<Row> penguins = TestSupport.csvNa("penguins.csv").cache();
+    penguins.count();
+    for (String[] bad : new String[][] {{"..", null}, {"a/b", null}, {"m@x", null}, {"churn", "v2"}, {"churn", "../x"}}) {
+      OmeletAutoML automl = new OmeletAutoML().setLabelCol("species").setMaxModels(1).setExperimentName("names")
+          .setRegistryRoot(root).setRegisteredModelName(bad[0]);
+      if (bad[1] != null) automl.setModelAlias(bad[1]);
+      RuntimeException[] e = new RuntimeException[1];
+      int jobs = TestSupport.jobsDuring(() -> e[0] = assertThrows(RuntimeException.class, () -> automl.fit(penguins)));
+      assertTrue(e[0].getMessage().startsWith(bad[1] == null ? "model name" : "alias"), e[0].getMessage());
+      assertEquals(0, jobs, "no Spark job before the names are checked: " + bad[0] + " " + bad[1]);
+    }
+    // nothing was opened, so no registry was made at all
+    assertFalse(Files.exists(java.nio.file.Paths.get(root)));
   }
 
   @Test
