@@ -42,7 +42,10 @@ public final class ServeCommand extends OmeletSubcommand {
   protected void run() throws Exception {
     if (port < 0 || port > 65535) throw usage("--port must be between 0 and 65535, got " + port);
     if (reloadSecs < 0) throw usage("--reload-interval must be 0 or more, got " + reloadSecs);
-    if (maxBody < 1) throw usage("--max-body-bytes must be 1 or more, got " + maxBody);
+    if (maxBody < 1 || maxBody > ServerConfig.MAX_BODY_BYTES_LIMIT) {
+      throw usage("--max-body-bytes must be between 1 and " + ServerConfig.MAX_BODY_BYTES_LIMIT + " (256 MiB), got "
+          + maxBody);
+    }
     if (threads < 1 || threads > 1024) throw usage("--threads must be between 1 and 1024, got " + threads);
     ctx().spark(registry.master != null ? registry.master : "local[1]");
     OmeletRegistry reg = ctx().registry(registry.root);

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -159,36 +160,48 @@ public final class ScoringServer implements AutoCloseable {
 
   // ------------------------------------------------------------------ HTTP
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      String path = ex.getRequestURI().getPath();
-      String method = ex.getRequestMethod();
-      switch (path) {
-        case "/predict" -> {
-          if (allow(ex, method, "POST")) predict(ex);
-        }
-        case "/model" -> {
-          if (allow(ex, method, "GET")) send(ex, 200, g -> writeModel(g, current.get()));
-        }
-        case "/health" -> {
-          if (allow(ex, method, "GET")) send(ex, 200, this::writeHealth);
-        }
-        case "/reload" -> {
-          if (allow(ex, method, "POST")) forceReload(ex);
-        }
-        default -> error(ex, 404, "no such endpoint: " + path
-            + " (endpoints: POST /predict, GET /model, GET /health, POST /reload)");
-      }
+  private void handle(HttpExchange ex) {
+    try {
+      route(ex);
     } catch (IOException e) {
       // The client went away: nothing to answer.
       LOG.debug("request failed", e);
     } catch (RuntimeException e) {
-      LOG.warn("request failed", e);
+      // The client gets a 500 with an id to quote; the detail stays in the server's log.
+      String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL);
+      LOG.warn("request {} {} failed (error id {})", ex.getRequestMethod(), ex.getRequestURI(), id, e);
       try {
-        error(ex, 500, "internal error: " + e);
+        send(ex, 500, g -> {
+          g.writeStringField("error", "internal error (id " + id + "); the server's log has the detail");
+          g.writeNumberField("status", 500);
+          g.writeStringField("error_id", id);
+        });
       } catch (IOException | RuntimeException ignored) {
-        // headers already sent
+        // the response had started: the connection is closed below
       }
+    } finally {
+      ex.close();
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    String method = ex.getRequestMethod();
+    switch (path) {
+      case "/predict" -> {
+        if (allow(ex, method, "POST")) predict(ex);
+      }
+      case "/model" -> {
+        if (allow(ex, method, "GET")) send(ex, 200, g -> writeModel(g, current.get()));
+      }
+      case "/health" -> {
+        if (allow(ex, method, "GET")) send(ex, 200, this::writeHealth);
+      }
+      case "/reload" -> {
+        if (allow(ex, method, "POST")) forceReload(ex);
+      }
+      default -> error(ex, 404, "no such endpoint: " + path
+          + " (endpoints: POST /predict, GET /model, GET /health, POST /reload)");
     }
   }
 

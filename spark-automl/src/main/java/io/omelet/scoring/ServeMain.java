@@ -113,7 +113,7 @@ public final class ServeMain {
         case "--registry" -> registry = value;
         case "--port" -> port = (int) number(key, value, 0, 65535);
         case "--reload-interval" -> reload = Duration.ofSeconds(number(key, value, 0, Long.MAX_VALUE / 1000));
-        case "--max-body-bytes" -> maxBody = number(key, value, 1, Long.MAX_VALUE);
+        case "--max-body-bytes" -> maxBody = number(key, value, 1, ServerConfig.MAX_BODY_BYTES_LIMIT);
         case "--threads" -> threads = (int) number(key, value, 1, 1024);
         default -> throw new UsageException("unknown option " + key);
       }

@@ -14,6 +14,8 @@ public record ServerConfig(String modelUri, String host, int port, Duration relo
   public static final int DEFAULT_PORT = 8080;
   public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
   public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
+  /** The largest body limit one may set: a body is held in memory while it is parsed. */
+  public static final long MAX_BODY_BYTES_LIMIT = 256L << 20;
   public static final int DEFAULT_THREADS = 4;
 
   public ServerConfig {
@@ -26,7 +28,10 @@ public record ServerConfig(String modelUri, String host, int port, Duration relo
     if (reloadInterval.isNegative()) {
       throw new IllegalArgumentException("reload interval must be >= 0 (0 disables reloading), got " + reloadInterval);
     }
-    if (maxBodyBytes < 1) throw new IllegalArgumentException("max body bytes must be >= 1, got " + maxBodyBytes);
+    if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
+      throw new IllegalArgumentException("max body bytes must be between 1 and " + MAX_BODY_BYTES_LIMIT
+          + " (256 MiB), got " + maxBodyBytes);
+    }
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
   }
 

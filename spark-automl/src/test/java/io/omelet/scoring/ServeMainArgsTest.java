@@ -46,6 +46,14 @@ class ServeMainArgsTest {
     assertTrue(refused("--model", "m@a", "--colour", "red").contains("unknown option --colour"));
     assertTrue(refused("--model").contains("--model needs a value"));
     assertTrue(refused("serve", "--model", "m@a").contains("unexpected argument 'serve'"));
+    // a body is held in memory while parsed: the limit itself has a bound (Long.MAX_VALUE overflowed the reader)
+    String huge = refused("--model", "m@a", "--max-body-bytes", Long.toString(Long.MAX_VALUE));
+    assertTrue(huge.contains("--max-body-bytes") && huge.contains(Long.toString(ServerConfig.MAX_BODY_BYTES_LIMIT)), huge);
+    assertEquals(ServerConfig.MAX_BODY_BYTES_LIMIT, ServeMain.parse(new String[] {"--model", "m@a", "--max-body-bytes",
+        Long.toString(ServerConfig.MAX_BODY_BYTES_LIMIT)}).config().maxBodyBytes());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ServerConfig.of("m@a").withMaxBodyBytes(ServerConfig.MAX_BODY_BYTES_LIMIT + 1));
+    assertTrue(e.getMessage().contains("between 1 and"), e.getMessage());
   }
 
   private static String refused(String... argv) {
