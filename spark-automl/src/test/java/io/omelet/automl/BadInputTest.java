@@ -160,9 +160,10 @@ class BadInputTest {
     AutoMLResult r = new AutoMLJob(TestSupport.h2o(), new AutoMLSettings().labelCol("Status")
         .maxModels(4).nfolds(2).seed(1).includeAlgos("GBM", "GLM")).run(small);
     System.err.println("engine messages: " + r.engineMessages());
-    assertTrue(r.models().size() >= 1);
-    assertTrue(r.engineMessages().stream().anyMatch(m -> m.contains("ERROR")
-        || m.toLowerCase().contains("fail")), r.engineMessages().toString());
+    assertTrue(r.models().stream().anyMatch(m -> m.algo().equals("glm")), "the GLM trained");
+    // the failed GBMs are reported as H2O reports them, with the reason
+    assertTrue(r.engineMessages().stream().anyMatch(m -> m.startsWith("ERROR ModelTraining") && m.contains("min_rows")),
+        r.engineMessages().toString());
   }
 
   @Test

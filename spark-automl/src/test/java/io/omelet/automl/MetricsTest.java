@@ -1,6 +1,8 @@
 package io.omelet.automl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.omelet.automl.metrics.HoldoutMetrics;
 import io.omelet.automl.metrics.Metrics;
@@ -154,9 +156,27 @@ class MetricsTest {
     assertEquals(rm.meanSquaredError(), m.get("mse"), 1e-9);
     assertEquals(rm.meanAbsoluteError(), m.get("mae"), 1e-9);
     assertEquals(rm.r2(), m.get("r2"), 1e-9);
-    assertEquals(Math.sqrt(sle / n), m.get("rmsle"), 1e-9);
     assertEquals(rm.meanSquaredError(), m.get("mean_residual_deviance"), 1e-9);
     HoldoutMetrics neg = Metrics.regression(new double[] {-2, 1}, new double[] {0, 1});
-    assertEquals(Double.NaN, neg.get("rmsle"));
+    assertTrue(Double.isNaN(neg.get("rmsle")), "RMSLE is undefined for a label below -1");
+  }
+
+  @Test
+  void rmsleOnLabelsWhereItIsDefined() {
+    // Labels drawn as above can fall below -1, where both sides would be NaN and prove nothing: keep them positive.
+    Random rnd = new Random(4);
+    int n = 1000;
+    double[] y = new double[n];
+    double[] p = new double[n];
+    double sle = 0;
+    for (int i = 0; i < n; i++) {
+      y[i] = Math.exp(3 + rnd.nextGaussian());
+      p[i] = Math.max(0, y[i] * (1 + 0.2 * rnd.nextGaussian()));
+      sle += Math.pow(Math.log1p(p[i]) - Math.log1p(y[i]), 2);
+    }
+    double expected = Math.sqrt(sle / n);
+    assertFalse(Double.isNaN(expected));
+    assertTrue(expected > 0.05, "a non-trivial error: " + expected);
+    assertEquals(expected, Metrics.regression(y, p).get("rmsle"), 1e-9);
   }
 }

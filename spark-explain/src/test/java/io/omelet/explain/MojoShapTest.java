@@ -1,5 +1,6 @@
 package io.omelet.explain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,17 +112,29 @@ class MojoShapTest {
   @Test
   void rowContributionsFromAPreparedRowMatchTheInternalRowPathAndTheOtherClass() {
     MojoModel mojo = H2OModels.get("gbm");
-    Dataset<Row> rows = data("gbm").limit(5);
-    RowContributions rc = new RowContributions(mojo, FeatureBinding.bind(rows.schema(), mojo));
+    Dataset<Row> rows = data("gbm").limit(5).cache();
+    FeatureBinding binding = FeatureBinding.bind(rows.schema(), mojo);
+    RowContributions rc = new RowContributions(mojo, binding);
     assertEquals(Arrays.asList(mojo.features()), Arrays.asList(rc.names()));
     List<Row> out = new ShapExplainer().setMojo(mojo).transform(rows).select("shap", "shap_base").collectAsList();
     List<Row> other = new ShapExplainer().setMojo(mojo).setTargetClass(0).transform(rows).select("shap", "shap_base")
         .collectAsList();
+    List<org.apache.spark.sql.catalyst.InternalRow> internal = rows.queryExecution().toRdd().toJavaRDD().collect();
+    assertEquals(out.size(), internal.size());
+    double[] prepared = new double[mojo.contributionsModel().getNames().length];
     for (int i = 0; i < out.size(); i++) {
       double[] a = ((Vector) out.get(i).get(0)).toArray();
       double[] b = ((Vector) other.get(i).get(0)).toArray();
       for (int f = 0; f < a.length; f++) assertEquals(-a[f], b[f], 1e-12);
       assertEquals(-out.get(i).getDouble(1), other.get(i).getDouble(1), 1e-12);
+      // the prepared-row path (what REST scoring calls) gives what the InternalRow path and the transform give
+      binding.fill(internal.get(i), prepared);
+      double[] viaPrepared = rc.contributions(prepared);
+      double[] viaInternal = rc.contributions(internal.get(i));
+      assertArrayEquals(viaInternal, viaPrepared, 0.0);
+      assertEquals(a.length + 1, viaPrepared.length);
+      for (int f = 0; f < a.length; f++) assertEquals(a[f], viaPrepared[f], 1e-12);
+      assertEquals(out.get(i).getDouble(1), viaPrepared[a.length], 1e-12);
     }
   }
 
