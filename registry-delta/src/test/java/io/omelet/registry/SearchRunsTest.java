@@ -208,10 +208,14 @@ class SearchRunsTest {
 
   @Test
   void badFilterFailsBeforeAnyJob() {
-    FilterSyntaxException e = assertThrows(FilterSyntaxException.class,
-        () -> registry.searchRuns(SearchRunsRequest.in(exp).filter("metrics.auc > 0.9 and params.algo = GBM")));
-    assertEquals(36, e.position());
-    assertThrows(FilterSyntaxException.class,
-        () -> registry.searchRuns(SearchRunsRequest.in(exp).orderBy("metrics.auc sideways")));
+    FilterSyntaxException[] e = new FilterSyntaxException[1];
+    int jobs = io.omelet.testing.SharedSpark.jobsDuring(() -> {
+      e[0] = assertThrows(FilterSyntaxException.class,
+          () -> registry.searchRuns(SearchRunsRequest.in(exp).filter("metrics.auc > 0.9 and params.algo = GBM")));
+      assertThrows(FilterSyntaxException.class,
+          () -> registry.searchRuns(SearchRunsRequest.in(exp).orderBy("metrics.auc sideways")));
+    });
+    assertEquals(36, e[0].position());
+    assertEquals(0, jobs, "a bad filter or order is refused before any Spark job");
   }
 }

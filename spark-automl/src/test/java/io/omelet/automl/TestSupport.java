@@ -26,36 +26,9 @@ public final class TestSupport {
     return engine;
   }
 
-  /**
-   * The Spark jobs started while {@code action} runs (waiting for the listener bus on both sides),
-   * for checks that a bad input fails before any job.
-   */
+  /** The Spark jobs started while {@code action} runs (see {@link SharedSpark#jobsDuring}). */
   public static int jobsDuring(Runnable action) {
-    org.apache.spark.SparkContext sc = spark().sparkContext();
-    java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
-    org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
-      @Override
-      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-        jobs.incrementAndGet();
-      }
-    };
-    drain(sc);
-    sc.addSparkListener(counter);
-    try {
-      action.run();
-    } finally {
-      drain(sc);
-      sc.removeSparkListener(counter);
-    }
-    return jobs.get();
-  }
-
-  private static void drain(org.apache.spark.SparkContext sc) {
-    try {
-      sc.listenerBus().waitUntilEmpty(60_000);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("Spark's listener bus did not drain in 60 s", e);
-    }
+    return SharedSpark.jobsDuring(action);
   }
 
   public static Path dataDir() {

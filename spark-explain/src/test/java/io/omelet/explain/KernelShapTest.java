@@ -138,27 +138,33 @@ class KernelShapTest {
 
   @Test
   void badInputsGiveClearErrorsBeforeAnyJob() {
-    Dataset<Row> noRate = rows(5).drop("int_rate");
+    Dataset<Row> five = rows(5);
+    Dataset<Row> noRate = five.drop("int_rate");
+    assertEquals(0, io.omelet.testing.SharedSpark.jobsDuring(() -> checkBadInputs(five, noRate)),
+        "every bad input is refused before a Spark job runs");
+  }
+
+  private void checkBadInputs(Dataset<Row> five, Dataset<Row> noRate) {
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
         () -> new ShapExplainer().setModel(gbt).transform(noRate));
     assertTrue(missing.getMessage().contains("'int_rate'"), missing.getMessage());
 
     IllegalArgumentException notTree = assertThrows(IllegalArgumentException.class,
-        () -> new ShapExplainer().setModel(logistic).setMethod("tree").transformSchema(rows(5).schema()));
+        () -> new ShapExplainer().setModel(logistic).setMethod("tree").transformSchema(five.schema()));
     assertTrue(notTree.getMessage().contains("LogisticRegressionModel") && notTree.getMessage().contains("method=kernel"),
         notTree.getMessage());
 
     IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
-        () -> new ShapExplainer().setModel(gbt).setOutputCol("int_rate").transformSchema(rows(5).schema()));
+        () -> new ShapExplainer().setModel(gbt).setOutputCol("int_rate").transformSchema(five.schema()));
     assertTrue(exists.getMessage().contains("'int_rate'"), exists.getMessage());
 
     IllegalArgumentException noModel = assertThrows(IllegalArgumentException.class,
-        () -> new ShapExplainer().transformSchema(rows(5).schema()));
+        () -> new ShapExplainer().transformSchema(five.schema()));
     assertTrue(noModel.getMessage().contains("setModel"), noModel.getMessage());
 
     IllegalArgumentException treeProb = assertThrows(IllegalArgumentException.class,
         () -> new ShapExplainer().setModel(gbt).setMethod("tree").setExplainedOutput("probability")
-            .transformSchema(rows(5).schema()));
+            .transformSchema(five.schema()));
     assertTrue(treeProb.getMessage().contains("method=kernel"), treeProb.getMessage());
   }
 

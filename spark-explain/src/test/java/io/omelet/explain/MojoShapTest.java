@@ -119,7 +119,7 @@ class MojoShapTest {
     List<Row> out = new ShapExplainer().setMojo(mojo).transform(rows).select("shap", "shap_base").collectAsList();
     List<Row> other = new ShapExplainer().setMojo(mojo).setTargetClass(0).transform(rows).select("shap", "shap_base")
         .collectAsList();
-    List<org.apache.spark.sql.catalyst.InternalRow> internal = rows.queryExecution().toRdd().toJavaRDD().collect();
+    List<org.apache.spark.sql.catalyst.InternalRow> internal = rows.queryExecution().toRdd().toJavaRDD().map(org.apache.spark.sql.catalyst.InternalRow::copy).collect();
     assertEquals(out.size(), internal.size());
     double[] prepared = new double[mojo.contributionsModel().getNames().length];
     for (int i = 0; i < out.size(); i++) {
@@ -151,7 +151,7 @@ class MojoShapTest {
         Arrays.asList(h2o.getContributionNames()).subList(0, mojo.features().length));
     double[] row = new double[mojo.contributionsModel().getNames().length];
     double maxRel = 0;
-    for (org.apache.spark.sql.catalyst.InternalRow in : rows.queryExecution().toRdd().toJavaRDD().collect()) {
+    for (org.apache.spark.sql.catalyst.InternalRow in : rows.queryExecution().toRdd().toJavaRDD().map(org.apache.spark.sql.catalyst.InternalRow::copy).collect()) {
       binding.fill(in, row);
       double[] ours = rc.contributions(row);
       float[] theirs = h2o.calculateContributions(row);
@@ -249,9 +249,10 @@ class MojoShapTest {
   void aMissingFeatureIsNamedBeforeAnyJobRuns() {
     MojoModel mojo = H2OModels.get("gbm");
     Dataset<Row> noRate = data("gbm").drop("int_rate");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ShapExplainer().setMojo(mojo).transform(noRate));
-    assertTrue(e.getMessage().contains("'int_rate' is missing"), e.getMessage());
+    IllegalArgumentException[] e = new IllegalArgumentException[1];
+    assertEquals(0, io.omelet.testing.SharedSpark.jobsDuring(() -> e[0] = assertThrows(IllegalArgumentException.class,
+        () -> new ShapExplainer().setMojo(mojo).transform(noRate))), "refused before any Spark job");
+    assertTrue(e[0].getMessage().contains("'int_rate' is missing"), e[0].getMessage());
     IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
         () -> new RowContributions(mojo, FeatureBinding.bind(noRate.schema(), mojo)));
     assertTrue(b.getMessage().contains("int_rate"), b.getMessage());

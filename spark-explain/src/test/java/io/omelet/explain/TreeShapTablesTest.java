@@ -45,7 +45,7 @@ class TreeShapTablesTest {
     assertEquals(recursion.bias(), tables.bias(), 0.0);
 
     double[] x = new double[Math.max(mojo.contributionsModel().getNames().length, mojo.contributionsModel().nfeatures())];
-    List<InternalRow> in = rows.queryExecution().toRdd().toJavaRDD().collect();
+    List<InternalRow> in = rows.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).collect();
     double maxDiff = 0;
     double maxAbs = 0;
     for (InternalRow r : in) {
