@@ -104,9 +104,25 @@ class MojoShapTest {
     ShapExplainer kernel = new ShapExplainer().setModel(io.omelet.scoring.MojoScorer.of(mojo)).setMethod("kernel")
         .setNumSamples(200).setBackgroundSize(20);
     assertEquals("kernel", kernel.resolvedMethod());
-    List<Row> approx = kernel.transform(rows.limit(5)).select("shap").collectAsList();
+    Dataset<Row> five = rows.limit(5).withColumn("id", functions.monotonically_increasing_id()).cache();
+    List<Row> approx = kernel.transform(five).orderBy("id").select("shap", "shap_base").collectAsList();
     assertEquals(5, approx.size());
     assertEquals(22, ((Vector) approx.get(0).get(0)).size());
+    // KernelSHAP explains the scorer's probability of the target class: each row's values add up to it
+    List<Row> scored = io.omelet.scoring.MojoScorer.of(mojo).transform(five).orderBy("id").select("probability")
+        .collectAsList();
+    List<Row> exactFive = exact.transform(five).orderBy("id").select("shap").collectAsList();
+    double sumCorr = 0;
+    for (int i = 0; i < 5; i++) {
+      double[] k = ((Vector) approx.get(i).get(0)).toArray();
+      double p = ((Vector) scored.get(i).get(0)).apply(1);
+      assertEquals(p, Arrays.stream(k).sum() + approx.get(i).getDouble(1), 1e-6, "row " + i + " adds up");
+      // and they order the features as the exact (log-odds) values do
+      sumCorr += pearson(k, ((Vector) exactFive.get(i).get(0)).toArray());
+    }
+    System.err.printf("KernelSHAP (probability, 200 samples) vs TreeSHAP (log-odds): mean per-row correlation %.3f%n",
+        sumCorr / 5);
+    assertTrue(sumCorr / 5 > 0.8, "mean per-row correlation " + sumCorr / 5);
   }
 
   @Test
