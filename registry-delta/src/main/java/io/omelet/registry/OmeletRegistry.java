@@ -461,6 +461,11 @@ public final class OmeletRegistry {
 
   // ---------------------------------------------------------------- search and compare
 
+  /** The search index (package-private, for tests of its snapshot lifetime). */
+  RunIndex index() {
+    return index;
+  }
+
   /** One page of runs matching the request, each with its data. */
   public RunPage searchRuns(SearchRunsRequest request) {
     return search.search(request);

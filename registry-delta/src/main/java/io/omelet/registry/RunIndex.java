@@ -32,6 +32,11 @@ import scala.collection.JavaConverters;
  * a table's Delta version moves: runs touched by the new commits alone are folded again, so a
  * search after a few new runs does not refold a hundred thousand old ones. This is what keeps
  * search fast at 100k runs (MLflow's server re-reads its tables for every search).
+ *
+ * <p>Readers lease a snapshot ({@link #lease}) and close the lease when their job is done: a
+ * refresh retires the old snapshot but frees its executor blocks only once no lease is open, so a
+ * search running beside a refresh never loses its blocks. A snapshot handed out as a lazy frame
+ * ({@link #escape}) is never freed here: Spark's ContextCleaner frees it once that frame is gone.
  */
 final class RunIndex {
   /** Tables whose rows belong to runs. */
@@ -43,14 +48,73 @@ final class RunIndex {
   private final DeltaStore store;
   private Map<String, Long> versions;
   private Dataset<Row> index;
+  private Snapshot snapshot;
+
+  /** One built index and the leases open on it. */
+  private static final class Snapshot {
+    final Dataset<Row> frame;
+    int leases;
+    boolean retired;
+    boolean escaped;
+
+    Snapshot(Dataset<Row> frame) {
+      this.frame = frame;
+    }
+  }
+
+  /** A reader's hold on one snapshot of the index; close it when the job that reads it is done. */
+  final class Lease implements AutoCloseable {
+    private final Snapshot held;
+    private boolean closed;
+
+    private Lease(Snapshot held) {
+      this.held = held;
+    }
+
+    Dataset<Row> frame() {
+      return held.frame;
+    }
+
+    @Override
+    public void close() {
+      synchronized (RunIndex.this) {
+        if (closed) return;
+        closed = true;
+        held.leases--;
+        freeIfUnused(held);
+      }
+    }
+  }
 
   RunIndex(DeltaStore store) {
     this.store = store;
   }
 
-  /** The index if it exists and no table moved since it was built; null otherwise (nothing is folded). */
-  synchronized Dataset<Row> ifCurrent() {
-    return index != null && latestVersions().equals(versions) ? index : null;
+  /** A lease on the index if it exists and no table moved since it was built; null otherwise (nothing is folded). */
+  synchronized Lease leaseIfCurrent() {
+    return snapshot != null && latestVersions().equals(versions) ? newLease() : null;
+  }
+
+  /** A lease on the index as of the tables' latest versions. */
+  synchronized Lease lease() {
+    current();
+    return newLease();
+  }
+
+  /** The index as of the latest versions, for a lazy frame that outlives any lease: never freed here. */
+  synchronized Dataset<Row> escape() {
+    Dataset<Row> frame = current();
+    snapshot.escaped = true;
+    return frame;
+  }
+
+  private Lease newLease() {
+    snapshot.leases++;
+    return new Lease(snapshot);
+  }
+
+  private void freeIfUnused(Snapshot s) {
+    if (s.retired && s.leases == 0 && !s.escaped) release(s.frame);
   }
 
   private Map<String, Long> latestVersions() {
@@ -59,8 +123,8 @@ final class RunIndex {
     return latest;
   }
 
-  /** The index as of the tables' latest versions. */
-  synchronized Dataset<Row> current() {
+  /** The index as of the tables' latest versions; callers that run jobs on it hold a {@link #lease}. */
+  private synchronized Dataset<Row> current() {
     Map<String, Long> latest = latestVersions();
     if (index != null && latest.equals(versions)) return index;
     Dataset<Row> next = null;
@@ -72,7 +136,14 @@ final class RunIndex {
     }
     if (next == null) next = fold(null, latest);
     Dataset<Row> materialized = next == index ? index : next.localCheckpoint(true);
-    if (index != null && materialized != index) release(index);
+    if (materialized != index) {
+      Snapshot old = snapshot;
+      snapshot = new Snapshot(materialized);
+      if (old != null) {
+        old.retired = true;
+        freeIfUnused(old);
+      }
+    }
     index = materialized;
     versions = latest;
     return index;

@@ -39,11 +39,14 @@ final class RunSearch {
   /** A search compiled against the tables: the filtered, widened runs frame and its sort. */
   record Plan(Dataset<Row> frame, List<Column> sort) {}
 
+  /** A plan over a lazy frame that outlives this call (its snapshot is never freed under it). */
   Plan plan(SearchRunsRequest request) {
     Filter filter = FilterParser.parse(request.filter());
     List<OrderBy> order = FilterParser.parseOrderBy(request.orderBy());
+    return plan(request, filter, order, index.escape());
+  }
 
-    Dataset<Row> runs = index.current();
+  private Plan plan(SearchRunsRequest request, Filter filter, List<OrderBy> order, Dataset<Row> runs) {
     Set<String> dead = stale.get();
     if (!dead.isEmpty()) {
       // A RUNNING run whose process stopped beating reads as STALE, so a status filter stays truthful.
@@ -97,9 +100,15 @@ final class RunSearch {
 
   RunPage search(SearchRunsRequest request) {
     int offset = decodeToken(request);
-    Plan plan = plan(request);
+    // Parsed before the index is touched: a bad filter costs no job.
+    Filter filter = FilterParser.parse(request.filter());
+    List<OrderBy> order = FilterParser.parseOrderBy(request.orderBy());
     int max = request.maxResults();
-    List<Row> rows = plan.frame().orderBy(plan.sort().toArray(new Column[0])).limit(offset + max + 1).collectAsList();
+    List<Row> rows;
+    try (RunIndex.Lease lease = index.lease()) {
+      Plan plan = plan(request, filter, order, lease.frame());
+      rows = plan.frame().orderBy(plan.sort().toArray(new Column[0])).limit(offset + max + 1).collectAsList();
+    }
     List<Row> page = rows.size() > offset ? rows.subList(offset, Math.min(rows.size(), offset + max)) : List.of();
     List<Run> runs = new ArrayList<>(page.size());
     for (Row r : page) runs.add(RunIndex.toRun(r));

@@ -162,9 +162,12 @@ final class RunStore {
   /** A run with its latest metrics, params, tags and inputs. */
   Run getRun(String runId) {
     // Warm path: an up-to-date search index holds the whole run; one job over memory.
-    Dataset<Row> current = index.ifCurrent();
-    if (current != null) {
-      List<Row> rows = current.where(col("run_id").equalTo(runId)).collectAsList();
+    RunIndex.Lease lease = index.leaseIfCurrent();
+    if (lease != null) {
+      List<Row> rows;
+      try (lease) {
+        rows = lease.frame().where(col("run_id").equalTo(runId)).collectAsList();
+      }
       if (!rows.isEmpty()) {
         Run run = RunIndex.toRun(rows.get(0));
         return new Run(withLiveness(run.info()), run.data());
