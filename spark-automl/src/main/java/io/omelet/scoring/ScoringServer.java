@@ -20,12 +20,15 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -64,6 +67,13 @@ public final class ScoringServer implements AutoCloseable {
   private final ScheduledExecutorService reloader;
   private volatile String lastReloadError;
   private volatile Instant lastReloadCheck;
+  /** The reload POST /reload started last (joined by requests that come while it runs), and when. */
+  private CompletableFuture<Boolean> requestedReload;
+  private long requestedReloadNanos;
+  /** POST /reload runs registry jobs: at most one a second, whatever clients send. */
+  static final long MIN_RELOAD_INTERVAL_MS = 1000;
+  /** How long a POST /reload waits for its reload before answering 202. */
+  static final long RELOAD_WAIT_MS = 30_000;
 
   private ScoringServer(OmeletRegistry registry, ServerConfig config, LoadedModel first) throws IOException {
     this.registry = registry;
@@ -75,12 +85,11 @@ public final class ScoringServer implements AutoCloseable {
     this.workers = Executors.newFixedThreadPool(config.threads(), daemons("omelet-serve"));
     http.setExecutor(workers);
     http.createContext("/", this::handle);
+    // One thread runs every reload, timed or asked for over HTTP: never a request thread.
+    reloader = Executors.newSingleThreadScheduledExecutor(daemons("omelet-serve-reload"));
     if (!config.reloadInterval().isZero()) {
-      reloader = Executors.newSingleThreadScheduledExecutor(daemons("omelet-serve-reload"));
       long ms = config.reloadInterval().toMillis();
       reloader.scheduleWithFixedDelay(this::reloadQuietly, ms, ms, TimeUnit.MILLISECONDS);
-    } else {
-      reloader = null;
     }
     http.start();
   }
@@ -153,7 +162,7 @@ public final class ScoringServer implements AutoCloseable {
   /** Stops listening (requests in progress get a second to finish) and stops the threads. */
   @Override
   public void close() {
-    if (reloader != null) reloader.shutdownNow();
+    reloader.shutdownNow();
     http.stop(1);
     workers.shutdown();
   }
@@ -407,18 +416,46 @@ public final class ScoringServer implements AutoCloseable {
       error(ex, 403, "POST /reload is accepted from loopback only");
       return;
     }
+    CompletableFuture<Boolean> pending = requestReload();
+    if (pending == null) {
+      ex.getResponseHeaders().set("Retry-After", "1");
+      error(ex, 429, "a reload ran less than " + MIN_RELOAD_INTERVAL_MS + " ms ago; try again in a second");
+      return;
+    }
     boolean changed;
     try {
-      changed = reload();
-    } catch (RuntimeException e) {
-      lastReloadError = e.getMessage();
-      error(ex, 409, "reload failed, still serving " + model().describe() + ": " + e.getMessage());
+      changed = pending.get(RELOAD_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      String why = e.getCause() == null ? String.valueOf(e) : e.getCause().getMessage();
+      lastReloadError = why;
+      error(ex, 409, "reload failed, still serving " + model().describe() + ": " + why);
+      return;
+    } catch (TimeoutException e) {
+      send(ex, 202, g -> g.writeStringField("status", "reloading: GET /health tells when it is done"));
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error(ex, 503, "the server is stopping");
       return;
     }
     send(ex, 200, g -> {
       g.writeBooleanField("changed", changed);
       writeModelRef(g, current.get());
     });
+  }
+
+  /**
+   * The reload a POST /reload waits for: the one running if there is one (requests that come
+   * together share it), else a new one on the reload thread; null when the last started less than
+   * {@link #MIN_RELOAD_INTERVAL_MS} ago.
+   */
+  private synchronized CompletableFuture<Boolean> requestReload() {
+    if (requestedReload != null && !requestedReload.isDone()) return requestedReload;
+    long now = System.nanoTime();
+    if (requestedReload != null && now - requestedReloadNanos < MIN_RELOAD_INTERVAL_MS * 1_000_000L) return null;
+    requestedReloadNanos = now;
+    requestedReload = CompletableFuture.supplyAsync(this::reload, reloader);
+    return requestedReload;
   }
 
   // ------------------------------------------------------------------ responses

@@ -323,6 +323,10 @@ class ScoringServerTest {
       assertEquals(200, reload.statusCode(), reload.body());
       assertTrue(JSON.readTree(reload.body()).get("changed").asBoolean());
       assertEquals(2, s.model().resolved().version());
+      // reloads run registry jobs: a second request within the second is refused, not run
+      HttpResponse<String> again = post(s, "/reload", "");
+      assertEquals(429, again.statusCode(), again.body());
+      assertEquals("1", again.headers().firstValue("Retry-After").orElse(""));
 
       JsonNode after = JSON.readTree(post(s, "/predict", body.toString()).body());
       assertEquals(2, after.get("model").get("version").asInt());
