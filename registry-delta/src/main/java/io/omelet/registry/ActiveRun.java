@@ -44,6 +44,8 @@ public final class ActiveRun implements AutoCloseable {
   private List<Metric> metrics = new ArrayList<>();
   private Map<String, String> params = new LinkedHashMap<>();
   private Map<String, String> tags = new LinkedHashMap<>();
+  /** A batch whose write failed part-way: written again first, under its own id, so nothing doubles. */
+  private volatile Batch unwritten;
   /** Params this run holds, stored or pending: checked locally so each log call needs no read. */
   private final Map<String, String> knownParams;
   private final ScheduledFuture<?> timer;
@@ -183,31 +185,32 @@ public final class ActiveRun implements AutoCloseable {
     }
   }
 
+  /** What one flush writes, and the id that makes writing it twice apply it once. */
+  private record Batch(String id, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+    int size() {
+      return metrics.size() + params.size() + tags.size();
+    }
+  }
+
   private void flushPending() {
-    List<Metric> m;
-    Map<String, String> p;
-    Map<String, String> t;
+    // Called under 'flushing': one flush at a time, so 'unwritten' is only touched here.
+    if (unwritten != null) {
+      registry.writeBatch(info.runId(), unwritten.metrics, unwritten.params, unwritten.tags, unwritten.id);
+      unwritten = null;
+    }
+    Batch b;
     synchronized (lock) {
-      if (pending() == 0) return;
-      m = metrics;
-      p = params;
-      t = tags;
+      if (metrics.isEmpty() && params.isEmpty() && tags.isEmpty()) return;
+      b = new Batch("omelet-flush-" + Ids.newId(), metrics, params, tags);
       metrics = new ArrayList<>();
       params = new LinkedHashMap<>();
       tags = new LinkedHashMap<>();
     }
     try {
-      registry.writeBatch(info.runId(), m, p, t);
+      registry.writeBatch(info.runId(), b.metrics, b.params, b.tags, b.id);
     } catch (RuntimeException e) {
-      // Put the batch back so a later flush can still write it.
-      synchronized (lock) {
-        m.addAll(metrics);
-        metrics = m;
-        p.putAll(params);
-        params = p;
-        t.putAll(tags);
-        tags = t;
-      }
+      // Kept whole with its id: the next flush writes what this one could not, and only that.
+      unwritten = b;
       throw e;
     }
   }
@@ -261,7 +264,9 @@ public final class ActiveRun implements AutoCloseable {
   }
 
   private int pending() {
-    return metrics.size() + params.size() + tags.size();
+    synchronized (lock) {
+      return metrics.size() + params.size() + tags.size() + (unwritten == null ? 0 : unwritten.size());
+    }
   }
 
   private void requireOpen() {

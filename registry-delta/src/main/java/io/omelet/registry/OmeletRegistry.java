@@ -344,8 +344,14 @@ public final class OmeletRegistry {
     logs.writeBatch(runId, metrics, params, tags);
   }
 
-  void appendBatch(List<Row> metrics, List<Row> params, List<Row> tags, List<Row> inputs, List<Row> runs) {
-    logs.appendBatch(metrics, params, tags, inputs, runs);
+  void writeBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags,
+      String batchId) {
+    logs.writeBatch(runId, metrics, params, tags, batchId);
+  }
+
+  void appendBatch(List<Row> metrics, List<Row> params, List<Row> tags, List<Row> inputs, List<Row> runs,
+      String batchId) {
+    logs.appendBatch(metrics, params, tags, inputs, runs, batchId);
   }
 
   private void appendTags(String runId, Map<String, String> set, List<String> delete) {

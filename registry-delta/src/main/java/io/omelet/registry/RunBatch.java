@@ -20,6 +20,9 @@ public final class RunBatch {
   private final List<Row> tags = new ArrayList<>();
   private final List<Row> inputs = new ArrayList<>();
   private final List<RunInfo> infos = new ArrayList<>();
+  /** Written with every table's part, so committing again after a failure applies each part once. */
+  private final String batchId = "omelet-batch-" + Ids.newId();
+  private boolean committing;
   private boolean committed;
 
   RunBatch(OmeletRegistry registry) {
@@ -97,14 +100,23 @@ public final class RunBatch {
     return List.copyOf(infos);
   }
 
-  /** One append per table; the runs table last, so a run appears together with its data. */
+  /**
+   * One append per table; the runs table last, so a run appears together with its data. If it
+   * fails part-way, call it again: each table's part is applied once (Delta's idempotent writes),
+   * so the retry adds only what is missing and duplicates nothing.
+   */
   public void commit() {
-    requireOpen();
+    if (committed) throw new RegistryException("this batch was committed; start a new one");
+    committing = true;
+    registry.appendBatch(metrics, params, tags, inputs, runs, batchId);
     committed = true;
-    registry.appendBatch(metrics, params, tags, inputs, runs);
   }
 
   private void requireOpen() {
     if (committed) throw new RegistryException("this batch was committed; start a new one");
+    if (committing) {
+      throw new RegistryException("this batch's commit failed part-way: call commit() again to finish it"
+          + " (adding to it now could lose rows)");
+    }
   }
 }
