@@ -121,6 +121,17 @@ class FilterParserTest {
   }
 
   @Test
+  void deepNestingIsASyntaxErrorNotAStackOverflow() {
+    // 100 levels parse; past that the parser stops at the 101st opening, with its position
+    String ok = "(".repeat(FilterParser.MAX_DEPTH) + "metrics.auc > 0.5" + ")".repeat(FilterParser.MAX_DEPTH);
+    assertInstanceOf(Comparison.class, FilterParser.parse(ok));
+    int deep = 20_000;
+    assertBad("(".repeat(deep) + "metrics.auc > 0.5" + ")".repeat(deep), FilterParser.MAX_DEPTH, "nest at most");
+    assertBad("NOT ".repeat(deep) + "metrics.auc > 0.5", 4 * FilterParser.MAX_DEPTH, "nest at most");
+    assertBad("(".repeat(deep), FilterParser.MAX_DEPTH, "nest at most");
+  }
+
+  @Test
   void blankFilterMatchesAll() {
     assertInstanceOf(Filter.All.class, FilterParser.parse("  "));
     assertInstanceOf(Filter.All.class, FilterParser.parse(null));

@@ -12,6 +12,11 @@ public final class Figures {
     System.out.flush();
   }
 
+  /** A count, printed as a whole number. */
+  public static void print(String name, long value) {
+    print(name, Long.toString(value));
+  }
+
   public static void print(String name, String value) {
     System.out.println(name + " = " + value);
     System.out.flush();

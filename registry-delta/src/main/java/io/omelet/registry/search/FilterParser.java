@@ -23,9 +23,13 @@ import java.util.Locale;
  * {@code params."learn rate"}. Every error reports its position and what was expected there.
  */
 public final class FilterParser {
+  /** Deepest nesting of parentheses and NOTs: the parser recurses once per level (a stack overflow past some thousands). */
+  public static final int MAX_DEPTH = 100;
+
   private final String input;
   private final List<Token> tokens;
   private int at;
+  private int depth;
 
   private FilterParser(String input) {
     this.input = input;
@@ -91,19 +95,23 @@ public final class FilterParser {
 
   private Filter not() {
     Token t = peek();
-    if (t.isKeyword("NOT")) {
-      at++;
-      return new Filter.Not(not());
-    }
-    if (t.kind() == Kind.LPAREN) {
-      at++;
-      Filter inner = or();
-      Token close = peek();
-      if (close.kind() != Kind.RPAREN) {
-        throw error(close, "AND, OR or a closing parenthesis");
+    if (t.isKeyword("NOT") || t.kind() == Kind.LPAREN) {
+      if (++depth > MAX_DEPTH) {
+        throw error(t, "a comparison: parentheses and NOTs nest at most " + MAX_DEPTH + " deep");
       }
-      at++;
-      return inner;
+      try {
+        at++;
+        if (t.isKeyword("NOT")) return new Filter.Not(not());
+        Filter inner = or();
+        Token close = peek();
+        if (close.kind() != Kind.RPAREN) {
+          throw error(close, "AND, OR or a closing parenthesis");
+        }
+        at++;
+        return inner;
+      } finally {
+        depth--;
+      }
     }
     return comparison();
   }
