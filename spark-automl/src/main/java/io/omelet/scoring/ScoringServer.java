@@ -25,6 +25,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +53,31 @@ public final class ScoringServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /** Seconds a client has to send its request (line, headers and body) before the connection is closed. */
+  static final int REQUEST_SECONDS = 5;
+  /** Seconds from the end of the request to the end of the response; past that the connection is closed. */
+  static final int RESPONSE_SECONDS = 30;
+  /** Connections open at once; the JDK server closes new ones past this. */
+  static final int MAX_CONNECTIONS = 512;
+  /** Requests admitted per scoring thread (one scoring, the rest reading their body or waiting); more get 503. */
+  static final int ADMITTED_PER_THREAD = 16;
+
   static {
-    // The JDK server writes the headers and the body of a response as two segments; with Nagle's
-    // algorithm on, the body waits for the client's delayed ACK (~40 ms a request). The property
-    // is read once, when the JDK server's config class loads, so set it before the first server.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    // The JDK server reads each property once, when its config class loads: set them before the
+    // first server, unless the user set them (-D...) already.
+    // Headers and body go out as two segments; with Nagle's algorithm on, the body waits for the
+    // client's delayed ACK (~40 ms a request).
+    setIfAbsent("sun.net.httpserver.nodelay", "true");
+    // The JDK server reads request headers on a worker thread: without a deadline, clients that
+    // dribble their headers hold threads forever. With one, the connection is closed after 5 s.
+    setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+    setIfAbsent("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
+    setIfAbsent("sun.net.httpserver.timerMillis", "250");
+    setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) System.setProperty(key, value);
   }
 
   private final OmeletRegistry registry;
@@ -64,12 +85,16 @@ public final class ScoringServer implements AutoCloseable {
   private final AtomicReference<ServedModel> current = new AtomicReference<>();
   private final HttpServer http;
   private final ExecutorService workers;
+  /** Requests being served or waiting: past this, 503 at once instead of a queue that grows forever. */
+  private final Semaphore admitted;
+  /** Requests scoring at once: one per configured thread. */
+  private final Semaphore scoring;
   private final ScheduledExecutorService reloader;
   private volatile String lastReloadError;
   private volatile Instant lastReloadCheck;
   /** The reload POST /reload started last (joined by requests that come while it runs), and when. */
   private CompletableFuture<Boolean> requestedReload;
-  private long requestedReloadNanos;
+  private volatile long requestedReloadEndNanos;
   /** POST /reload runs registry jobs: at most one a second, whatever clients send. */
   static final long MIN_RELOAD_INTERVAL_MS = 1000;
   /** How long a POST /reload waits for its reload before answering 202. */
@@ -82,7 +107,12 @@ public final class ScoringServer implements AutoCloseable {
     this.current.set(new ServedModel(first, now));
     this.lastReloadCheck = now;
     this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
-    this.workers = Executors.newFixedThreadPool(config.threads(), daemons("omelet-serve"));
+    // Threads are cheap while they wait on a socket: one per connection (the JDK server reads
+    // headers on them), nothing queued; the scoring itself is bounded by the 'scoring' permits.
+    this.workers = new ThreadPoolExecutor(config.threads(), config.threads() + MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), daemons("omelet-serve"), new ThreadPoolExecutor.AbortPolicy());
+    this.admitted = new Semaphore(config.threads() * ADMITTED_PER_THREAD);
+    this.scoring = new Semaphore(config.threads());
     http.setExecutor(workers);
     http.createContext("/", this::handle);
     // One thread runs every reload, timed or asked for over HTTP: never a request thread.
@@ -198,7 +228,7 @@ public final class ScoringServer implements AutoCloseable {
     String method = ex.getRequestMethod();
     switch (path) {
       case "/predict" -> {
-        if (allow(ex, method, "POST")) predict(ex);
+        if (allow(ex, method, "POST")) admitThenPredict(ex);
       }
       case "/model" -> {
         if (allow(ex, method, "GET")) send(ex, 200, g -> writeModel(g, current.get()));
@@ -219,6 +249,26 @@ public final class ScoringServer implements AutoCloseable {
     ex.getResponseHeaders().set("Allow", allowed);
     error(ex, 405, "method " + method + " not allowed on " + ex.getRequestURI().getPath() + "; use " + allowed);
     return false;
+  }
+
+  /** Admission slots free now (for tests and /health). */
+  int admissionsFree() {
+    return admitted.availablePermits();
+  }
+
+  /** Sheds load: a request over the admission bound gets 503 with Retry-After, never a place in a queue. */
+  private void admitThenPredict(HttpExchange ex) throws IOException {
+    if (!admitted.tryAcquire()) {
+      ex.getResponseHeaders().set("Retry-After", "1");
+      error(ex, 503, "the server is busy (" + config.threads() * ADMITTED_PER_THREAD
+          + " requests in progress); retry after a second");
+      return;
+    }
+    try {
+      predict(ex);
+    } finally {
+      admitted.release();
+    }
   }
 
   private void predict(HttpExchange ex) throws IOException {
@@ -281,7 +331,21 @@ public final class ScoringServer implements AutoCloseable {
       });
       return;
     }
-    send(ex, 200, g -> writePredictions(g, model, rows, explain));
+    // Scored under a permit (CPU); written after it is released (a slow reader holds no permit).
+    byte[] response;
+    try {
+      scoring.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      error(ex, 503, "the server is stopping");
+      return;
+    }
+    try {
+      response = render(g -> writePredictions(g, model, rows, explain));
+    } finally {
+      scoring.release();
+    }
+    write(ex, 200, response);
   }
 
   private static boolean explainRequested(String query) {
@@ -446,15 +510,21 @@ public final class ScoringServer implements AutoCloseable {
 
   /**
    * The reload a POST /reload waits for: the one running if there is one (requests that come
-   * together share it), else a new one on the reload thread; null when the last started less than
+   * together share it), else a new one on the reload thread; null when the last ended less than
    * {@link #MIN_RELOAD_INTERVAL_MS} ago.
    */
   private synchronized CompletableFuture<Boolean> requestReload() {
     if (requestedReload != null && !requestedReload.isDone()) return requestedReload;
-    long now = System.nanoTime();
-    if (requestedReload != null && now - requestedReloadNanos < MIN_RELOAD_INTERVAL_MS * 1_000_000L) return null;
-    requestedReloadNanos = now;
-    requestedReload = CompletableFuture.supplyAsync(this::reload, reloader);
+    if (requestedReload != null && System.nanoTime() - requestedReloadEndNanos < MIN_RELOAD_INTERVAL_MS * 1_000_000L) {
+      return null;
+    }
+    requestedReload = CompletableFuture.supplyAsync(() -> {
+      try {
+        return reload();
+      } finally {
+        requestedReloadEndNanos = System.nanoTime();
+      }
+    }, reloader);
     return requestedReload;
   }
 
@@ -466,13 +536,21 @@ public final class ScoringServer implements AutoCloseable {
 
   /** Writes one JSON object (the fields {@code body} writes) as the response. */
   private static void send(HttpExchange ex, int status, Body body) throws IOException {
+    write(ex, status, render(body));
+  }
+
+  /** One JSON object (the fields {@code body} writes) as bytes. */
+  private static byte[] render(Body body) throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(512);
     try (JsonGenerator g = JSON.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
       g.writeStartObject();
       body.write(g);
       g.writeEndObject();
     }
-    byte[] bytes = buf.toByteArray();
+    return buf.toByteArray();
+  }
+
+  private static void write(HttpExchange ex, int status, byte[] bytes) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     ex.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = ex.getResponseBody()) {

@@ -345,6 +345,81 @@ class ScoringServerTest {
     }
   }
 
+  @Test
+  void overloadIsShedWith503AndRetryAfterWhileHealthStillAnswers() throws Exception {
+    try (ScoringServer s = ScoringServer.start(registry, ServerConfig.of(NAME + "@champion").withPort(0)
+        .withReloadInterval(Duration.ZERO).withThreads(1))) {
+      // Every admission slot held by a client that sent its headers and then part of its body.
+      List<java.net.Socket> holding = new ArrayList<>();
+      HttpResponse<String> busy = null;
+      try {
+        for (int i = 0; i < ScoringServer.ADMITTED_PER_THREAD; i++) {
+          java.net.Socket so = new java.net.Socket(s.host(), s.port());
+          so.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + "Content-Length: 1000\r\n\r\n[").getBytes(StandardCharsets.US_ASCII));
+          so.getOutputStream().flush();
+          holding.add(so);
+        }
+        // the held requests are admitted as the server reads their headers
+        for (int attempt = 0; attempt < 40 && s.admissionsFree() > 0; attempt++) Thread.sleep(50);
+        System.err.println("admission slots free: " + s.admissionsFree());
+        busy = post(s, "/predict", json(rows.get(0)).toString());
+        assertEquals(503, busy.statusCode(), busy.body());
+        assertEquals("1", busy.headers().firstValue("Retry-After").orElse(""));
+        assertEquals(503, JSON.readTree(busy.body()).get("status").asInt());
+        assertEquals(200, client.send(get(s, "/health"), HttpResponse.BodyHandlers.ofString()).statusCode(),
+            "health answers while scoring is full");
+      } finally {
+        for (java.net.Socket so : holding) so.close();
+      }
+      // the slots come back once those clients are gone
+      HttpResponse<String> ok = null;
+      for (int attempt = 0; attempt < 40; attempt++) {
+        ok = post(s, "/predict", json(rows.get(0)).toString());
+        if (ok.statusCode() == 200) break;
+        Thread.sleep(50);
+      }
+      assertEquals(200, ok.statusCode(), ok.body());
+    }
+  }
+
+  @Test
+  void clientsThatDribbleTheirHeadersNeitherStallScoringNorStayConnected() throws Exception {
+    try (ScoringServer s = ScoringServer.start(registry, ServerConfig.of(NAME + "@champion").withPort(0)
+        .withReloadInterval(Duration.ZERO).withThreads(2))) {
+      List<java.net.Socket> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < 50; i++) {
+          java.net.Socket so = new java.net.Socket(s.host(), s.port());
+          so.getOutputStream().write("POST /predict HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+          so.getOutputStream().flush();
+          slow.add(so);
+        }
+        // a server whose workers wait on those headers would never answer these
+        HttpClient patient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < 20; i++) {
+          HttpRequest req = HttpRequest.newBuilder(s.uri().resolve("/predict")).timeout(Duration.ofSeconds(5))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(json(rows.get(i % rows.size())).toString())).build();
+          assertEquals(200, patient.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+        // and each dribbler is cut off once its time to send a request is up
+        for (java.net.Socket so : slow) {
+          so.setSoTimeout((ScoringServer.REQUEST_SECONDS + 10) * 1000);
+          int read;
+          try {
+            read = so.getInputStream().read();
+          } catch (java.net.SocketException reset) {
+            read = -1;
+          }
+          assertEquals(-1, read, "the server closed the connection");
+        }
+      } finally {
+        for (java.net.Socket so : slow) so.close();
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private static void assertWrongKind(ObjectNode row, String field) throws Exception {
