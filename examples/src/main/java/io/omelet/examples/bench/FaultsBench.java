@@ -1,13 +1,40 @@
 package io.omelet.examples.bench;
 
+import io.omelet.examples.DataDir;
+import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.OmeletSpark;
+import io.omelet.scoring.ScoringServer;
+import io.omelet.scoring.ServerConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
 /**
- * bin/bench faults: fault injection and fuzzing, bounded in count and time, loopback only. So far:
- * {@code filter_fuzz_cases} generated and mutated filter strings (seeded) and
- * {@code filter_fuzz_unexpected}, those that neither parsed nor raised the grammar's error with a
- * position (goal 0). {@code bin/bench faults filter} runs that part alone.
+ * bin/bench faults: fault injection and fuzzing, bounded in count and time, loopback only, seeded.
+ * Parts (all by default; {@code bin/bench faults filter rest} picks):
+ * <ul>
+ *   <li>{@code filter}: 20,000 generated and mutated filter strings; {@code filter_fuzz_unexpected}
+ *       counts those that neither parsed nor raised the grammar's positioned error (goal 0).</li>
+ *   <li>{@code rest}: against {@code omelet serve}'s server in this JVM (an H2O GBM on
+ *       lending_club): 5,000 mutated requests ({@code rest_fuzz_5xx}, {@code rest_fuzz_dropped},
+ *       goal 0 and 0, and {@code /health} after); 50 clients sending one header byte a second while
+ *       500 req/s are scored ({@code rest_p99_ms_with_slow_clients}, goal under 10 ms); the highest
+ *       stepped rate whose p99 stays under 5 ms ({@code rest_max_rps_p99_under_5ms}); at four times
+ *       that rate the share of 503s ({@code rest_overload_503_share}) and the heap's growth.</li>
+ * </ul>
+ * The load generator shares the JVM and the 2 cores with the server: its latencies include its own.
  */
 public final class FaultsBench implements Benchmark {
   static final int FILTER_CASES = 20_000;
+  static final int REST_CASES = 5_000;
+  static final int SLOW_CLIENTS = 50;
+  static final int[] RATES = {250, 500, 1000, 1500, 2000, 3000, 4000, 6000};
 
   @Override
   public String name() {
@@ -16,15 +43,88 @@ public final class FaultsBench implements Benchmark {
 
   @Override
   public String description() {
-    return "fuzzing: 20,000 generated and mutated filter strings (parse or a positioned syntax error)";
+    return "fuzzing and faults: 20,000 filter strings; REST: 5,000 mutated requests, 50 slow clients, max rate, overload";
   }
 
   @Override
-  public void run(String[] args) {
+  public void run(String[] args) throws Exception {
+    Set<String> parts = args.length == 0 ? Set.of("filter", "rest") : Set.of(args);
+    if (parts.contains("filter")) filter();
+    if (parts.contains("rest")) {
+      rest();
+      // H2O's threads are not daemons.
+      System.exit(0);
+    }
+  }
+
+  private static void filter() {
     FilterFuzz.Result f = FilterFuzz.run(FILTER_CASES, 7);
     System.err.printf("filter fuzz: %d parsed, %d refused with a position, %d unexpected%n", f.parsed(), f.refused(),
         f.unexpected());
     Figures.print("filter_fuzz_cases", (long) f.cases());
     Figures.print("filter_fuzz_unexpected", (long) f.unexpected());
+  }
+
+  private static void rest() throws Exception {
+    SparkSession spark = OmeletSpark.builder("omelet-bench-faults", "local[2]").getOrCreate();
+    Dataset<Row> data = DataDir.csv(spark, "lending_club.csv");
+    OmeletRegistry registry = OmeletRegistry.open(spark,
+        Files.createTempDirectory("omelet-bench-faults").resolve("registry").toString());
+    RestBench.register(registry, H2OGbm.mojo(data));
+    List<String> bodies = RestBench.bodies(data, 2000);
+    try (ScoringServer server = ScoringServer.start(registry,
+        ServerConfig.of("lending_gbm@champion").withPort(0).withReloadInterval(Duration.ZERO))) {
+      URI base = server.uri();
+      RestFaults.Fuzz f = RestFaults.fuzz(base, bodies, REST_CASES, 11);
+      System.err.printf("rest fuzz: %d 2xx, %d 4xx, %d 5xx, %d dropped; /health afterwards: %s%s%n", f.twoXx(),
+          f.fourXx(), f.fiveXx(), f.dropped(), f.healthAfter() ? "200" : "NOT ANSWERED",
+          f.firstBad() == null ? "" : "; first: " + f.firstBad());
+      Figures.print("rest_fuzz_cases", (long) f.cases());
+      Figures.print("rest_fuzz_5xx", (long) f.fiveXx());
+      Figures.print("rest_fuzz_dropped", (long) f.dropped() + (f.healthAfter() ? 0 : 1));
+
+      AtomicBoolean stop = new AtomicBoolean();
+      RestFaults.dribblers(base, SLOW_CLIENTS, stop);
+      Thread.sleep(2000);
+      RestLoad.Result slow = RestLoad.run(base.resolve("/predict"), bodies, 500, Duration.ofSeconds(5),
+          Duration.ofSeconds(20));
+      stop.set(true);
+      System.err.printf("with %d slow clients: %d requests, %d errors, p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+          SLOW_CLIENTS, slow.requests(), slow.errors(), slow.p50Ms(), slow.p99Ms(), slow.maxMs());
+      Figures.print("slow_clients", (long) SLOW_CLIENTS);
+      Figures.print("rest_p99_ms_with_slow_clients", slow.p99Ms());
+
+      int best = 0;
+      for (int rate : RATES) {
+        RestLoad.Result r = RestLoad.run(base.resolve("/predict"), bodies, rate, Duration.ofSeconds(2),
+            Duration.ofSeconds(8), 32);
+        System.err.printf("%d req/s: p99 %.2f ms, %d errors, achieved %.0f req/s%n", rate, r.p99Ms(), r.errors(),
+            r.achievedRps());
+        if (r.errors() > 0 || r.p99Ms() >= 5 || r.achievedRps() < 0.95 * rate) break;
+        best = rate;
+      }
+      Figures.print("rest_max_rps_p99_under_5ms", (long) best);
+
+      int over = 4 * Math.max(best, RATES[0]);
+      long heapBefore = usedHeapAfterGc();
+      RestLoad.Result o = RestLoad.run(base.resolve("/predict"), bodies, over, Duration.ofSeconds(2),
+          Duration.ofSeconds(10), 256);
+      long heapAfter = usedHeapAfterGc();
+      System.err.printf("overload at %d req/s (256 clients): %d requests, %d shed with 503, %d other errors"
+          + " (first: %s), p99 %.2f ms; heap %d -> %d MB%n", over, o.requests(), o.shed(), o.errors() - o.shed(),
+          o.firstError(), o.p99Ms(), heapBefore >> 20, heapAfter >> 20);
+      Figures.print("rest_overload_rps", (long) over);
+      Figures.print("rest_overload_503_share", o.requests() == 0 ? Double.NaN : (double) o.shed() / o.requests());
+      Figures.print("rest_overload_heap_growth_mb", (heapAfter - heapBefore) / 1048576.0);
+      Figures.print("rest_health_after_overload",
+          RestFaults.exchange(base, "GET", "/health", null, new byte[0], false, "") == 200 ? "200" : "failed");
+    }
+    spark.stop();
+  }
+
+  private static long usedHeapAfterGc() {
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
   }
 }

@@ -59,9 +59,7 @@ public final class RestBench implements Benchmark {
    */
   static RestLoad.Result measure(OmeletRegistry registry, String uri, Dataset<Row> data, int rps, Duration warmup,
                                  Duration measure) throws Exception {
-    List<String> bodies = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    for (Row r : data.drop("Class").limit(2000).collectAsList()) bodies.add(json.writeValueAsString(toJson(json, r)));
+    List<String> bodies = bodies(data, 2000);
 
     try (ScoringServer server = ScoringServer.start(registry,
         ServerConfig.of(uri).withPort(0).withReloadInterval(Duration.ZERO))) {
@@ -94,6 +92,14 @@ public final class RestBench implements Benchmark {
       millis += Math.max(0, gc.getCollectionTime());
     }
     return new long[] {count, millis};
+  }
+
+  /** Single-row request bodies: the first {@code n} rows of lending_club without its label. */
+  static List<String> bodies(Dataset<Row> data, int n) throws java.io.IOException {
+    List<String> bodies = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    for (Row r : data.drop("Class").limit(n).collectAsList()) bodies.add(json.writeValueAsString(toJson(json, r)));
+    return bodies;
   }
 
   static void register(OmeletRegistry registry, byte[] mojo) {

@@ -29,7 +29,7 @@ public final class RestLoad {
    * Latencies in milliseconds; {@code achievedRps} = answered requests / the window's length.
    */
   public record Result(int targetRps, long requests, long errors, double seconds, double achievedRps,
-                       double p50Ms, double p99Ms, double maxMs, String firstError) {}
+                       double p50Ms, double p99Ms, double maxMs, String firstError, long shed) {}
 
   private RestLoad() {}
 
@@ -65,6 +65,7 @@ public final class RestLoad {
         .connectTimeout(Duration.ofSeconds(5)).build();
     AtomicLong next = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    AtomicLong shed = new AtomicLong();
     AtomicLong lastDone = new AtomicLong();
     String[] firstError = new String[1];
     // Start a little ahead so every client is waiting for slot 0.
@@ -95,6 +96,7 @@ public final class RestLoad {
             int i = (int) (slot - warmSlots);
             latencies[i] = done - due;
             lastDone.accumulateAndGet(done, Math::max);
+            if (error != null && error.equals("HTTP 503")) shed.incrementAndGet();
             if (!ok) {
               errors.incrementAndGet();
               synchronized (firstError) {
@@ -116,7 +118,7 @@ public final class RestLoad {
     double seconds = Math.max(lastDone.get() - measureStart, measuredSlots * periodNanos) / 1e9;
     return new Result(targetRps, done.length, errors.get(), seconds, answered / seconds,
         percentile(done, 0.50) / 1e6, percentile(done, 0.99) / 1e6,
-        done.length == 0 ? Double.NaN : done[done.length - 1] / 1e6, firstError[0]);
+        done.length == 0 ? Double.NaN : done[done.length - 1] / 1e6, firstError[0], shed.get());
   }
 
   /** Nearest-rank percentile of sorted values. */
