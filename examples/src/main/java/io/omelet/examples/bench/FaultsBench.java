@@ -17,8 +17,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * bin/bench faults: fault injection and fuzzing, bounded in count and time, loopback only, seeded.
- * Parts (all by default; {@code bin/bench faults filter rest} picks):
+ * Parts (all by default; {@code bin/bench faults filter rest kill} picks):
  * <ul>
+ *   <li>{@code kill}: a child JVM logging runs is killed with SIGKILL at 30 random moments; after
+ *       each kill the registry is checked ({@link KillTrials}): {@code runs_lost},
+ *       {@code rows_duplicated}, {@code runs_wrongly_finished} and {@code half_batches_seen}, goal 0 each.</li>
  *   <li>{@code filter}: 20,000 generated and mutated filter strings; {@code filter_fuzz_unexpected}
  *       counts those that neither parsed nor raised the grammar's positioned error (goal 0).</li>
  *   <li>{@code rest}: against {@code omelet serve}'s server in this JVM (an H2O GBM on
@@ -43,13 +46,15 @@ public final class FaultsBench implements Benchmark {
 
   @Override
   public String description() {
-    return "fuzzing and faults: 20,000 filter strings; REST: 5,000 mutated requests, 50 slow clients, max rate, overload";
+    return "fuzzing and faults: 20,000 filter strings; REST: 5,000 mutated requests, 50 slow clients, max rate,"
+        + " overload; 30 SIGKILLs of a writer";
   }
 
   @Override
   public void run(String[] args) throws Exception {
-    Set<String> parts = args.length == 0 ? Set.of("filter", "rest") : Set.of(args);
+    Set<String> parts = args.length == 0 ? Set.of("filter", "rest", "kill") : Set.of(args);
     if (parts.contains("filter")) filter();
+    if (parts.contains("kill")) kill();
     if (parts.contains("rest")) {
       rest();
       // H2O's threads are not daemons.
@@ -63,6 +68,20 @@ public final class FaultsBench implements Benchmark {
         f.unexpected());
     Figures.print("filter_fuzz_cases", (long) f.cases());
     Figures.print("filter_fuzz_unexpected", (long) f.unexpected());
+  }
+
+  static final int KILL_TRIALS = 30;
+
+  private static void kill() throws Exception {
+    SparkSession spark = OmeletSpark.builder("omelet-bench-faults", "local[2]").getOrCreate();
+    KillTrials.Result k = KillTrials.run(spark, Files.createTempDirectory("omelet-bench-kill"), KILL_TRIALS, 3);
+    System.err.printf("kill trials: %d runs checked; %d still RUNNING with a live heartbeat after their writer died%n",
+        k.runsChecked(), k.liveAfterKill());
+    Figures.print("kill_trials", (long) k.trials());
+    Figures.print("runs_lost", (long) k.runsLost());
+    Figures.print("rows_duplicated", (long) k.rowsDuplicated());
+    Figures.print("runs_wrongly_finished", (long) k.runsWronglyFinished());
+    Figures.print("half_batches_seen", (long) k.halfBatches());
   }
 
   private static void rest() throws Exception {
