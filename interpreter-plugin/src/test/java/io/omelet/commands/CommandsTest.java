@@ -179,6 +179,9 @@ class CommandsTest {
     assertTrue(failing(1, "sql", "SELEC 1", "--registry", registry).outcome.error().startsWith("SQL syntax"));
     assertTrue(failing(1, "sql", "SELECT omelet_predict('churn@nope', *) FROM customers", "--registry", registry)
         .outcome.error().contains("nope"));
+    // a model URI that tries to climb out of the registry is refused, naming it
+    assertTrue(failing(1, "sql", "SELECT omelet_predict('../x@champion', *) FROM customers", "--registry", registry)
+        .outcome.error().contains("../x@champion"));
   }
 
   @Test
@@ -277,6 +280,13 @@ class CommandsTest {
     failing(1, "predict", "--model", "nomodel@champion", "-f", "churn.csv", "-o", "x.csv", "--registry", registry);
     failing(1, "models", "versions", "nomodel", "--registry", registry);
     failing(1, "models", "alias", "set", "churn", "champion", "9", "--registry", registry);
+    // names that would address files outside their folder are refused at every entry
+    assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--experiment", "names", "--register", "..",
+        "--registry", registry).outcome.error().contains("model name '..' is not valid"));
+    assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--experiment", "names", "--register", "m",
+        "--alias", "../x", "--registry", registry).outcome.error().contains("alias '../x' is not valid"));
+    assertTrue(failing(1, "models", "alias", "set", "..", "champion", "1", "--registry", registry).outcome.error()
+        .contains(".."));
     String filter = failing(1, "runs", "search", "--filter", "metrics.auc > ", "--registry", registry).outcome.error();
     assertTrue(filter.contains("position"), filter);
     Files.writeString(dir.resolve("afile"), "x");
