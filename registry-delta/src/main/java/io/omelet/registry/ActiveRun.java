@@ -185,8 +185,9 @@ public final class ActiveRun implements AutoCloseable {
     }
   }
 
-  /** What one flush writes, and the id that makes writing it twice apply it once. */
-  private record Batch(String id, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+  /** What one flush writes, and the tables it has reached (so writing it again appends each part once). */
+  private record Batch(java.util.Set<String> written, List<Metric> metrics, Map<String, String> params,
+                       Map<String, String> tags) {
     int size() {
       return metrics.size() + params.size() + tags.size();
     }
@@ -195,21 +196,21 @@ public final class ActiveRun implements AutoCloseable {
   private void flushPending() {
     // Called under 'flushing': one flush at a time, so 'unwritten' is only touched here.
     if (unwritten != null) {
-      registry.writeBatch(info.runId(), unwritten.metrics, unwritten.params, unwritten.tags, unwritten.id);
+      registry.writeBatch(info.runId(), unwritten.metrics, unwritten.params, unwritten.tags, unwritten.written);
       unwritten = null;
     }
     Batch b;
     synchronized (lock) {
       if (metrics.isEmpty() && params.isEmpty() && tags.isEmpty()) return;
-      b = new Batch("omelet-flush-" + Ids.newId(), metrics, params, tags);
+      b = new Batch(new java.util.HashSet<>(), metrics, params, tags);
       metrics = new ArrayList<>();
       params = new LinkedHashMap<>();
       tags = new LinkedHashMap<>();
     }
     try {
-      registry.writeBatch(info.runId(), b.metrics, b.params, b.tags, b.id);
+      registry.writeBatch(info.runId(), b.metrics, b.params, b.tags, b.written);
     } catch (RuntimeException e) {
-      // Kept whole with its id: the next flush writes what this one could not, and only that.
+      // Kept whole with the tables it reached: the next flush writes what this one could not, and only that.
       unwritten = b;
       throw e;
     }

@@ -345,13 +345,13 @@ public final class OmeletRegistry {
   }
 
   void writeBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags,
-      String batchId) {
-    logs.writeBatch(runId, metrics, params, tags, batchId);
+      java.util.Set<String> written) {
+    logs.writeBatch(runId, metrics, params, tags, written);
   }
 
   void appendBatch(List<Row> metrics, List<Row> params, List<Row> tags, List<Row> inputs, List<Row> runs,
-      String batchId) {
-    logs.appendBatch(metrics, params, tags, inputs, runs, batchId);
+      java.util.Set<String> written) {
+    logs.appendBatch(metrics, params, tags, inputs, runs, written);
   }
 
   private void appendTags(String runId, Map<String, String> set, List<String> delete) {

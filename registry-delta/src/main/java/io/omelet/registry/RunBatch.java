@@ -20,8 +20,8 @@ public final class RunBatch {
   private final List<Row> tags = new ArrayList<>();
   private final List<Row> inputs = new ArrayList<>();
   private final List<RunInfo> infos = new ArrayList<>();
-  /** Written with every table's part, so committing again after a failure applies each part once. */
-  private final String batchId = "omelet-batch-" + Ids.newId();
+  /** The tables this batch's commit has appended to, so committing again after a failure appends each part once. */
+  private final java.util.Set<String> written = new java.util.HashSet<>();
   private boolean committing;
   private boolean committed;
 
@@ -102,13 +102,13 @@ public final class RunBatch {
 
   /**
    * One append per table; the runs table last, so a run appears together with its data. If it
-   * fails part-way, call it again: each table's part is applied once (Delta's idempotent writes),
-   * so the retry adds only what is missing and duplicates nothing.
+   * fails part-way, call it again: the tables it reached are not appended to again, so the retry
+   * adds only what is missing and duplicates nothing.
    */
   public void commit() {
     if (committed) throw new RegistryException("this batch was committed; start a new one");
     committing = true;
-    registry.appendBatch(metrics, params, tags, inputs, runs, batchId);
+    registry.appendBatch(metrics, params, tags, inputs, runs, written);
     committed = true;
   }
 

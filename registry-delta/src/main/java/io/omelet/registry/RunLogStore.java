@@ -67,15 +67,15 @@ final class RunLogStore {
   }
 
   /**
-   * Writes a validated batch, one append per kind, each applied once per {@code batchId}: writing
-   * the same batch again after a failure adds only what the failure left out.
+   * Writes a validated batch, one append per kind, skipping the kinds {@code written} holds and
+   * adding each it writes: writing the same batch again after a failure adds only what it left out.
    */
   void writeBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags,
-      String batchId) {
+      java.util.Set<String> written) {
     if (!params.isEmpty()) {
       List<Row> rows = new ArrayList<>();
       params.forEach((k, v) -> rows.add(RowFactory.create(runId, k, v, DeltaStore.nowMicros())));
-      store.append(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, rows, batchId);
+      store.appendOnce(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, rows, written);
     }
     if (!metrics.isEmpty()) {
       List<Row> rows = new ArrayList<>(metrics.size());
@@ -83,32 +83,31 @@ final class RunLogStore {
         OmeletRegistry.requireKey(m.key());
         rows.add(RowFactory.create(runId, m.key(), m.value(), m.timestamp(), m.step()));
       }
-      store.append(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, rows, batchId);
+      store.appendOnce(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, rows, written);
     }
-    if (!tags.isEmpty()) appendTags(runId, tags, List.of(), batchId);
+    if (!tags.isEmpty() && !written.contains(RegistryTables.TAGS)) {
+      appendTags(runId, tags, List.of());
+      written.add(RegistryTables.TAGS);
+    }
   }
 
   void appendTags(String runId, Map<String, String> set, List<String> delete) {
-    appendTags(runId, set, delete, null);
-  }
-
-  private void appendTags(String runId, Map<String, String> set, List<String> delete, String batchId) {
     List<Row> rows = new ArrayList<>();
     set.forEach((k, v) -> {
       OmeletRegistry.requireKey(k);
       rows.add(RowFactory.create(runId, k, v, false, DeltaStore.nowMicros()));
     });
     for (String k : delete) rows.add(RowFactory.create(runId, k, null, true, DeltaStore.nowMicros()));
-    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, rows, batchId);
+    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, rows);
   }
 
-  /** A batch of runs, each table's part applied once per {@code batchId}; the runs table last. */
+  /** A batch of runs, each table's part appended once (see {@code written}); the runs table last. */
   void appendBatch(List<Row> metrics, List<Row> params, List<Row> tags, List<Row> inputs, List<Row> runs,
-      String batchId) {
-    store.append(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, metrics, batchId);
-    store.append(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, params, batchId);
-    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, tags, batchId);
-    store.append(RegistryTables.INPUTS, RegistryTables.INPUTS_SCHEMA, inputs, batchId);
-    store.append(RegistryTables.RUNS, RegistryTables.RUNS_SCHEMA, runs, batchId);
+      java.util.Set<String> written) {
+    store.appendOnce(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, metrics, written);
+    store.appendOnce(RegistryTables.PARAMS, RegistryTables.PARAMS_SCHEMA, params, written);
+    store.appendOnce(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, tags, written);
+    store.appendOnce(RegistryTables.INPUTS, RegistryTables.INPUTS_SCHEMA, inputs, written);
+    store.appendOnce(RegistryTables.RUNS, RegistryTables.RUNS_SCHEMA, runs, written);
   }
 }

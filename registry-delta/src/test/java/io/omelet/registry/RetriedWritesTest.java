@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A batch whose write fails part-way (here: the tags table stops being writable after the metrics
  * and params were appended) is written again by a retry that adds only what is missing: no metric
- * point, param, tag or run row twice (Delta's idempotent writes, txnAppId/txnVersion).
+ * point, param, tag or run row twice.
  */
 class RetriedWritesTest {
   private static OmeletRegistry shared;
