@@ -63,7 +63,7 @@ final class RunLogStore {
 
   /** Writes a validated batch: one append per kind. */
   void writeBatch(String runId, List<Metric> metrics, Map<String, String> params, Map<String, String> tags) {
-    writeBatch(runId, metrics, params, tags, null);
+    writeBatch(runId, metrics, params, tags, new java.util.HashSet<>());
   }
 
   /**
