@@ -68,7 +68,7 @@ final class DeltaStore {
    * Appends unless {@code written} already holds the table, then records it there: a batch of
    * several tables written again after a failure part-way appends only to the tables it has not
    * reached. (Delta's txnAppId/txnVersion options would do it too, but check the table's
-   * transaction ids on every write: a state scan that made registry writes about a quarter slower.)
+   * transaction ids on every write: a state scan per append.)
    */
   void appendOnce(String table, StructType schema, List<Row> rows, java.util.Set<String> written) {
     if (written.contains(table)) return;
