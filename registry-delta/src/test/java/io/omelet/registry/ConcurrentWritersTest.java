@@ -14,13 +14,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** Eight threads log to one registry at once: nothing is lost, nothing is duplicated. */
+/** Four threads log to one registry at once: nothing is lost, nothing is duplicated. */
 class ConcurrentWritersTest {
-  static final int THREADS = 8;
+  // Four writers conflict as eight did (every commit races the others) at half the CI time.
+  static final int THREADS = 4;
   static final int POINTS = 40;
 
   @Test
-  void eightThreadsLoseAndDuplicateNothing() throws Exception {
+  void concurrentWritersLoseAndDuplicateNothing() throws Exception {
     OmeletRegistry registry = TestSpark.freshRegistry();
     String exp = registry.createExperiment("concurrent");
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -64,7 +65,7 @@ class ConcurrentWritersTest {
       assertEquals(POINTS, history.size(), "every point, once");
       assertEquals(POINTS, history.stream().map(Metric::step).distinct().count());
     }
-    // Version numbers are claimed under concurrency: 1..8, each once, each with its own files.
+    // Version numbers are claimed under concurrency: 1..THREADS, each once, each with its own files.
     List<ModelVersion> versions = registry.listModelVersions("shared");
     assertEquals(THREADS, versions.size());
     Set<Integer> numbers = new HashSet<>();
@@ -76,7 +77,8 @@ class ConcurrentWritersTest {
           java.nio.file.Path.of(java.net.URI.create(v.storageLocation()))));
       assertEquals("model of thread " + (Integer.parseInt(registry.getRunInfo(v.runId()).runName().substring(7))), text);
     }
-    assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8), numbers);
+    assertEquals(java.util.stream.IntStream.rangeClosed(1, THREADS).boxed().collect(java.util.stream.Collectors.toSet()),
+        numbers);
     assertEquals(new HashSet<>(runIds), owners);
     Map<String, String> expTags = registry.getExperiment(exp).tags();
     for (int t = 0; t < THREADS; t++) assertTrue(expTags.containsKey("thread-" + t), expTags.toString());
