@@ -27,7 +27,7 @@ final class ExperimentStore {
 
   /** Creates an experiment; names are unique, deleted experiments included (restore or rename those). */
   String createExperiment(String name, String artifactLocation, Map<String, String> tags) {
-    OmeletRegistry.requireName(name, "experiment name");
+    Names.requireDisplayName(name, "experiment name");
     Experiment existing = findExperimentByName(name);
     if (existing != null) {
       throw new RegistryException("experiment '" + name + "' already exists (id " + existing.experimentId()
@@ -107,7 +107,7 @@ final class ExperimentStore {
   }
 
   void renameExperiment(String experimentId, String newName) {
-    OmeletRegistry.requireName(newName, "experiment name");
+    Names.requireDisplayName(newName, "experiment name");
     Experiment e = getExperiment(experimentId);
     Experiment clash = findExperimentByName(newName);
     if (clash != null && !clash.experimentId().equals(experimentId)) {

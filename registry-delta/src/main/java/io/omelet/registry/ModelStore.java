@@ -26,7 +26,7 @@ final class ModelStore {
   }
 
   RegisteredModel create(String name, String description, Map<String, String> tags) {
-    requireModelName(name);
+    Names.requireModelName(name);
     if (find(name) != null) throw new RegistryException("registered model '" + name + "' already exists");
     long now = System.currentTimeMillis();
     Row row = RowFactory.create(name, description, now, now, DeltaStore.scalaMap(tags));
@@ -96,7 +96,7 @@ final class ModelStore {
 
   ModelVersion createVersion(String name, RunInfo run, String artifactPath, String description,
       Map<String, String> tags) {
-    requireModelName(name);
+    Names.requireModelName(name);
     String rel = Names.requireRelativePath(artifactPath, "artifact path");
     if (rel.isEmpty()) throw new RegistryException("give the artifact path of the model to register");
     Path src = Names.requireUnder(new Path(run.artifactUri()), new Path(run.artifactUri(), rel), "artifact path");
@@ -265,9 +265,6 @@ final class ModelStore {
         r.<Long>getAs("last_updated_time"), DeltaStore.javaMap(r.getAs("tags")), aliases);
   }
 
-  private static void requireModelName(String name) {
-    Names.requireModelName(name);
-  }
 
   /** The model's own storage folder, strictly below {@code <root>/models}. */
   private Path modelFolder(String name) {

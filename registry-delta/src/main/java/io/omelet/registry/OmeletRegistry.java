@@ -686,10 +686,6 @@ public final class OmeletRegistry {
     }
   }
 
-  static void requireName(String name, String what) {
-    Names.requireDisplayName(name, what);
-  }
-
   private static void checkDeltaConfigured(SparkSession spark) {
     String ext = spark.conf().get("spark.sql.extensions", "");
     if (!ext.contains(OmeletSpark.DELTA_EXTENSION)) {
