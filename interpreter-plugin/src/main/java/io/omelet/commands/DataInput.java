@@ -171,8 +171,8 @@ public final class DataInput {
    * the first record whose count differs from the header's; a header alone is "no data rows".
    */
   static void checkCsvShape(FileSystem fs, Path p, String shown) throws IOException {
-    InputStream raw = fs.open(p);
-    if (p.getName().toLowerCase(Locale.ROOT).endsWith(".gz")) raw = new GZIPInputStream(raw);
+    checkText(open(fs, p), shown);
+    InputStream raw = open(fs, p);
     try (BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8), 1 << 16)) {
       int header = -1;
       long records = 0;
@@ -229,6 +229,41 @@ public final class DataInput {
       }
       if (header < 0) throw new CommandException(shown + " is empty");
       if (records == 0) throw new CommandException(shown + " has a header and no data rows");
+    }
+  }
+
+  private static InputStream open(FileSystem fs, Path p) throws IOException {
+    InputStream raw = fs.open(p);
+    return p.getName().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+  }
+
+  /** Bytes looked at to tell a text file from a binary one. */
+  static final int TEXT_CHECK_BYTES = 1 << 16;
+
+  /**
+   * Refuses a file whose start is not UTF-8 text (a NUL byte, or bytes that are not UTF-8):
+   * Spark would read it as garbled rows or fail on a record deep inside a job.
+   */
+  static void checkText(InputStream in, String shown) throws IOException {
+    byte[] head;
+    try (in) {
+      head = in.readNBytes(TEXT_CHECK_BYTES);
+    }
+    for (int i = 0; i < head.length; i++) {
+      if (head[i] == 0) {
+        throw new CommandException(shown + " is not a text CSV file: it has a NUL byte at offset " + i
+            + " (a binary file?)");
+      }
+    }
+    java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(head);
+    // the last character may be cut at the end of the sample: not at end of input
+    java.nio.charset.CoderResult r = utf8.decode(bytes, java.nio.CharBuffer.allocate(head.length), false);
+    if (r.isError()) {
+      throw new CommandException(shown + " is not UTF-8 text: byte " + bytes.position() + " is 0x"
+          + String.format("%02x", head[bytes.position()] & 0xff) + "; convert it to UTF-8 (e.g. iconv -f latin1 -t utf-8)");
     }
   }
 

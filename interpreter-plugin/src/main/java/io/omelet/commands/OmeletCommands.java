@@ -75,8 +75,11 @@ public final class OmeletCommands implements Runnable {
         failure[0] = pe.getMessage() + " (see '" + at.getCommandSpec().qualifiedName() + " --help')";
         return USAGE;
       }
-      failure[0] = Errors.oneLine(ex);
-      if (!(ex instanceof CommandException || ex instanceof IllegalArgumentException)) {
+      String fromInput = Errors.inputError(ex);
+      failure[0] = fromInput != null ? fromInput : Errors.oneLine(ex);
+      // The registry's own errors (unknown names, invalid names) are written for people too.
+      if (fromInput == null && !(ex instanceof CommandException || ex instanceof IllegalArgumentException
+          || ex instanceof io.omelet.registry.RegistryException)) {
         // Not a known bad input: keep the trace for the log, the user sees one line.
         org.slf4j.LoggerFactory.getLogger(OmeletCommands.class).error("command failed", ex);
         unexpected[0] = true;

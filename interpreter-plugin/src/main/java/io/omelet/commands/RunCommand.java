@@ -107,6 +107,10 @@ public final class RunCommand extends OmeletSubcommand {
   @Option(names = "--explain-rows", paramLabel = "N", defaultValue = "1000", description = "rows explained for the SHAP plots (default ${DEFAULT-VALUE})")
   int explainRows;
 
+  @Option(names = "--dry-run",
+      description = "check the data and the settings, print what AutoML would do (problem type, rows, features, classes) and stop: nothing is trained, tracked or written")
+  boolean dryRun;
+
   @Mixin Options.Registry registry;
 
   @Override
@@ -123,6 +127,10 @@ public final class RunCommand extends OmeletSubcommand {
     DataInput in = input.input();
     String name = experiment != null ? experiment : in.name();
     String modelName = noRegister ? null : register != null ? register : name;
+    if (dryRun) {
+      dryRun(in, name, modelName, sampleValue);
+      return;
+    }
     Path dir = OutputFolder.create(ctx(), out != null ? out : "omelet-out/" + name);
     ctx().logFolder(dir);
     long t0 = System.currentTimeMillis();
@@ -144,21 +152,7 @@ public final class RunCommand extends OmeletSubcommand {
       ctx().checkCancelled();
 
       // 2. Tracked AutoML.
-      OmeletAutoML automl = new OmeletAutoML().setLabelCol(label).setProfile(profile).setSeed(seed)
-          .setExperimentName(name).setRunName("omelet-run-" + label).setRegistryRoot(reg.root());
-      if (modelName != null) automl.setRegisteredModelName(modelName).setModelAlias(alias);
-      if (maxModels != null) automl.setMaxModels(maxModels);
-      if (maxRuntimeSecs != null) automl.setMaxRuntimeSecs(maxRuntimeSecs);
-      if (excludeAlgos != null && !excludeAlgos.isEmpty()) automl.setExcludeAlgos(excludeAlgos.toArray(new String[0]));
-      if (sampleValue > 0) automl.setSample(sampleValue);
-      if (positiveClass != null) automl.setPositiveClass(positiveClass);
-      if (groupCol != null) automl.setGroupCol(groupCol);
-      if (foldCol != null) automl.setFoldCol(foldCol);
-      if (noRefit) automl.setRefitOnAllRows(false);
-      if (classification) {
-        long classes = data.select(org.apache.spark.sql.functions.col("`" + label + "`")).na().drop().distinct().count();
-        automl.setProblemType(classes <= 2 ? "binomial" : "multinomial");
-      }
+      OmeletAutoML automl = automl(data, label, name, modelName, sampleValue).setRegistryRoot(reg.root());
       automl.addListener(new AutoMLListener() {
         @Override
         public void onStart(io.omelet.automl.AutoMLRunInfo info) {
@@ -245,6 +239,70 @@ public final class RunCommand extends OmeletSubcommand {
   }
 
   /** SHAP of the leader, or of the best-ranked model with exact contributions; the report says which. */
+
+  /** The AutoML estimator the options describe, tracked in experiment {@code name}. */
+  private OmeletAutoML automl(Dataset<Row> data, String label, String name, String modelName, double sampleValue) {
+    OmeletAutoML automl = new OmeletAutoML().setLabelCol(label).setProfile(profile).setSeed(seed)
+        .setExperimentName(name).setRunName("omelet-run-" + label);
+    if (modelName != null) automl.setRegisteredModelName(modelName).setModelAlias(alias);
+    if (maxModels != null) automl.setMaxModels(maxModels);
+    if (maxRuntimeSecs != null) automl.setMaxRuntimeSecs(maxRuntimeSecs);
+    if (excludeAlgos != null && !excludeAlgos.isEmpty()) automl.setExcludeAlgos(excludeAlgos.toArray(new String[0]));
+    if (sampleValue > 0) automl.setSample(sampleValue);
+    if (positiveClass != null) automl.setPositiveClass(positiveClass);
+    if (groupCol != null) automl.setGroupCol(groupCol);
+    if (foldCol != null) automl.setFoldCol(foldCol);
+    if (noRefit) automl.setRefitOnAllRows(false);
+    if (classification) {
+      long classes = data.select(org.apache.spark.sql.functions.col("`" + label + "`")).na().drop().distinct().count();
+      automl.setProblemType(classes <= 2 ? "binomial" : "multinomial");
+    }
+    return automl;
+  }
+
+  /**
+   * {@code --dry-run}: the checks a run makes before it trains, and what it would train on. Opens
+   * the registry only to read a team preset; writes nothing.
+   */
+  private void dryRun(DataInput in, String name, String modelName, double sampleValue) {
+    ctx().spark(registry.master);
+    String presetRoot = null;
+    if (!AutoMLProfiles.builtIn().containsKey(profile)) {
+      OmeletRegistry reg = ctx().registry(registry.root);
+      PresetsCommand.load(reg, profile);
+      presetRoot = reg.root();
+    }
+    Dataset<Row> data = in.read(ctx()).cache();
+    try {
+      String label = DataInput.checkTarget(data, target);
+      OmeletAutoML automl = automl(data, label, name, modelName, sampleValue);
+      if (presetRoot != null) automl.setRegistryRoot(presetRoot);
+      io.omelet.automl.AutoMLRunInfo info;
+      try {
+        info = automl.check(data);
+      } catch (IllegalArgumentException e) {
+        throw new CommandException(e.getMessage(), e);
+      }
+      LinkedHashMap<String, Object> v = new LinkedHashMap<>();
+      v.put("input", in.location());
+      v.put("input_rows", info.inputRows());
+      v.put("target", label);
+      v.put("problem_type", info.problemType().name().toLowerCase(java.util.Locale.ROOT));
+      if (info.classLabels() != null) v.put("classes", String.join(", ", info.classLabels()));
+      if (info.positiveClass() != null) v.put("positive_class", info.positiveClass() + " (" + info.positiveClassReason() + ")");
+      v.put("rows_used", info.usedRows());
+      v.put("train_rows", info.trainRows());
+      v.put("holdout_rows", info.holdoutRows());
+      v.put("features", info.features().size() + ": " + String.join(", ", info.features()));
+      v.put("profile", profile);
+      v.put("experiment", name);
+      v.put("would_register", modelName == null ? "nothing" : modelName + "@" + alias);
+      for (int i = 0; i < info.warnings().size(); i++) v.put("warning_" + (i + 1), info.warnings().get(i));
+      out().result(new CommandResult.Values("omelet run --dry-run: the input passes the checks; nothing was trained", v));
+    } finally {
+      data.unpersist();
+    }
+  }
   private void explain(AutoMLModel model, Dataset<Row> data, RunReport report, RegistryTracker.TrackedRun tracked,
       OmeletRegistry reg) {
     ModelResult leader = model.leader();

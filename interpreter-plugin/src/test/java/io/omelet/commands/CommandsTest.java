@@ -75,6 +75,7 @@ class CommandsTest {
     assertEquals(code, r.outcome.exitCode(), "exit code of " + String.join(" ", args) + ": " + r.outcome.error());
     assertNotNull(r.outcome.error());
     assertFalse(r.outcome.error().contains("\n"), "one line: " + r.outcome.error());
+    assertFalse(r.outcome.unexpected(), "a known bad input, not an unexpected failure: " + r.outcome.error());
     return r;
   }
 
@@ -254,6 +255,20 @@ class CommandsTest {
     Files.writeString(dir.resolve("ragged.csv"), "a,b,churn\n1,2,yes\n\"x,y\",3,no\n4,5\n6,7,no\n");
     String ragged = failing(1, "run", "-f", "ragged.csv", "--target", "churn", "--registry", registry).outcome.error();
     assertTrue(ragged.contains("line 4: 2 fields, the header has 3"), ragged);
+    // A quote inside an unquoted field: the shape check reads a quoted section, Spark's parser a
+    // literal quote and then a record of 4 fields.
+    Files.writeString(dir.resolve("quote.csv"), "a,b,churn\n1,2,yes\np\"q,1,no\nr,s\",2,yes\n3,4,no\n");
+    String quote = failing(1, "profile", "-f", "quote.csv", "-o", "quote-out").outcome.error();
+    assertTrue(quote.startsWith("the input has a record the file parser refuses") && quote.endsWith("[r,s\",2]."), quote);
+    byte[] binary = new byte[300];
+    new java.util.Random(3).nextBytes(binary);
+    binary[100] = 0;
+    Files.write(dir.resolve("binary.csv"), binary);
+    assertTrue(failing(1, "run", "-f", "binary.csv", "--target", "churn", "--registry", registry).outcome.error()
+        .contains("binary.csv is not a text CSV file: it has a NUL byte at offset"));
+    Files.write(dir.resolve("latin1.csv"), "a,churn\ncaf\u00e9,yes\nna\u00efve,no\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertTrue(failing(1, "profile", "-f", "latin1.csv").outcome.error()
+        .contains("latin1.csv is not UTF-8 text: byte 11 is 0xe9"));
     String unknown = failing(1, "run", "-f", "churn.csv", "--target", "churm", "--registry", registry).outcome.error();
     assertTrue(unknown.contains("close matches: churn"), unknown);
     Files.writeString(dir.resolve("constant.csv"), "a,churn\n1,yes\n2,yes\n3,yes\n");
@@ -300,6 +315,33 @@ class CommandsTest {
     for (String e : List.of("ragged", "constant", "nulls", "empty")) {
       assertEquals(null, reg.findExperimentByName(e), "no experiment for the failed run on " + e);
     }
+  }
+
+  @Test
+  void dryRunChecksAndTellsWhatWouldBeTrainedWithoutWritingAnything() throws Exception {
+    String fresh = dir.resolve("dry-registry").toString();
+    Result ok = exec("run", "-f", "churn.csv", "--target", "churn", "--dry-run", "--sample", "2000",
+        "--experiment", "dry", "-o", "dry-out", "--registry", fresh);
+    assertEquals(0, ok.outcome.exitCode(), ok.outcome.error());
+    var v = ok.first(CommandResult.Values.class).values();
+    assertEquals("binomial", v.get("problem_type"));
+    assertEquals(5000L, v.get("input_rows"));
+    long used = (Long) v.get("rows_used");
+    assertTrue(used >= 1900 && used <= 2100, "about 2000 rows sampled: " + used);
+    assertEquals(used, (Long) v.get("train_rows") + (Long) v.get("holdout_rows"));
+    assertTrue(((String) v.get("features")).startsWith("19: "), String.valueOf(v.get("features")));
+    assertEquals("dry@champion", v.get("would_register"));
+    assertFalse(Files.exists(dir.resolve("dry-out")), "no output folder");
+    assertFalse(Files.exists(Path.of(fresh)), "no registry");
+
+    // bad settings fail as a real run would, before training
+    assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--dry-run", "--fold-col", "nope",
+        "--registry", fresh).outcome.error().contains("nope"));
+    assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--dry-run", "--sample", "12",
+        "--registry", fresh).outcome.error().startsWith("too few rows"));
+    assertTrue(failing(1, "run", "-f", "churn.csv", "--target", "churn", "--dry-run", "--register", "..",
+        "--registry", fresh).outcome.error().contains(".."));
+    assertFalse(Files.exists(Path.of(fresh)), "no registry after the failed checks either");
   }
 
   @Test

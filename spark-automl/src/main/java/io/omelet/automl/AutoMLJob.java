@@ -104,19 +104,29 @@ public final class AutoMLJob {
     // the polling loop of run() stops the H2O job; calling into H2O from here could race its start
   }
 
-  /** Runs the job to the end; bad input fails with {@link AutoMLInputException} before training. */
-  public AutoMLResult run(Dataset<Row> data) {
-    long t0 = System.currentTimeMillis();
-    Dataset<Row> tagged = null;
-    Frame train = null;
-    AutoML aml = null;
-    try {
-      progress(AutoMLListener.Phase.VALIDATING, 0, "checking the input");
-      Plan plan = validate(data);
-      checkCancelled();
+  /**
+   * Checks the input as {@link #run} does before it trains (columns, types, label, folds, rows per
+   * class after sampling and the holdout) and returns what the run would be, training nothing.
+   * Bad input fails with {@link AutoMLInputException}, as {@code run} would.
+   */
+  public AutoMLRunInfo check(Dataset<Row> data) {
+    Prepared p = prepare(data);
+    p.tagged.unpersist(false);
+    return p.info;
+  }
 
-      progress(AutoMLListener.Phase.PREPARING, 3, "sampling and splitting");
-      tagged = split(plan).persist(StorageLevel.MEMORY_AND_DISK());
+  /** The input checked, sampled and split, with what the run's listeners are told at its start. */
+  private record Prepared(Plan plan, Dataset<Row> tagged, Dataset<Row> trainDf, Dataset<Row> holdoutDf,
+                          long trainRows, long holdoutRows, long usedRows, AutoMLRunInfo info) {}
+
+  private Prepared prepare(Dataset<Row> data) {
+    progress(AutoMLListener.Phase.VALIDATING, 0, "checking the input");
+    Plan plan = validate(data);
+    checkCancelled();
+
+    progress(AutoMLListener.Phase.PREPARING, 3, "sampling and splitting");
+    Dataset<Row> tagged = split(plan).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
       // Rows go into H2O in a random order (sorted by their random draw): anything positional in
       // the engine then sees shuffled rows, not rows grouped by class or in the input's order.
       Dataset<Row> trainDf = tagged.filter(col(HOLD).equalTo(false)).orderBy(col(U))
@@ -158,6 +168,27 @@ public final class AutoMLJob {
           List.copyOf(plan.features), plan.classes == null ? null : List.copyOf(plan.classes),
           plan.inputRows, usedRows, trainRows, holdoutRows, plan.seed, List.copyOf(plan.warnings),
           plan.positiveClass, plan.positiveClassReason);
+      return new Prepared(plan, tagged, trainDf, holdoutDf, trainRows, holdoutRows, usedRows, info);
+    } catch (RuntimeException | Error e) {
+      tagged.unpersist(false);
+      throw e;
+    }
+  }
+
+  /** Runs the job to the end; bad input fails with {@link AutoMLInputException} before training. */
+  public AutoMLResult run(Dataset<Row> data) {
+    long t0 = System.currentTimeMillis();
+    Dataset<Row> tagged = null;
+    Frame train = null;
+    AutoML aml = null;
+    try {
+      Prepared prepared = prepare(data);
+      tagged = prepared.tagged;
+      Plan plan = prepared.plan;
+      Dataset<Row> trainDf = prepared.trainDf;
+      Dataset<Row> holdoutDf = prepared.holdoutDf;
+      long trainRows = prepared.trainRows, holdoutRows = prepared.holdoutRows, usedRows = prepared.usedRows;
+      AutoMLRunInfo info = prepared.info;
       for (AutoMLListener l : listeners) l.onStart(info);
       checkCancelled();
 

@@ -526,6 +526,21 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     }
   }
 
+  /**
+   * What {@link #fit} would do with {@code dataset}, found by the checks it runs before training
+   * (columns and types, label and classes, fold and group columns, rows per class after sampling
+   * and the holdout), without starting H2O, training or writing anything.
+   *
+   * @throws AutoMLInputException for input that {@code fit} would refuse, with the same message
+   */
+  public AutoMLRunInfo check(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), false);
+    checkTracking();
+    // No engine is started: check() stops before the first call into H2O.
+    return new AutoMLJob(engine != null ? engine : EmbeddedH2OEngine.get(), effectiveSettings(dataset))
+        .check(dataset.toDF());
+  }
+
   /** The settings a fit runs with: the named profile, if any, under the params set here. */
   AutoMLSettings effectiveSettings(Dataset<?> dataset) {
     String name = getOrDefault(profile);
@@ -544,6 +559,17 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
 
   /** The registry tracker of a fit, when an experiment is named. */
   private RegistryTracker tracker(Dataset<?> dataset) {
+    if (!checkTracking()) return null;
+    String model = getOrDefault(registeredModelName);
+    String name = getOrDefault(runName).isBlank() ? null : getOrDefault(runName);
+    String alias = getOrDefault(modelAlias).isBlank() ? null : getOrDefault(modelAlias);
+    OmeletRegistry registry = registry(dataset);
+    return new RegistryTracker(registry, getOrDefault(experimentName), name,
+        TrainingData.references(registry, dataset, "training"), model.isBlank() ? null : model, alias);
+  }
+
+  /** Checks the tracking params (names, a model name without an experiment); whether a fit is tracked. */
+  private boolean checkTracking() {
     String experiment = getOrDefault(experimentName);
     String model = getOrDefault(registeredModelName);
     if (experiment.isBlank()) {
@@ -551,14 +577,11 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
         throw new IllegalArgumentException("registeredModelName '" + model + "' needs experimentName: "
             + "the registered version comes from a tracked run");
       }
-      return null;
+      return false;
     }
-    String name = getOrDefault(runName).isBlank() ? null : getOrDefault(runName);
-    String alias = getOrDefault(modelAlias).isBlank() ? null : getOrDefault(modelAlias);
-    RegistryTracker.checkNames(experiment, name, model.isBlank() ? null : model, alias);
-    OmeletRegistry registry = registry(dataset);
-    return new RegistryTracker(registry, experiment, name, TrainingData.references(registry, dataset, "training"),
-        model.isBlank() ? null : model, alias);
+    RegistryTracker.checkNames(experiment, getOrDefault(runName).isBlank() ? null : getOrDefault(runName),
+        model.isBlank() ? null : model, getOrDefault(modelAlias).isBlank() ? null : getOrDefault(modelAlias));
+    return true;
   }
 
   /**

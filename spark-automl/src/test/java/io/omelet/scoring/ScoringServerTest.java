@@ -298,6 +298,25 @@ class ScoringServerTest {
     HttpResponse<String> none = client.send(get(server, "/predictions"), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, none.statusCode());
     assertTrue(JSON.readTree(none.body()).get("error").asText().contains("/predictions"));
+    // HEAD answers with headers only, on a connection that stays usable
+    for (String path : List.of("/health", "/predict", "/nothing")) {
+      java.net.Socket so = new java.net.Socket(server.host(), server.port());
+      try (so) {
+        so.setSoTimeout(10_000);
+        so.getOutputStream().write(("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        java.io.InputStream in = so.getInputStream();
+        String status = readLine(in);
+        assertTrue(status.startsWith("HTTP/1.1 "), status);
+        while (!readLine(in).isEmpty()) {
+          // headers
+        }
+        byte[] request = json(rows.get(0)).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: " + request.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+        assertEquals(200, exchangeOn(so, head, request), "a request after HEAD " + path + " on the same connection");
+      }
+    }
   }
 
   @Test
@@ -418,6 +437,61 @@ class ScoringServerTest {
         for (java.net.Socket so : slow) so.close();
       }
     }
+  }
+
+  @Test
+  void threeHundredKeepAliveConnectionsEachAnswerASecondRequest() throws Exception {
+    // The JDK server closes a connection after its response once 200 are idle (its default):
+    // the client's next request on it would then meet a closed socket instead of an answer.
+    byte[] body = json(rows.get(0)).toString().getBytes(StandardCharsets.UTF_8);
+    byte[] request = ("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    List<java.net.Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 300; i++) {
+        java.net.Socket so = new java.net.Socket(server.host(), server.port());
+        so.setSoTimeout(20_000);
+        open.add(so);
+        assertEquals(200, exchangeOn(so, request, body), "first request on connection " + i);
+      }
+      // all 300 are idle now
+      for (int i = 0; i < open.size(); i++) {
+        assertEquals(200, exchangeOn(open.get(i), request, body), "second request on connection " + i);
+      }
+    } finally {
+      for (java.net.Socket so : open) so.close();
+    }
+  }
+
+  /** Sends one request on a kept-alive socket and reads its response; the status, or -1 if closed. */
+  private static int exchangeOn(java.net.Socket so, byte[] head, byte[] body) throws java.io.IOException {
+    java.io.OutputStream out = so.getOutputStream();
+    try {
+      out.write(head);
+      out.write(body);
+      out.flush();
+    } catch (java.net.SocketException closed) {
+      return -1;
+    }
+    java.io.DataInputStream in = new java.io.DataInputStream(so.getInputStream());
+    String status = readLine(in);
+    if (status == null) return -1;
+    long length = -1;
+    for (String h; (h = readLine(in)) != null && !h.isEmpty(); ) {
+      if (h.toLowerCase(Locale.ROOT).startsWith("content-length:")) length = Long.parseLong(h.substring(15).trim());
+    }
+    if (length < 0) throw new AssertionError("no Content-Length in the response to a kept-alive request");
+    in.readFully(new byte[(int) length]);
+    return Integer.parseInt(status.substring(9, 12));
+  }
+
+  private static String readLine(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder s = new StringBuilder();
+    for (int c; (c = in.read()) != '\n'; ) {
+      if (c < 0) return s.length() == 0 ? null : s.toString();
+      if (c != '\r') s.append((char) c);
+    }
+    return s.toString();
   }
 
   // ------------------------------------------------------------------ helpers

@@ -57,7 +57,11 @@ final class RestFaults {
         status = -1;
         if (firstBad == null) firstBad = method + " " + path + ": " + e;
       }
-      if (status < 0) dropped++;
+      if (status < 0) {
+        dropped++;
+        System.err.printf("dropped: %s %s, %s, %d-byte body%s%n", method, path, type, body.length,
+            chunked ? " chunked" : "");
+      }
       else if (status >= 500) {
         fiveXx++;
         if (firstBad == null) firstBad = method + " " + path + ": HTTP " + status;
@@ -121,18 +125,24 @@ final class RestFaults {
       head.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n");
       head.append(extra).append("\r\n");
       OutputStream out = s.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      if (chunked) {
-        if (body.length > 0) {
-          out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      try {
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (chunked) {
+          if (body.length > 0) {
+            out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
+          out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        } else {
           out.write(body);
-          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
-        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      } else {
-        out.write(body);
+        out.flush();
+      } catch (IOException e) {
+        // The server may have answered early (an error before reading the body) and closed: read
+        // its answer as a client that stops sending on a reset would.
+        System.err.println("write failed: " + method + " " + path + " body " + body.length + ": " + e);
       }
-      out.flush();
       InputStream in = s.getInputStream();
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       try {

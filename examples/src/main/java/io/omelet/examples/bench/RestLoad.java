@@ -29,7 +29,8 @@ public final class RestLoad {
    * Latencies in milliseconds; {@code achievedRps} = answered requests / the window's length.
    */
   public record Result(int targetRps, long requests, long errors, double seconds, double achievedRps,
-                       double p50Ms, double p99Ms, double maxMs, String firstError, long shed) {}
+                       double p50Ms, double p99Ms, double maxMs, String firstError, long shed,
+                       double maxDueAtSeconds) {}
 
   private RestLoad() {}
 
@@ -113,12 +114,15 @@ public final class RestLoad {
       pool.shutdownNow();
       throw new IllegalStateException("load run did not finish within " + budget + " s");
     }
+    int worst = 0;
+    for (int i = 1; i < latencies.length; i++) if (latencies[i] > latencies[worst]) worst = i;
     long[] done = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
     long answered = done.length - errors.get();
     double seconds = Math.max(lastDone.get() - measureStart, measuredSlots * periodNanos) / 1e9;
     return new Result(targetRps, done.length, errors.get(), seconds, answered / seconds,
         percentile(done, 0.50) / 1e6, percentile(done, 0.99) / 1e6,
-        done.length == 0 ? Double.NaN : done[done.length - 1] / 1e6, firstError[0], shed.get());
+        done.length == 0 ? Double.NaN : done[done.length - 1] / 1e6, firstError[0], shed.get(),
+        worst * (double) periodNanos / 1e9);
   }
 
   /** Nearest-rank percentile of sorted values. */
