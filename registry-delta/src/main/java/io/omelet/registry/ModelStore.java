@@ -112,8 +112,7 @@ final class ModelStore {
       }
     }
     // Copy first into a folder no other writer uses, then claim a version number for it.
-    modelFolder(name);
-    String storage = store.root + "/models/" + name + "/" + Ids.newId() + "/" + src.getName();
+    String storage = new Path(new Path(modelFolder(name), Ids.newId()), src.getName()).toString();
     files.copy(src, new Path(storage));
     for (int attempt = 0; attempt < 40; attempt++) {
       Row top = store.read(RegistryTables.MODEL_VERSIONS).where(col("name").equalTo(name)).agg(max("version")).first();

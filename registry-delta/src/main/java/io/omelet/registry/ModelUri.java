@@ -16,12 +16,13 @@ final class ModelUri {
     String u = uri.trim();
     Matcher m = ALIAS.matcher(u);
     if (m.matches()) {
-      ModelVersion v = registry.getModelVersionByAlias(m.group(1), m.group(2));
+      // a name or alias that could never have been registered is refused as such, not looked up
+      ModelVersion v = registry.getModelVersionByAlias(Names.requireModelName(m.group(1)), Names.requireAlias(m.group(2)));
       return new ResolvedModel(uri, v.name(), v.version(), v.runId(), v.storageLocation());
     }
     m = VERSION.matcher(u);
     if (m.matches()) {
-      ModelVersion v = registry.getModelVersion(m.group(1), Integer.parseInt(m.group(2)));
+      ModelVersion v = registry.getModelVersion(Names.requireModelName(m.group(1)), Integer.parseInt(m.group(2)));
       return new ResolvedModel(uri, v.name(), v.version(), v.runId(), v.storageLocation());
     }
     m = RUN.matcher(u);

@@ -47,7 +47,7 @@ final class RunIndex {
 
   private final DeltaStore store;
   private Map<String, Long> versions;
-  private Dataset<Row> index;
+  /** The current index; null until the first search. */
   private Snapshot snapshot;
 
   /** One built index and the leases open on it. */
@@ -126,30 +126,29 @@ final class RunIndex {
   /** The index as of the tables' latest versions; callers that run jobs on it hold a {@link #lease}. */
   private synchronized Dataset<Row> current() {
     Map<String, Long> latest = latestVersions();
+    Dataset<Row> index = snapshot == null ? null : snapshot.frame;
     if (index != null && latest.equals(versions)) return index;
     Dataset<Row> next = null;
     if (index != null) {
       Set<String> changed = changedRuns(versions, latest);
       if (changed != null && changed.size() <= MAX_INCREMENTAL_RUNS) {
-        next = changed.isEmpty() ? index : patch(changed, latest);
+        next = changed.isEmpty() ? index : patch(index, changed, latest);
       }
     }
     if (next == null) next = fold(null, latest);
-    Dataset<Row> materialized = next == index ? index : next.localCheckpoint(true);
-    if (materialized != index) {
+    if (next != index) {
       Snapshot old = snapshot;
-      snapshot = new Snapshot(materialized);
+      snapshot = new Snapshot(next.localCheckpoint(true));
       if (old != null) {
         old.retired = true;
         freeIfUnused(old);
       }
     }
-    index = materialized;
     versions = latest;
-    return index;
+    return snapshot.frame;
   }
 
-  private Dataset<Row> patch(Set<String> changed, Map<String, Long> at) {
+  private Dataset<Row> patch(Dataset<Row> index, Set<String> changed, Map<String, Long> at) {
     Dataset<Row> ids = store.spark.createDataset(new ArrayList<>(changed), Encoders.STRING()).toDF("run_id");
     Dataset<Row> kept = index.join(broadcast(ids), index.col("run_id").equalTo(ids.col("run_id")), "left_anti");
     return kept.unionByName(fold(changed, at));

@@ -17,17 +17,9 @@ import org.junit.jupiter.api.Test;
  * point, param, tag or run row twice.
  */
 class RetriedWritesTest {
-  private static OmeletRegistry shared;
-
-  /** One registry for the class (each test its own experiment): making one costs ten Delta tables. */
-  private static synchronized OmeletRegistry registry() {
-    if (shared == null) shared = TestSpark.freshRegistry();
-    return shared;
-  }
-
   @Test
   void aRunBatchCommittedAgainAfterAPartialFailureWritesEachRowOnce() throws Exception {
-    OmeletRegistry registry = registry();
+    OmeletRegistry registry = TestSpark.registryOf(RetriedWritesTest.class);
     String exp = registry.createExperiment("retried-batch");
     RunBatch batch = registry.newBatch();
     String run = batch.addRun(exp, "child", null, RunStatus.FINISHED, 1L, 2L);
@@ -54,7 +46,7 @@ class RetriedWritesTest {
 
   @Test
   void anActiveRunsFailedFlushIsWrittenOnceByTheNextFlush() throws Exception {
-    OmeletRegistry registry = registry();
+    OmeletRegistry registry = TestSpark.registryOf(RetriedWritesTest.class);
     ActiveRun run = registry.startRun("retried-flush", "r");
     run.logMetric("loss", 0.9, 0).logMetric("loss", 0.7, 1).logMetric("loss", 0.5, 2);
     run.logParam("lr", "0.1");

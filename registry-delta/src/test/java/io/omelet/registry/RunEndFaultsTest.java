@@ -14,17 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** A run whose last batch cannot be written ends FAILED; a version can be deleted with its aliases and files. */
 class RunEndFaultsTest {
-  private static OmeletRegistry shared;
-
-  /** One registry for the class (each test its own experiment): making one costs ten Delta tables. */
-  private static synchronized OmeletRegistry registry() {
-    if (shared == null) shared = TestSpark.freshRegistry();
-    return shared;
-  }
-
   @Test
   void aRunWhoseLastBatchCannotBeWrittenEndsFailedNotFinished() throws Exception {
-    OmeletRegistry registry = registry();
+    OmeletRegistry registry = TestSpark.registryOf(RunEndFaultsTest.class);
     Path root = Paths.get(java.net.URI.create(registry.root()));
     ActiveRun run = registry.startRun("flush-faults", "r");
     run.logParam("p", "1");
@@ -54,7 +46,7 @@ class RunEndFaultsTest {
 
   @Test
   void deletingAVersionTakesItsAliasesAndFilesAndLeavesTheOthers() throws Exception {
-    OmeletRegistry registry = registry();
+    OmeletRegistry registry = TestSpark.registryOf(RunEndFaultsTest.class);
     String exp = registry.createExperiment("versions");
     String runId = registry.createRun(exp, "r").runId();
     registry.logText(runId, "model bytes", "model/model.zip");

@@ -19,4 +19,11 @@ final class TestSpark {
   static OmeletRegistry freshRegistry() {
     return OmeletRegistry.open(get(), tempDir("omelet-registry").resolve("root").toString());
   }
+
+  private static final java.util.Map<Class<?>, OmeletRegistry> PER_CLASS = new java.util.HashMap<>();
+
+  /** One registry for a test class (each test its own experiment): making one costs ten Delta tables. */
+  static synchronized OmeletRegistry registryOf(Class<?> testClass) {
+    return PER_CLASS.computeIfAbsent(testClass, c -> freshRegistry());
+  }
 }

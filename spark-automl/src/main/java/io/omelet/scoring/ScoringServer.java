@@ -203,13 +203,18 @@ public final class ScoringServer implements AutoCloseable {
 
   // ------------------------------------------------------------------ HTTP
 
+  /** Fault injection for tests: runs before each request is routed; null in service. */
+  volatile java.util.function.Consumer<HttpExchange> beforeRoute;
+
   private void handle(HttpExchange ex) {
     try {
+      java.util.function.Consumer<HttpExchange> fault = beforeRoute;
+      if (fault != null) fault.accept(ex);
       route(ex);
     } catch (IOException e) {
       // The client went away: nothing to answer.
       LOG.debug("request failed", e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // The client gets a 500 with an id to quote; the detail stays in the server's log.
       String id = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL);
       LOG.warn("request {} {} failed (error id {})", ex.getRequestMethod(), ex.getRequestURI(), id, e);
@@ -222,6 +227,8 @@ public final class ScoringServer implements AutoCloseable {
       } catch (IOException | RuntimeException ignored) {
         // the response had started: the connection is closed below
       }
+      // the JVM is in trouble (out of memory, stack overflow): answered, but not swallowed
+      if (e instanceof VirtualMachineError vme) throw vme;
     } finally {
       ex.close();
     }

@@ -324,6 +324,14 @@ class ScoringServerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ScoringServer.start(registry, ServerConfig.of(NAME + "@no_such_alias").withPort(0)));
     assertTrue(e.getMessage().contains("no_such_alias"), e.getMessage());
+    // names that would be paths out of the registry are refused before anything is read
+    for (String uri : List.of("../" + NAME + "@champion", "..@champion", NAME + "/../" + NAME + "@champion",
+        "/etc@champion", NAME + "@../x", NAME + "@cham\u0000pion")) {
+      RuntimeException bad = assertThrows(RuntimeException.class,
+          () -> ScoringServer.start(registry, ServerConfig.of(uri).withPort(0)), uri);
+      assertTrue(bad.getMessage().contains("not valid") || bad.getMessage().contains("model URI"),
+          uri + ": " + bad.getMessage());
+    }
   }
 
   @Test
@@ -436,6 +444,31 @@ class ScoringServerTest {
       } finally {
         for (java.net.Socket so : slow) so.close();
       }
+    }
+  }
+
+  @Test
+  void aFailureInsideTheServerIs500WithAnIdAndNoDetailAndTheServerGoesOn() throws Exception {
+    try (ScoringServer s = ScoringServer.start(registry, ServerConfig.of(NAME + "@champion").withPort(0)
+        .withReloadInterval(Duration.ZERO))) {
+      for (Throwable fault : List.<Throwable>of(new IllegalStateException("secret detail /etc/omelet"),
+          new StackOverflowError("secret detail /etc/omelet"))) {
+        s.beforeRoute = ex -> {
+          if (fault instanceof RuntimeException re) throw re;
+          throw (Error) fault;
+        };
+        HttpResponse<String> res = post(s, "/predict", json(rows.get(0)).toString());
+        assertEquals(500, res.statusCode(), fault.toString());
+        JsonNode body = JSON.readTree(res.body());
+        String id = body.get("error_id").asText();
+        assertTrue(id.matches("[0-9a-f]{1,12}"), id);
+        assertTrue(body.get("error").asText().contains(id));
+        assertFalse(res.body().contains("secret"), res.body());
+        assertFalse(res.body().contains(fault.getClass().getSimpleName()), res.body());
+      }
+      s.beforeRoute = null;
+      assertEquals(200, post(s, "/predict", json(rows.get(0)).toString()).statusCode());
+      assertEquals(200, client.send(get(s, "/health"), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
   }
 
