@@ -26,7 +26,24 @@ class BadInputTest {
         () -> new AutoMLJob(TestSupport.h2o(), s).addListener(rec).run(df));
     assertNull(rec.info, "training must not have started");
     assertEquals(e, rec.failure, "the listener hears about the failure");
+    // check() refuses the same input with the same message, without training
+    AutoMLInputException checked = assertThrows(AutoMLInputException.class,
+        () -> new AutoMLJob(TestSupport.h2o(), s).check(df));
+    assertEquals(e.getMessage(), checked.getMessage());
     return e;
+  }
+
+  @Test
+  void checkTellsWhatARunWouldTrainOn() {
+    Dataset<Row> df = credit();
+    AutoMLRunInfo info = new AutoMLJob(TestSupport.h2o(), AutoMLJobTest.small("Status")).check(df);
+    assertEquals(ProblemType.BINOMIAL, info.problemType());
+    assertEquals(df.count(), info.inputRows());
+    assertEquals(df.filter("Status IS NOT NULL").count(), info.usedRows());
+    assertEquals(info.usedRows(), info.trainRows() + info.holdoutRows());
+    assertTrue(info.holdoutRows() > 0 && info.trainRows() > info.holdoutRows(), info.toString());
+    assertEquals(List.of("bad", "good"), info.classLabels().stream().sorted().toList());
+    assertEquals(df.columns().length - 1, info.features().size());
   }
 
   private static Dataset<Row> credit() {
