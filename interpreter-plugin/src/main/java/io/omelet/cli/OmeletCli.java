@@ -25,8 +25,16 @@ public final class OmeletCli {
   private OmeletCli() {}
 
   public static void main(String[] argv) {
-    // The embedded H2O node and Spark keep non-daemon threads: leave explicitly.
-    System.exit(run(argv));
+    // The embedded H2O node and Spark keep non-daemon threads: leave explicitly, whatever happened.
+    int code = OmeletCommands.FAILED;
+    try {
+      code = run(argv);
+    } catch (Throwable t) {
+      new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8)
+          .println("omelet: " + t.getClass().getSimpleName() + ": " + t.getMessage());
+    } finally {
+      System.exit(code);
+    }
   }
 
   static int run(String[] argv) {

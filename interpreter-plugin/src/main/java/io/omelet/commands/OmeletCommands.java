@@ -86,7 +86,16 @@ public final class OmeletCommands implements Runnable {
       }
       return FAILED;
     });
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (Error e) {
+      // picocli hands only Exceptions to the handler: an Error (a class missing from the class
+      // path, out of memory) would leave the front end without an answer.
+      org.slf4j.LoggerFactory.getLogger(OmeletCommands.class).error("command failed", e);
+      String cls = e.getClass().getSimpleName();
+      return new Outcome(FAILED, cls + ": " + Errors.oneLine(e), true);
+    }
     String shown = help.toString();
     if (!shown.isBlank()) ctx.sink().result(new CommandResult.Text(shown.stripTrailing()));
     if (code != OK && failure[0] == null) failure[0] = err.toString().strip();
