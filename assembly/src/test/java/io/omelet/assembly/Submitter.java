@@ -65,6 +65,8 @@ final class Submitter {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().put("SPARK_HOME", sparkHome.toString());
+    // the driver on loopback too, whatever this machine's host name resolves to
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Process p = pb.start();
     boolean done = p.waitFor(10, TimeUnit.MINUTES);
     if (!done) p.destroyForcibly().waitFor();
