@@ -34,11 +34,13 @@ public final class Errors {
     return null;
   }
 
-  /** Spark's malformed-record messages end with the record after its last ": ". */
+  private static final String MALFORMED = "Malformed records are detected in record parsing: ";
+
+  /** Spark's malformed-record messages hold the record after {@link #MALFORMED}. */
   private static String recordOf(String message) {
     if (message == null) return "";
-    int at = message.indexOf("Malformed records are detected in record parsing: ");
-    String record = at < 0 ? message : message.substring(at + "Malformed records are detected in record parsing: ".length());
+    int at = message.indexOf(MALFORMED);
+    String record = at < 0 ? message : message.substring(at + MALFORMED.length());
     // Spark follows the record with a line about its parse mode
     int end = record.indexOf("\nParse Mode:");
     return end < 0 ? record : record.substring(0, end);

@@ -277,12 +277,8 @@ public final class RunCommand extends OmeletSubcommand {
       String label = DataInput.checkTarget(data, target);
       OmeletAutoML automl = automl(data, label, name, modelName, sampleValue);
       if (presetRoot != null) automl.setRegistryRoot(presetRoot);
-      io.omelet.automl.AutoMLRunInfo info;
-      try {
-        info = automl.check(data);
-      } catch (IllegalArgumentException e) {
-        throw new CommandException(e.getMessage(), e);
-      }
+      // bad input is an IllegalArgumentException: the command layer reports its message as is
+      io.omelet.automl.AutoMLRunInfo info = automl.check(data);
       LinkedHashMap<String, Object> v = new LinkedHashMap<>();
       v.put("input", in.location());
       v.put("input_rows", info.inputRows());

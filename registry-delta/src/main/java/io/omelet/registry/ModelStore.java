@@ -264,7 +264,6 @@ final class ModelStore {
         r.<Long>getAs("last_updated_time"), DeltaStore.javaMap(r.getAs("tags")), aliases);
   }
 
-
   /** The model's own storage folder, strictly below {@code <root>/models}. */
   private Path modelFolder(String name) {
     Path models = new Path(store.root + "/models");

@@ -85,20 +85,23 @@ final class RunLogStore {
       }
       store.appendOnce(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, rows, written);
     }
-    if (!tags.isEmpty() && !written.contains(RegistryTables.TAGS)) {
-      appendTags(runId, tags, List.of());
-      written.add(RegistryTables.TAGS);
+    if (!tags.isEmpty()) {
+      store.appendOnce(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, tagRows(runId, tags, List.of()), written);
     }
   }
 
   void appendTags(String runId, Map<String, String> set, List<String> delete) {
+    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, tagRows(runId, set, delete));
+  }
+
+  private static List<Row> tagRows(String runId, Map<String, String> set, List<String> delete) {
     List<Row> rows = new ArrayList<>();
     set.forEach((k, v) -> {
       OmeletRegistry.requireKey(k);
       rows.add(RowFactory.create(runId, k, v, false, DeltaStore.nowMicros()));
     });
     for (String k : delete) rows.add(RowFactory.create(runId, k, null, true, DeltaStore.nowMicros()));
-    store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, rows);
+    return rows;
   }
 
   /** A batch of runs, each table's part appended once (see {@code written}); the runs table last. */
