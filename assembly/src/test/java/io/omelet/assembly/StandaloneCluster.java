@@ -10,17 +10,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Spark standalone cluster on loopback for the tests: one master and {@code workers} workers,
+ * A Spark standalone cluster on loopback for the tests and {@code bin/bench cluster} (which reads
+ * it from this module's test jar): one master and {@code workers} workers,
  * each its own JVM started from a SPARK_HOME whose jars/ holds Spark's jars (the workers launch
  * their executors from it, as on a real cluster). Logs go to files under {@code dir}; a start
  * that fails quotes them. Closing stops every JVM it started.
  */
-final class StandaloneCluster implements AutoCloseable {
+public final class StandaloneCluster implements AutoCloseable {
   private final Path sparkHome;
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
-  final String masterUrl;
+  public final String masterUrl;
 
   private StandaloneCluster(Path sparkHome, Path dir, int port) {
     this.sparkHome = sparkHome;
@@ -29,7 +30,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** Starts the master and the workers (each {@code cores} cores, {@code memory} like "2g") and waits for them. */
-  static StandaloneCluster start(Path sparkHome, Path dir, int workers, int cores, String memory) throws Exception {
+  public static StandaloneCluster start(Path sparkHome, Path dir, int workers, int cores, String memory) throws Exception {
     StandaloneCluster c = new StandaloneCluster(sparkHome, dir, freePort());
     try {
       Path master = c.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
@@ -81,7 +82,7 @@ final class StandaloneCluster implements AutoCloseable {
         + tail(log, 40));
   }
 
-  static String tail(Path log, int lines) throws IOException {
+  public static String tail(Path log, int lines) throws IOException {
     if (!Files.exists(log)) return "(no log)";
     List<String> all = Files.readAllLines(log);
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -49,6 +49,25 @@ final class Submitter {
 
   /** Runs one CLI command; its output, or a failure that quotes the end of the driver's log. */
   String run(String master, List<String> submitOptions, String... cliArgs) throws Exception {
+    Running r = start(master, submitOptions, cliArgs);
+    boolean done = r.process.waitFor(10, TimeUnit.MINUTES);
+    if (!done) r.process.destroyForcibly().waitFor();
+    String out = Files.readString(r.log);
+    String tail = StandaloneCluster.tail(r.log, 60);
+    assertTrue(done, "spark-submit " + cliArgs[0] + " did not finish in 10 minutes:\n" + tail);
+    assertEquals(0, r.process.exitValue(), "spark-submit " + String.join(" ", cliArgs) + " failed:\n" + tail);
+    return out;
+  }
+
+  /** A submitted application still running: its driver process and the log it writes. */
+  record Running(Process process, Path log) {
+    String output() throws IOException {
+      return Files.readString(log);
+    }
+  }
+
+  /** Submits one CLI command and returns at once. */
+  Running start(String master, List<String> submitOptions, String... cliArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(System.getProperty("omelet.add.opens").trim().split("\\s+")));
@@ -67,14 +86,7 @@ final class Submitter {
     pb.environment().put("SPARK_HOME", sparkHome.toString());
     // the driver on loopback too, whatever this machine's host name resolves to
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    boolean done = p.waitFor(10, TimeUnit.MINUTES);
-    if (!done) p.destroyForcibly().waitFor();
-    String out = Files.readString(log);
-    String tail = StandaloneCluster.tail(log, 60);
-    assertTrue(done, "spark-submit " + cliArgs[0] + " did not finish in 10 minutes:\n" + tail);
-    assertEquals(0, p.exitValue(), "spark-submit " + String.join(" ", cliArgs) + " failed:\n" + tail);
-    return out;
+    return new Running(pb.start(), log);
   }
 
   private String deltaJars() throws IOException {

@@ -212,6 +212,8 @@ public final class AutoMLJob {
       Job<AutoML> job = aml.job();
       boolean stopped = false;
       while (job.isRunning()) {
+        // A lost node never ends the job: fail instead of waiting on it (nothing more is asked of H2O).
+        engine.checkHealthy();
         if ((cancelled || Thread.currentThread().isInterrupted()) && !stopped) {
           // keep polling after the stop request: the job ends once its current model stops
           stopped = stopQuietly(aml);
@@ -231,6 +233,7 @@ public final class AutoMLJob {
       }
 
       progress(AutoMLListener.Phase.COLLECTING, 85, "collecting models");
+      engine.checkHealthy();
       Leaderboard lb = aml.leaderboard();
       Model[] models = lb == null ? new Model[0] : lb.getModels();
       if (models.length == 0) {
@@ -251,6 +254,7 @@ public final class AutoMLJob {
       List<ModelResult> evaluated = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
         ModelResult r = results.get(i);
+        engine.checkHealthy();
         progress(AutoMLListener.Phase.EVALUATING, 90 + 10.0 * i / results.size(),
             "scoring the holdout with " + r.modelId());
         if (holdoutRows > 0 && r.hasMojo()) {
@@ -300,7 +304,8 @@ public final class AutoMLJob {
       }
       throw e;
     } finally {
-      cleanUp(aml, train);
+      // After a node loss any call into H2O may wait forever on the missing node: leave it be.
+      if (engine.usable()) cleanUp(aml, train);
       if (tagged != null) tagged.unpersist(false);
     }
   }
@@ -696,18 +701,24 @@ public final class AutoMLJob {
     LeaderRefit refit = null;
     try {
       all = engine.toH2OFrame(allDf, Key.make(project + "_all"));
-      refit = new LeaderRefit(all, cv ? FOLD_COL : null, deadline, () -> cancelled);
+      refit = new LeaderRefit(all, cv ? FOLD_COL : null, deadline, () -> {
+        engine.checkHealthy();
+        return cancelled;
+      });
       Model<?, ?, ?> m = refit.refit(leader);
       ModelResult r = collect(m, 0, all.numRows(), leader._key.toString(), null, plan);
       if (!r.hasMojo()) throw new LeaderRefit.Skipped("the refit of " + leader._key + " has no MOJO: " + r.error());
       return new Refit(r, leader._key.toString(), all.numRows(), System.currentTimeMillis() - start);
     } catch (RuntimeException e) {
-      if (e instanceof LeaderRefit.Skipped || e instanceof AutoMLCancelledException) throw e;
+      if (e instanceof LeaderRefit.Skipped || e instanceof AutoMLCancelledException
+          || e instanceof io.omelet.automl.engine.H2OCloudLostException) throw e;
       LOG.warn("refit of {} failed", leader._key, e);
       throw new LeaderRefit.Skipped("refitting " + leader._key + " failed: " + e);
     } finally {
-      if (refit != null) refit.cleanUp(null);
-      if (all != null) all.delete();
+      if (engine.usable()) {
+        if (refit != null) refit.cleanUp(null);
+        if (all != null) all.delete();
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 package io.omelet.automl;
 
-import io.omelet.automl.engine.EmbeddedH2OEngine;
+import io.omelet.automl.engine.H2OEngines;
 import io.omelet.automl.engine.H2OEngine;
 import io.omelet.registry.OmeletRegistry;
 import java.util.ArrayList;
@@ -481,7 +481,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
 
   // ------------------------------------------------------------ engine, listeners, cancel
 
-  /** The engine to train on; default: the JVM's {@link EmbeddedH2OEngine}. */
+  /** The engine to train on; default: the one {@code spark.omelet.h2o.backend} names ({@link H2OEngines#active()}). */
   public OmeletAutoML setEngine(H2OEngine e) {
     engine = e;
     return this;
@@ -509,7 +509,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
   public AutoMLModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     RegistryTracker tracker = tracker(dataset);
-    AutoMLJob job = new AutoMLJob(engine != null ? engine : EmbeddedH2OEngine.get(), effectiveSettings(dataset));
+    AutoMLJob job = new AutoMLJob(engine != null ? engine : H2OEngines.active(), effectiveSettings(dataset));
     for (AutoMLListener l : listeners()) job.addListener(l);
     if (tracker != null) job.addListener(tracker);
     current = job;
@@ -537,7 +537,7 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements DefaultParam
     transformSchema(dataset.schema(), false);
     checkTracking();
     // No engine is started: check() stops before the first call into H2O.
-    return new AutoMLJob(engine != null ? engine : EmbeddedH2OEngine.get(), effectiveSettings(dataset))
+    return new AutoMLJob(engine != null ? engine : H2OEngines.active(), effectiveSettings(dataset))
         .check(dataset.toDF());
   }
 

@@ -9,7 +9,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import water.ExtensionManager;
 import water.H2O;
 import water.Key;
 import water.fvec.Frame;
@@ -28,7 +27,6 @@ import water.fvec.Frame;
  */
 public final class EmbeddedH2OEngine implements H2OEngine {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedH2OEngine.class);
-  private static final String H2O_LOG4J_PROPERTY = "h2o.log4j.configuration";
   private static EmbeddedH2OEngine instance;
 
   private final H2OEngineConfig config;
@@ -86,17 +84,7 @@ public final class EmbeddedH2OEngine implements H2OEngine {
         false, config.nthreads(), config.logLevel(), work);
     LOG.info("starting H2O {} node, cloud {}, on {}:{}", config.client() ? "client" : "server",
         cloudName, config.ip(), port);
-    if (System.getProperty(H2O_LOG4J_PROPERTY) == null) {
-      // H2O would otherwise rewrite the JVM's log4j setup (through Spark's log4j 1.x bridge) and
-      // print to stdout; naming a configuration that does not exist makes it leave logging alone,
-      // so its loggers (water.*, hex.*, ai.h2o.*) follow the host's log4j2 configuration.
-      System.setProperty(H2O_LOG4J_PROPERTY, "omelet-h2o-logs-follow-the-host-configuration");
-    }
-    H2O.main(args);
-    H2O.waitForCloudSize(1, config.cloudTimeoutMs());
-    // Without these two no algorithm is registered and every AutoML step fails (ARCHITECTURE.md).
-    ExtensionManager.getInstance().registerRestApiExtensions();
-    H2O.finalizeRegistration();
+    H2ONodeArgs.startNode(args, config.cloudTimeoutMs());
     started = true;
     LOG.info("H2O cloud {} ready: {}", cloudName, info());
   }

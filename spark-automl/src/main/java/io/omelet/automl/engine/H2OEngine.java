@@ -25,6 +25,17 @@ public interface H2OEngine {
    */
   Frame toH2OFrame(Dataset<Row> data, Key<Frame> key);
 
+  /**
+   * Throws {@link H2OCloudLostException} when the cloud lost a node and cannot be used any more;
+   * long waits on the engine call this so that they fail instead of waiting forever.
+   */
+  default void checkHealthy() {}
+
+  /** False once the cloud lost a node: nothing may call into it then, not even to clean up. */
+  default boolean usable() {
+    return true;
+  }
+
   /** Describes a running cloud. */
   record EngineInfo(String cloudName, int cloudSize, boolean client, String selfAddress,
                     String restUrl) {}

@@ -54,7 +54,7 @@ public record H2OEngineConfig(String cloudName, String ip, int basePort, int por
   /**
    * The embedded default, overridden by system properties {@code omelet.h2o.name}, {@code .ip},
    * {@code .port} (the first port tried), {@code .flatfile}, {@code .client} (true to join the
-   * flatfile's servers), {@code .nthreads}, {@code .log_level}.
+   * flatfile's servers; {@code .backend=external} says the same), {@code .nthreads}, {@code .log_level}.
    */
   public static H2OEngineConfig fromSystemProperties() {
     return from(k -> System.getProperty(PREFIX + k));
@@ -87,7 +87,7 @@ public record H2OEngineConfig(String cloudName, String ip, int basePort, int por
         ip != null ? ip : d.ip,
         port != null ? Integer.parseInt(port.trim()) : d.basePort,
         d.portRange, get.apply("flatfile"),
-        Boolean.parseBoolean(get.apply("client")),
+        Boolean.parseBoolean(get.apply("client")) || "external".equalsIgnoreCase(String.valueOf(get.apply("backend")).trim()),
         nthreads != null ? Integer.parseInt(nthreads.trim()) : d.nthreads,
         level != null ? level : d.logLevel,
         d.cloudTimeoutMs);
@@ -95,6 +95,11 @@ public record H2OEngineConfig(String cloudName, String ip, int basePort, int por
 
   public H2OEngineConfig withCloudName(String name) {
     return new H2OEngineConfig(name, ip, basePort, portRange, flatfile, client, nthreads, logLevel,
+        cloudTimeoutMs);
+  }
+
+  public H2OEngineConfig withLogLevel(String level) {
+    return new H2OEngineConfig(cloudName, ip, basePort, portRange, flatfile, client, nthreads, level,
         cloudTimeoutMs);
   }
 

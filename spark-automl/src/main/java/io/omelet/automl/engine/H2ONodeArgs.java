@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds H2O command-line arguments; shared by the embedded node and {@link H2ONodeLauncher}. */
+/**
+ * Builds H2O command-line arguments and starts a node with them; shared by the embedded node,
+ * {@link H2ONodeLauncher} and the executors' nodes ({@link ExecutorH2ONode}).
+ */
 final class H2ONodeArgs {
   private H2ONodeArgs() {}
 
@@ -47,6 +50,23 @@ final class H2ONodeArgs {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a work directory for H2O: " + e, e);
     }
+  }
+
+  private static final String H2O_LOG4J_PROPERTY = "h2o.log4j.configuration";
+
+  /** Starts this JVM's H2O node and returns once it can train (it may still be waiting for peers). */
+  static void startNode(String[] args, long timeoutMs) {
+    if (System.getProperty(H2O_LOG4J_PROPERTY) == null) {
+      // H2O would otherwise rewrite the JVM's log4j setup (through Spark's log4j 1.x bridge) and
+      // print to stdout; naming a configuration that does not exist makes it leave logging alone,
+      // so its loggers (water.*, hex.*, ai.h2o.*) follow the host's log4j2 configuration.
+      System.setProperty(H2O_LOG4J_PROPERTY, "omelet-h2o-logs-follow-the-host-configuration");
+    }
+    water.H2O.main(args);
+    water.H2O.waitForCloudSize(1, timeoutMs);
+    // Without these two no algorithm is registered and every AutoML step fails (ARCHITECTURE.md).
+    water.ExtensionManager.getInstance().registerRestApiExtensions();
+    water.H2O.finalizeRegistration();
   }
 
   static String[] build(String cloudName, String ip, int port, String flatfile, boolean client,

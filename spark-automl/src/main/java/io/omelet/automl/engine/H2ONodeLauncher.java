@@ -3,7 +3,6 @@ package io.omelet.automl.engine;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import water.ExtensionManager;
 import water.H2O;
 
 /**
@@ -38,11 +37,7 @@ public final class H2ONodeLauncher {
     Path work = a.containsKey("log-dir") ? Path.of(a.get("log-dir")) : H2ONodeArgs.workDir(name);
     String[] args = H2ONodeArgs.build(name, ip, port, flatfile, false, true, nthreads,
         a.getOrDefault("log-level", "WARN"), work);
-    H2O.main(args);
-    H2O.waitForCloudSize(1, 120_000);
-    // Without these two no algorithm is registered on this node (ARCHITECTURE.md).
-    ExtensionManager.getInstance().registerRestApiExtensions();
-    H2O.finalizeRegistration();
+    H2ONodeArgs.startNode(args, 120_000);
     System.out.println(READY + " " + H2O.SELF.getIpPortString() + " cloud " + name);
     System.out.flush();
   }
