@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
         PresetsCommand.class,
         SqlCommand.class,
         ServeCommand.class,
+        UiCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  omelet run -f data/mlc_churn.csv --target churn --profile fast",

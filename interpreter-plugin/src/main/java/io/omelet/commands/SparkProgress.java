@@ -43,9 +43,11 @@ public final class SparkProgress {
       }
     }, 500, 500, TimeUnit.MILLISECONDS);
     AutoCloseable hook = ctx.onCancel(() -> spark.sparkContext().cancelJobGroup(group));
+    boolean ok = false;
     try {
       T result = body.get();
       ctx.checkCancelled();
+      ok = true;
       return result;
     } catch (RuntimeException e) {
       if (ctx.cancelled()) throw new CommandCancelledException();
@@ -62,7 +64,8 @@ public final class SparkProgress {
       } else {
         spark.sparkContext().clearJobGroup();
       }
-      ctx.sink().progress(ProgressEvent.finished(step, step + " done"));
+      // the step ends either way; it says "done" only when it did its work
+      ctx.sink().progress(ProgressEvent.finished(step, step + (ok ? " done" : " failed")));
     }
   }
 

@@ -497,6 +497,26 @@ public final class OmeletRegistry {
     return RunFrames.wide(search.plan(request), request.maxResults());
   }
 
+  /** How many runs an experiment holds (deleted ones too) and when one last started or ended (epoch ms; 0: never). */
+  public record ExperimentActivity(long runs, long lastActivity) {}
+
+  /** {@link ExperimentActivity} of each experiment that has runs, in one job over the search index. */
+  public Map<String, ExperimentActivity> experimentActivity(List<String> experimentIds) {
+    Map<String, ExperimentActivity> out = new HashMap<>();
+    if (experimentIds.isEmpty()) return out;
+    Dataset<Row> runs = search.plan(SearchRunsRequest.in(experimentIds).viewType(ViewType.ALL)).frame();
+    for (Row r : runs.groupBy(org.apache.spark.sql.functions.col("experiment_id"))
+        .agg(org.apache.spark.sql.functions.count("*"),
+            org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.greatest(
+                org.apache.spark.sql.functions.col("start_time"),
+                org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.col("end_time"),
+                    org.apache.spark.sql.functions.lit(0L)))))
+        .collectAsList()) {
+      out.put(r.getString(0), new ExperimentActivity(r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)));
+    }
+    return out;
+  }
+
   /**
    * MLflow's compare view: one row per attribute, param and metric, one column per run (named by
    * its run id), and {@code differs} true where the runs disagree.

@@ -182,9 +182,11 @@ final class RunStore {
     List<Metric> out = new ArrayList<>();
     for (Row r : store.read(RegistryTables.METRICS)
         .where(col("run_id").equalTo(runId).and(col("key").equalTo(key)))
-        .orderBy("step", "timestamp").collectAsList()) {
-      out.add(new Metric(key, r.getAs("value"), r.<Long>getAs("timestamp"), r.<Long>getAs("step")));
+        .select("value", "timestamp", "step").collectAsList()) {
+      out.add(new Metric(key, r.getDouble(0), r.getLong(1), r.getLong(2)));
     }
+    // sorted here, not by Spark: a global sort is a sampling job and a shuffle more, for one run's points
+    out.sort(java.util.Comparator.comparingLong(Metric::step).thenComparingLong(Metric::timestamp));
     if (out.isEmpty()) getRunInfo(runId); // unknown run: say so rather than return nothing
     return out;
   }

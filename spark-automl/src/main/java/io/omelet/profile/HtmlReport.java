@@ -325,19 +325,7 @@ final class HtmlReport {
   }
 
   static String esc(String s) {
-    if (s == null) return "";
-    StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return HtmlText.escape(s);
   }
 
   private static String pct(Double v) {

@@ -102,7 +102,7 @@ public final class RegistryBench implements Benchmark {
     return String.format("%012x%020x", 1_700_000_000_000L + i, i);
   }
 
-  private static void fill(SparkSession spark, OmeletRegistry registry, String exp, int runs) {
+  static void fill(SparkSession spark, OmeletRegistry registry, String exp, int runs) {
     Column id = col("id");
     Column runId = format_string("%012x%020x", lit(1_700_000_000_000L).plus(id), id);
     Dataset<Row> runRows = spark.range(runs).select(

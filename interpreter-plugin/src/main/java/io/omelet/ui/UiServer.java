@@ -1,0 +1,127 @@
+package io.omelet.ui;
+
+import io.omelet.registry.OmeletRegistry;
+import io.omelet.ui.WebServer.HttpError;
+import io.omelet.ui.WebServer.Request;
+import io.omelet.ui.WebServer.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * {@code omelet ui}: the tracking and registry UI of one registry, from one process with no
+ * network access beyond its own socket. Pages are one HTML shell and its script and styles,
+ * served from this jar (uPlot from its webjar); everything they show comes from the JSON API
+ * ({@link UiApi}). Every user-provided string reaches the page as JSON and is put into the page as
+ * text, never as markup. Binds loopback unless told otherwise; read-only unless writes are allowed.
+ */
+public final class UiServer implements AutoCloseable {
+  static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+  static final String STATIC = "io/omelet/ui/static/";
+  /** The pages' policy: their own scripts and styles only, frames only from this server. */
+  static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+      + " frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+      + " frame-ancestors 'self'";
+  /** Request bodies the UI takes (alias moves); MLflow's API sets its own bound on its routes. */
+  static final long MAX_BODY_BYTES = 16L << 20;
+
+  private final WebServer server;
+  private final String token;
+  private final boolean writes;
+
+  private UiServer(WebServer server, String token, boolean writes) {
+    this.server = server;
+    this.token = token;
+    this.writes = writes;
+  }
+
+  /** Starts serving {@code registry} on {@code host:port} (port 0: a free one). */
+  public static UiServer start(OmeletRegistry registry, String host, int port, boolean writes) throws IOException {
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    WebServer server = new WebServer(host, port, MAX_BODY_BYTES);
+    new UiApi(registry, writes, token).mount(server);
+    server.route("GET", "/", r -> page())
+        .route("GET", "/static/uplot/{file*}", r -> resource(UPLOT, r.path("file")))
+        .route("GET", "/static/{file*}", r -> resource(STATIC, r.path("file")))
+        .route("GET", "/favicon.ico", r -> new Response(204, "image/x-icon", new byte[0], Map.of()));
+    server.fallbackErrors(UiServer::errorPage);
+    return new UiServer(server.start(), token, writes);
+  }
+
+  public URI uri() {
+    return server.uri();
+  }
+
+  public boolean writes() {
+    return writes;
+  }
+
+  /** The session's write token (for tests and scripts started beside the server). */
+  String token() {
+    return token;
+  }
+
+  /** Also answers requests naming {@code hostAndPort} (e.g. the machine's DNS name). */
+  public UiServer allowHost(String hostAndPort) {
+    server.allowHost(hostAndPort);
+    return this;
+  }
+
+  WebServer web() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private static Response page() throws IOException {
+    return new Response(200, "text/html; charset=utf-8", read(STATIC + "index.html"), Map.of())
+        .withHeader("Content-Security-Policy", PAGE_CSP);
+  }
+
+  private static Response resource(String base, String file) throws IOException {
+    if (file.isEmpty() || file.contains("..") || file.startsWith("/") || file.contains("\\")) {
+      throw HttpError.notFound("no file " + file);
+    }
+    byte[] bytes;
+    try {
+      bytes = read(base + file);
+    } catch (IOException e) {
+      throw HttpError.notFound("no file " + file);
+    }
+    String type = file.endsWith(".js") ? "text/javascript; charset=utf-8"
+        : file.endsWith(".css") ? "text/css; charset=utf-8"
+        : file.endsWith(".svg") ? "image/svg+xml" : "application/octet-stream";
+    return new Response(200, type, bytes, Map.of("Cache-Control", "max-age=3600"));
+  }
+
+  private static byte[] read(String resource) throws IOException {
+    try (InputStream in = UiServer.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) throw new IOException("no resource " + resource);
+      return in.readAllBytes();
+    }
+  }
+
+  /** Errors on page paths: an HTML page naming what went wrong (escaped). */
+  static Response errorPage(int status, String code, String message) {
+    return Response.html(status, htmlError(status, message)).withHeader("Content-Security-Policy", PAGE_CSP);
+  }
+
+  static String escape(String s) {
+    return io.omelet.profile.HtmlText.escape(s);
+  }
+
+  static String htmlError(int status, String message) {
+    return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + status + "</title>"
+        + "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"error\"><h1>"
+        + status + "</h1><p>" + escape(message) + "</p><p><a href=\"/\">Experiments</a></p></main></body></html>";
+  }
+
+}
