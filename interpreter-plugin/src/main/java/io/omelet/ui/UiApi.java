@@ -9,6 +9,7 @@ import io.omelet.registry.Metric;
 import io.omelet.registry.ModelVersion;
 import io.omelet.registry.NotFoundException;
 import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.OmeletRegistry.ExperimentActivity;
 import io.omelet.registry.RegisteredModel;
 import io.omelet.registry.RegistryException;
 import io.omelet.registry.Run;
@@ -61,7 +62,7 @@ final class UiApi {
     server.route("GET", "/api/session", r -> Response.json(session()))
         .route("GET", "/api/experiments", r -> Response.json(experiments(r)))
         .route("GET", "/api/experiments/{id}", r -> Response.json(experiment(r.path("id"))))
-        .route("GET", "/api/runs", this::runsOrFilterError)
+        .route("GET", "/api/runs", this::runs)
         .route("GET", "/api/runs/{id}", r -> Response.json(run(r.path("id"))))
         .route("GET", "/api/metric-history", r -> Response.json(history(r)))
         .route("GET", "/api/artifacts", r -> Response.json(artifacts(r)))
@@ -96,38 +97,21 @@ final class UiApi {
   // ---------------------------------------------------------------- experiments
 
   private List<Map<String, Object>> experiments(Request r) {
-    ViewType view = viewType(r.query("view"));
-    List<Experiment> all = registry.listExperiments(view);
-    Map<String, long[]> stats = runStats(all.stream().map(Experiment::experimentId).toList());
+    List<Experiment> all = registry.listExperiments(viewType(r.query("view")));
+    Map<String, ExperimentActivity> activity = registry.experimentActivity(all.stream().map(Experiment::experimentId).toList());
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Experiment e : all) {
-      Map<String, Object> m = experimentJson(e);
-      long[] s = stats.getOrDefault(e.experimentId(), new long[] {0, 0});
-      m.put("run_count", s[0]);
-      m.put("last_activity", Math.max(e.lastUpdateTime(), s[1]));
-      out.add(m);
-    }
+    for (Experiment e : all) out.add(experimentJson(e, activity.get(e.experimentId())));
     out.sort(Comparator.comparing((Map<String, Object> m) -> (Long) m.get("last_activity")).reversed());
-    return out;
-  }
-
-  /** Runs per experiment and the latest start or end time: {runs, last activity}. */
-  private Map<String, long[]> runStats(List<String> experimentIds) {
-    Map<String, long[]> out = new LinkedHashMap<>();
-    registry.experimentActivity(experimentIds).forEach((id, a) -> out.put(id, new long[] {a.runs(), a.lastActivity()}));
     return out;
   }
 
   private Map<String, Object> experiment(String id) {
     Experiment e = found(() -> registry.getExperiment(id), "experiment", id);
-    Map<String, Object> m = experimentJson(e);
-    long[] s = runStats(List.of(id)).getOrDefault(id, new long[] {0, 0});
-    m.put("run_count", s[0]);
-    m.put("last_activity", Math.max(e.lastUpdateTime(), s[1]));
-    return m;
+    return experimentJson(e, registry.experimentActivity(List.of(id)).get(id));
   }
 
-  private static Map<String, Object> experimentJson(Experiment e) {
+  /** An experiment with its run count and last activity ({@code activity} null: no runs). */
+  private static Map<String, Object> experimentJson(Experiment e, ExperimentActivity activity) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("experiment_id", e.experimentId());
     m.put("name", e.name());
@@ -136,12 +120,14 @@ final class UiApi {
     m.put("creation_time", e.creationTime());
     m.put("last_update_time", e.lastUpdateTime());
     m.put("tags", e.tags());
+    m.put("run_count", activity == null ? 0L : activity.runs());
+    m.put("last_activity", Math.max(e.lastUpdateTime(), activity == null ? 0L : activity.lastActivity()));
     return m;
   }
 
   // ---------------------------------------------------------------- runs
 
-  private Map<String, Object> runs(Request r) {
+  private Response runs(Request r) {
     List<String> ids = new ArrayList<>(r.query().getOrDefault("experiment_id", List.of()));
     ids.removeIf(String::isBlank);
     if (ids.isEmpty()) ids = registry.listExperiments(ViewType.ACTIVE_ONLY).stream().map(Experiment::experimentId).toList();
@@ -157,7 +143,13 @@ final class UiApi {
     try {
       result = registry.searchRuns(req);
     } catch (FilterSyntaxException e) {
-      throw e;
+      // for the filter box: the message, and where the error is
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("error", e.getMessage());
+      m.put("error_code", "INVALID_PARAMETER_VALUE");
+      m.put("position", e.position());
+      m.put("expected", e.expected());
+      return Response.json(400, m);
     } catch (RegistryException e) {
       if (e instanceof NotFoundException) throw HttpError.notFound(e.getMessage());
       throw HttpError.badRequest(e.getMessage());
@@ -176,21 +168,7 @@ final class UiApi {
     m.put("runs", runs);
     m.put("next_page_token", result.nextPageToken());
     m.put("columns", Map.of("metrics", metrics, "params", params, "tags", tags));
-    return m;
-  }
-
-  /** A filter that does not parse: 400 with the message and the position of the error, for the filter box. */
-  private Response runsOrFilterError(Request r) {
-    try {
-      return Response.json(runs(r));
-    } catch (FilterSyntaxException e) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("error", e.getMessage());
-      m.put("error_code", "INVALID_PARAMETER_VALUE");
-      m.put("position", e.position());
-      m.put("expected", e.expected());
-      return Response.json(400, m);
-    }
+    return Response.json(m);
   }
 
   private Map<String, Object> run(String id) {

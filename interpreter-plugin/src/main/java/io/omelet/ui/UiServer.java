@@ -1,5 +1,6 @@
 package io.omelet.ui;
 
+import io.omelet.profile.HtmlText;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.ui.WebServer.HttpError;
 import io.omelet.ui.WebServer.Request;
@@ -29,13 +30,9 @@ public final class UiServer implements AutoCloseable {
   static final long MAX_BODY_BYTES = 16L << 20;
 
   private final WebServer server;
-  private final String token;
-  private final boolean writes;
 
-  private UiServer(WebServer server, String token, boolean writes) {
+  private UiServer(WebServer server) {
     this.server = server;
-    this.token = token;
-    this.writes = writes;
   }
 
   /** Starts serving {@code registry} on {@code host:port} (port 0: a free one). */
@@ -50,30 +47,17 @@ public final class UiServer implements AutoCloseable {
         .route("GET", "/static/{file*}", r -> resource(STATIC, r.path("file")))
         .route("GET", "/favicon.ico", r -> new Response(204, "image/x-icon", new byte[0], Map.of()));
     server.fallbackErrors(UiServer::errorPage);
-    return new UiServer(server.start(), token, writes);
+    return new UiServer(server.start());
   }
 
   public URI uri() {
     return server.uri();
   }
 
-  public boolean writes() {
-    return writes;
-  }
-
-  /** The session's write token (for tests and scripts started beside the server). */
-  String token() {
-    return token;
-  }
-
   /** Also answers requests naming {@code hostAndPort} (e.g. the machine's DNS name). */
   public UiServer allowHost(String hostAndPort) {
     server.allowHost(hostAndPort);
     return this;
-  }
-
-  WebServer web() {
-    return server;
   }
 
   @Override
@@ -114,14 +98,10 @@ public final class UiServer implements AutoCloseable {
     return Response.html(status, htmlError(status, message)).withHeader("Content-Security-Policy", PAGE_CSP);
   }
 
-  static String escape(String s) {
-    return io.omelet.profile.HtmlText.escape(s);
-  }
-
   static String htmlError(int status, String message) {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + status + "</title>"
         + "<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"error\"><h1>"
-        + status + "</h1><p>" + escape(message) + "</p><p><a href=\"/\">Experiments</a></p></main></body></html>";
+        + status + "</h1><p>" + HtmlText.escape(message) + "</p><p><a href=\"/\">Experiments</a></p></main></body></html>";
   }
 
 }

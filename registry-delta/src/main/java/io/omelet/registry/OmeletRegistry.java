@@ -1,7 +1,11 @@
 package io.omelet.registry;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -505,12 +509,8 @@ public final class OmeletRegistry {
     Map<String, ExperimentActivity> out = new HashMap<>();
     if (experimentIds.isEmpty()) return out;
     Dataset<Row> runs = search.plan(SearchRunsRequest.in(experimentIds).viewType(ViewType.ALL)).frame();
-    for (Row r : runs.groupBy(org.apache.spark.sql.functions.col("experiment_id"))
-        .agg(org.apache.spark.sql.functions.count("*"),
-            org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.greatest(
-                org.apache.spark.sql.functions.col("start_time"),
-                org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.col("end_time"),
-                    org.apache.spark.sql.functions.lit(0L)))))
+    for (Row r : runs.groupBy(col("experiment_id"))
+        .agg(count("*"), max(greatest(col("start_time"), coalesce(col("end_time"), lit(0L)))))
         .collectAsList()) {
       out.put(r.getString(0), new ExperimentActivity(r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)));
     }

@@ -1,7 +1,5 @@
 package io.omelet.automl.engine;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -78,7 +76,7 @@ public final class EmbeddedH2OEngine implements H2OEngine {
     String flatfile = config.flatfile();
     if (flatfile == null) {
       // A flatfile naming only this node: the cloud forms at once and no multicast is sent.
-      flatfile = writeFlatfile(work, config.ip() + ":" + port);
+      flatfile = H2ONodeArgs.writeFlatfile(work, java.util.List.of(config.ip() + ":" + port));
     }
     String[] args = H2ONodeArgs.build(cloudName, config.ip(), port, flatfile, config.client(),
         false, config.nthreads(), config.logLevel(), work);
@@ -106,16 +104,6 @@ public final class EmbeddedH2OEngine implements H2OEngine {
   public Frame toH2OFrame(Dataset<Row> data, Key<Frame> key) {
     start();
     return SparkToH2O.convert(data, key);
-  }
-
-  private static String writeFlatfile(Path dir, String line) {
-    try {
-      Path f = dir.resolve("flatfile.txt");
-      Files.writeString(f, line + "\n");
-      return f.toString();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write H2O flatfile: " + e, e);
-    }
   }
 
   /** omelet-[spark app id-]pid: unique on the host, and recognisable in logs. */

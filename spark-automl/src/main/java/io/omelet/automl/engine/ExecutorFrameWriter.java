@@ -4,6 +4,7 @@ import io.omelet.automl.engine.SparkToH2O.Kind;
 import io.omelet.scoring.FeatureCodec;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,8 +58,9 @@ final class ExecutorFrameWriter {
     String keyName = key.toString();
     long t0 = System.nanoTime();
     ChunkUtils.initFrame(keyName, schema.fieldNames());
-    int partitions = df.queryExecution().toRdd().getNumPartitions();
-    List<long[]> written = df.queryExecution().toRdd().toJavaRDD()
+    JavaRDD<InternalRow> rows = df.queryExecution().toRdd().toJavaRDD();
+    int partitions = rows.getNumPartitions();
+    List<long[]> written = rows
         .mapPartitionsWithIndex(new PartitionWriter(cloudName, keyName, kinds, types, vecTypes), false)
         .collect();
     long[] espc = new long[Math.max(1, partitions)];

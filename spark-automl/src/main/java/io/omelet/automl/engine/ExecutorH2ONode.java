@@ -3,10 +3,9 @@ package io.omelet.automl.engine;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +31,14 @@ final class ExecutorH2ONode {
   private ExecutorH2ONode() {}
 
   /** Where an executor's node listens; {@code port} is H2O's REST port, {@code port + 1} its internal one. */
-  record Slot(String executorId, String host, String ip, int port, int nthreads) implements Serializable {
+  record Slot(String executorId, String host, String ip, int port) implements Serializable {
     String address() {
       return ip + ":" + port;
     }
   }
 
   /** Binds a free port pair at or above {@code basePort} on this executor's address (once per JVM). */
-  static synchronized Slot reserve(String cloudName, int basePort, int portRange, int nthreads) {
+  static synchronized Slot reserve(String cloudName, int basePort, int portRange) {
     if (startedCloud != null) {
       if (!startedCloud.equals(cloudName)) throw otherCloud(cloudName);
       return reservedSlot;
@@ -53,29 +52,22 @@ final class ExecutorH2ONode {
     } catch (IOException e) {
       throw new IllegalStateException("executor " + executorId + " cannot resolve its own host " + host, e);
     }
-    for (int i = 0; i < portRange; i++) {
-      int p = basePort + 2 * i;
-      if (p + 1 > 65535) break;
-      ServerSocket a = bind(ip, p);
-      if (a == null) continue;
-      ServerSocket b = bind(ip, p + 1);
-      if (b == null) {
-        closeQuietly(a);
-        continue;
-      }
-      reserved = new ServerSocket[] {a, b};
-      reservedSlot = new Slot(executorId, host, ip, p, nthreads);
-      return reservedSlot;
+    ServerSocket[] bound = H2ONodeArgs.bindPortPair(ip, basePort, portRange);
+    if (bound == null) {
+      throw new IllegalStateException("executor " + executorId + " on " + host + " found no two consecutive free"
+          + " ports in " + basePort + ".." + (basePort + 2 * portRange) + " for its H2O node; set spark.omelet.h2o.port");
     }
-    throw new IllegalStateException("executor " + executorId + " on " + host + " found no two consecutive free"
-        + " ports in " + basePort + ".." + (basePort + 2 * portRange) + " for its H2O node; set spark.omelet.h2o.port");
+    reserved = bound;
+    reservedSlot = new Slot(executorId, host, ip, bound[0].getLocalPort());
+    return reservedSlot;
   }
 
   /**
    * Starts this executor's node of {@code cloudName}, whose servers are {@code flatfile} (one
-   * {@code ip:port} a line), on the ports {@link #reserve} bound. Returns the slot it runs on.
+   * {@code ip:port} a line), on the ports {@link #reserve} bound, with {@code nthreads} threads (0:
+   * all cores). Returns the slot it runs on.
    */
-  static synchronized Slot start(String cloudName, String flatfile, String logLevel) {
+  static synchronized Slot start(String cloudName, List<String> servers, int nthreads, String logLevel) {
     if (startedCloud != null) {
       if (!startedCloud.equals(cloudName)) throw otherCloud(cloudName);
       return reservedSlot;
@@ -90,15 +82,9 @@ final class ExecutorH2ONode {
     }
     Slot slot = reservedSlot;
     Path work = H2ONodeArgs.workDir(cloudName);
-    Path flat = work.resolve("flatfile.txt");
-    try {
-      Files.writeString(flat, flatfile);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the H2O flatfile on executor " + slot.executorId(), e);
-    }
-    String[] args = H2ONodeArgs.build(cloudName, slot.ip(), slot.port(), flat.toString(), false, true,
-        slot.nthreads(), logLevel, work);
-    for (ServerSocket s : reserved) closeQuietly(s);
+    String flatfile = H2ONodeArgs.writeFlatfile(work, servers);
+    String[] args = H2ONodeArgs.build(cloudName, slot.ip(), slot.port(), flatfile, false, true, nthreads, logLevel, work);
+    H2ONodeArgs.close(reserved);
     reserved = null;
     LOG.info("starting H2O node {} of cloud {} on executor {}", slot.address(), cloudName, slot.executorId());
     H2ONodeArgs.startNode(args, 120_000);
@@ -126,25 +112,4 @@ final class ExecutorH2ONode {
         + startedCloud + "; it cannot join " + cloudName + " (H2O starts once per JVM)");
   }
 
-  private static ServerSocket bind(String ip, int port) {
-    ServerSocket s = null;
-    try {
-      s = new ServerSocket();
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getByName(ip), port));
-      return s;
-    } catch (IOException e) {
-      closeQuietly(s);
-      return null;
-    }
-  }
-
-  private static void closeQuietly(ServerSocket s) {
-    if (s == null) return;
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // nothing bound, nothing to release
-    }
-  }
 }

@@ -21,22 +21,63 @@ final class H2ONodeArgs {
    * internal port) are free on {@code ip}.
    */
   static int findFreePortPair(String ip, int basePort, int pairs) {
+    ServerSocket[] bound = bindPortPair(ip, basePort, pairs);
+    if (bound == null) {
+      throw new IllegalStateException("no two consecutive free ports on " + ip + " in "
+          + basePort + ".." + (basePort + 2 * pairs) + " for an H2O node; set omelet.h2o.port");
+    }
+    close(bound);
+    return bound[0].getLocalPort();
+  }
+
+  /**
+   * Binds the first free pair p, p+1 at or above {@code basePort} (even steps) on {@code ip} and
+   * returns both sockets, still bound (so nobody else on the host takes them); null if none is free.
+   */
+  static ServerSocket[] bindPortPair(String ip, int basePort, int pairs) {
     for (int i = 0; i < pairs; i++) {
       int p = basePort + 2 * i;
       if (p + 1 > 65535) break;
-      if (isFree(ip, p) && isFree(ip, p + 1)) return p;
+      ServerSocket a = bind(ip, p);
+      if (a == null) continue;
+      ServerSocket b = bind(ip, p + 1);
+      if (b != null) return new ServerSocket[] {a, b};
+      close(new ServerSocket[] {a});
     }
-    throw new IllegalStateException("no two consecutive free ports on " + ip + " in "
-        + basePort + ".." + (basePort + 2 * pairs) + " for an H2O node; set omelet.h2o.port");
+    return null;
   }
 
-  private static boolean isFree(String ip, int port) {
-    try (ServerSocket s = new ServerSocket()) {
+  private static ServerSocket bind(String ip, int port) {
+    ServerSocket s = null;
+    try {
+      s = new ServerSocket();
       s.setReuseAddress(false);
       s.bind(new InetSocketAddress(InetAddress.getByName(ip), port));
-      return true;
+      return s;
     } catch (IOException e) {
-      return false;
+      if (s != null) close(new ServerSocket[] {s});
+      return null;
+    }
+  }
+
+  static void close(ServerSocket[] sockets) {
+    for (ServerSocket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // nothing bound, nothing to release
+      }
+    }
+  }
+
+  /** Writes H2O's flatfile (the servers' {@code ip:port}, one a line) into {@code workDir}; returns its path. */
+  static String writeFlatfile(Path workDir, List<String> servers) {
+    try {
+      Path f = workDir.resolve("flatfile.txt");
+      Files.writeString(f, String.join("\n", servers) + "\n");
+      return f.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the H2O flatfile in " + workDir + ": " + e, e);
     }
   }
 

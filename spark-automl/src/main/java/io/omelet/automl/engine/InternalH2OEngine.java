@@ -2,9 +2,6 @@ package io.omelet.automl.engine;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +14,7 @@ import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.sql.Dataset;
@@ -122,8 +120,8 @@ public final class InternalH2OEngine implements H2OEngine {
       Map<String, ExecutorH2ONode.Slot> slots = new LinkedHashMap<>();
       for (int attempt = 0; attempt < 5 && slots.size() < want; attempt++) {
         String name = cloudName;
-        int base = settings.basePort(), range = settings.portRange(), nthreads = settings.nthreads();
-        for (ExecutorH2ONode.Slot s : spread(jsc, want, i -> ExecutorH2ONode.reserve(name, base, range, nthreads))) {
+        int base = settings.basePort(), range = settings.portRange();
+        for (ExecutorH2ONode.Slot s : spread(jsc, want, i -> ExecutorH2ONode.reserve(name, base, range))) {
           slots.putIfAbsent(s.executorId(), s);
         }
       }
@@ -132,12 +130,12 @@ public final class InternalH2OEngine implements H2OEngine {
         throw new IllegalStateException("only " + slots.size() + " of " + want + " executors answered when starting"
             + " H2O nodes (" + slots.keySet() + "); set spark.omelet.h2o.nodes to the number of executors");
       }
-      String flatfile = slots.values().stream().map(ExecutorH2ONode.Slot::address).collect(Collectors.joining("\n"))
-          + "\n";
+      List<String> servers = slots.values().stream().map(ExecutorH2ONode.Slot::address).toList();
       Map<String, ExecutorH2ONode.Slot> running = new LinkedHashMap<>();
       for (int attempt = 0; attempt < 5 && running.size() < slots.size(); attempt++) {
         String name = cloudName, level = settings.logLevel();
-        for (ExecutorH2ONode.Slot s : spread(jsc, slots.size(), i -> ExecutorH2ONode.start(name, flatfile, level))) {
+        int nthreads = settings.nthreads();
+        for (ExecutorH2ONode.Slot s : spread(jsc, slots.size(), i -> ExecutorH2ONode.start(name, servers, nthreads, level))) {
           if (s != null) running.putIfAbsent(s.executorId(), s);
         }
       }
@@ -147,7 +145,8 @@ public final class InternalH2OEngine implements H2OEngine {
       }
       nodes = Map.copyOf(running);
       checkHealthy(); // an executor lost while the nodes started
-      client = EmbeddedH2OEngine.get(H2OEngineConfig.joining(cloudName, writeFlatfile(flatfile), driverIp(),
+      String flatfile = H2ONodeArgs.writeFlatfile(H2ONodeArgs.workDir(cloudName + "-client"), servers);
+      client = EmbeddedH2OEngine.get(H2OEngineConfig.joining(cloudName, flatfile, driverIp(),
           settings.basePort()).withLogLevel(settings.logLevel()));
       client.awaitServers(running.size(), 120_000);
     } finally {
@@ -159,17 +158,9 @@ public final class InternalH2OEngine implements H2OEngine {
   }
 
   /** Runs {@code task} in {@code 4 * executors} small tasks, so that every executor runs at least one. */
-  private static <T> List<T> spread(JavaSparkContext jsc, int executors, SlotTask<T> task) {
+  private static <T> List<T> spread(JavaSparkContext jsc, int executors, Function<Integer, T> task) {
     int n = Math.max(4, 4 * executors);
-    List<Integer> ids = IntStream.range(0, n).boxed().toList();
-    List<T> out = new ArrayList<>(jsc.parallelize(ids, n).map(task::call).collect());
-    return out;
-  }
-
-  /** A serializable task body. */
-  @FunctionalInterface
-  private interface SlotTask<T> extends java.io.Serializable {
-    T call(Integer i);
+    return jsc.parallelize(IntStream.range(0, n).boxed().toList(), n).map(task).collect();
   }
 
   /** Waits for the executors the cloud is to span; returns how many there are. */
@@ -205,16 +196,6 @@ public final class InternalH2OEngine implements H2OEngine {
       return host == null ? InetAddress.getLocalHost().getHostAddress() : InetAddress.getByName(host).getHostAddress();
     } catch (IOException e) {
       throw new IllegalStateException("cannot resolve the driver's host " + host + " for its H2O client", e);
-    }
-  }
-
-  private String writeFlatfile(String text) {
-    try {
-      Path f = H2ONodeArgs.workDir(cloudName + "-client").resolve("flatfile.txt");
-      Files.writeString(f, text);
-      return f.toString();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the H2O client's flatfile: " + e, e);
     }
   }
 
