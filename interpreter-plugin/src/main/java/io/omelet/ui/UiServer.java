@@ -1,5 +1,6 @@
 package io.omelet.ui;
 
+import io.omelet.mlflow.MlflowApi;
 import io.omelet.profile.HtmlText;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.ui.WebServer.HttpError;
@@ -26,7 +27,7 @@ public final class UiServer implements AutoCloseable {
   static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
       + " frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
       + " frame-ancestors 'self'";
-  /** Request bodies the UI takes (alias moves); MLflow's API sets its own bound on its routes. */
+  /** Request bodies the UI takes (alias moves); MLflow's API sets its own bounds on its routes. */
   static final long MAX_BODY_BYTES = 16L << 20;
 
   private final WebServer server;
@@ -37,11 +38,21 @@ public final class UiServer implements AutoCloseable {
 
   /** Starts serving {@code registry} on {@code host:port} (port 0: a free one). */
   public static UiServer start(OmeletRegistry registry, String host, int port, boolean writes) throws IOException {
+    return start(registry, host, port, writes, null);
+  }
+
+  /**
+   * Starts serving the UI and MLflow's REST API; with a {@code bearerToken}, MLflow's API answers
+   * only requests that carry it ({@code Authorization: Bearer ...}).
+   */
+  public static UiServer start(OmeletRegistry registry, String host, int port, boolean writes, String bearerToken)
+      throws IOException {
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    WebServer server = new WebServer(host, port, MAX_BODY_BYTES);
+    WebServer server = new WebServer(host, port, MAX_BODY_BYTES).bearerToken(bearerToken);
     new UiApi(registry, writes, token).mount(server);
+    MlflowApi.mount(server, registry, writes);
     server.route("GET", "/", r -> page())
         .route("GET", "/static/uplot/{file*}", r -> resource(UPLOT, r.path("file")))
         .route("GET", "/static/{file*}", r -> resource(STATIC, r.path("file")))

@@ -1,8 +1,10 @@
 package io.omelet.ui;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
-  static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  // Python's json module writes NaN and Infinity as bare words (MLflow clients send them as metric values).
+  static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
 
   /** Handles one request; throw {@link HttpError} for a 4xx with a message. */
   @FunctionalInterface
@@ -71,9 +75,12 @@ public final class WebServer implements AutoCloseable {
     }
   }
 
-  /** A request as handlers see it: method, path, decoded query and path parameters, headers, body. */
+  /**
+   * A request as handlers see it: method, path, decoded query and path parameters, headers, body,
+   * and whether it carried the server's bearer token.
+   */
   public record Request(String method, String path, Map<String, List<String>> query, Map<String, String> pathParams,
-                        Map<String, List<String>> headers, byte[] body) {
+                        Map<String, List<String>> headers, byte[] body, boolean authenticated) {
     /** The first value of a query parameter, or null. */
     public String query(String name) {
       List<String> v = query.get(name);
@@ -146,9 +153,13 @@ public final class WebServer implements AutoCloseable {
     }
   }
 
-  private record Route(String method, String[] parts, Handler handler, ErrorRenderer errors) {}
+  private record Route(String method, String[] parts, Handler handler, ErrorRenderer errors, long maxBodyBytes) {}
+
+  private record PrefixErrors(String prefix, ErrorRenderer errors) {}
 
   private final List<Route> routes = new ArrayList<>();
+  private final List<PrefixErrors> prefixErrors = new ArrayList<>();
+  private volatile byte[] bearerToken;
   private final HttpServer http;
   private final ExecutorService workers;
   private final long maxBodyBytes;
@@ -170,6 +181,17 @@ public final class WebServer implements AutoCloseable {
     hosts.add(hostPort(address.getHostAddress(), bound));
     if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
       for (String h : List.of("localhost", "127.0.0.1", "[::1]")) hosts.add(hostPort(h, bound));
+    }
+    if (address.isAnyLocalAddress()) {
+      // bound to every interface: each interface's address names this server
+      for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+          String text = a.getHostAddress();
+          int zone = text.indexOf('%');
+          if (zone >= 0) text = text.substring(0, zone);
+          hosts.add(hostPort(a instanceof java.net.Inet6Address ? "[" + text + "]" : text, bound));
+        }
+      }
     }
     AtomicInteger n = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(8, r -> {
@@ -197,8 +219,41 @@ public final class WebServer implements AutoCloseable {
   }
 
   public WebServer route(String method, String pattern, Handler handler, ErrorRenderer errors) {
-    routes.add(new Route(method, split(pattern), handler, errors));
+    return route(method, pattern, handler, errors, maxBodyBytes);
+  }
+
+  /** A route with its own bound on request bodies (uploads take more than JSON calls). */
+  public WebServer route(String method, String pattern, Handler handler, ErrorRenderer errors, long maxBodyBytes) {
+    routes.add(new Route(method, split(pattern), handler, errors, maxBodyBytes));
     return this;
+  }
+
+  /** How errors outside every route (no route, wrong method, bad Host) under a path prefix are rendered. */
+  public WebServer errorsUnder(String pathPrefix, ErrorRenderer errors) {
+    prefixErrors.add(new PrefixErrors(pathPrefix, errors));
+    return this;
+  }
+
+  /**
+   * Requests carrying {@code Authorization: Bearer <token>} are authenticated
+   * ({@link Request#authenticated()}) and skip the Host check: a page rebinding its DNS name here
+   * cannot know the token. Route sets decide what needs it.
+   */
+  public WebServer bearerToken(String token) {
+    this.bearerToken = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    return this;
+  }
+
+  public boolean hasBearerToken() {
+    return bearerToken != null;
+  }
+
+  private boolean authenticated(HttpExchange ex) {
+    byte[] want = bearerToken;
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    if (want == null || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
+    // constant time: the comparison must not tell how much of a guess was right
+    return java.security.MessageDigest.isEqual(want, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
   }
 
   /** How errors outside every route (no route matched, a bad Host) on non-API paths are rendered. */
@@ -243,9 +298,13 @@ public final class WebServer implements AutoCloseable {
     // API clients get errors as JSON, browsers on a page path get the page renderer's answer
     ErrorRenderer errors = requested.startsWith("/api/") || requested.startsWith("/ajax-api/")
         ? WebServer::jsonError : fallbackErrors;
+    for (PrefixErrors p : prefixErrors) {
+      if (requested.startsWith(p.prefix())) errors = p.errors();
+    }
     try {
+      boolean authenticated = authenticated(ex);
       String host = ex.getRequestHeaders().getFirst("Host");
-      if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
+      if (!authenticated && (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT)))) {
         // DNS rebinding: a page on another site whose name now points here must not read answers
         throw new HttpError(421, "MISDIRECTED_REQUEST", "this server does not answer for host " + host);
       }
@@ -259,9 +318,9 @@ public final class WebServer implements AutoCloseable {
         throw HttpError.notFound("no page or endpoint at " + decode(rawPath));
       }
       if (route.errors() != null) errors = route.errors();
-      byte[] body = readBody(ex);
+      byte[] body = readBody(ex, route.maxBodyBytes());
       Request req = new Request(method, decode(rawPath), parseQuery(ex.getRequestURI().getRawQuery()), params,
-          ex.getRequestHeaders(), body);
+          ex.getRequestHeaders(), body, authenticated);
       response = route.handler().handle(req);
     } catch (HttpError e) {
       response = errors.render(e.status, e.code, e.getMessage());
@@ -335,23 +394,23 @@ public final class WebServer implements AutoCloseable {
     return q;
   }
 
-  private byte[] readBody(HttpExchange ex) throws IOException {
+  private static byte[] readBody(HttpExchange ex, long maxBodyBytes) throws IOException {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
       try {
-        if (Long.parseLong(length.trim()) > maxBodyBytes) throw tooLarge();
+        if (Long.parseLong(length.trim()) > maxBodyBytes) throw tooLarge(maxBodyBytes);
       } catch (NumberFormatException e) {
         throw HttpError.badRequest("bad Content-Length");
       }
     }
     try (InputStream in = ex.getRequestBody()) {
       byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-      if (body.length > maxBodyBytes) throw tooLarge();
+      if (body.length > maxBodyBytes) throw tooLarge(maxBodyBytes);
       return body;
     }
   }
 
-  private HttpError tooLarge() {
+  private static HttpError tooLarge(long maxBodyBytes) {
     return new HttpError(413, "REQUEST_TOO_LARGE", "the request body is larger than " + maxBodyBytes + " bytes");
   }
 
@@ -362,6 +421,8 @@ public final class WebServer implements AutoCloseable {
     h.set("Referrer-Policy", "no-referrer");
     if (!r.headers().containsKey("Cache-Control")) h.set("Cache-Control", "no-store");
     for (Map.Entry<String, String> e : r.headers().entrySet()) h.set(e.getKey(), e.getValue());
+    // a refused body was not read to its end: the connection cannot carry another request
+    if (r.status() == 413) h.set("Connection", "close");
     boolean head = "HEAD".equalsIgnoreCase(ex.getRequestMethod());
     if (head || r.body().length == 0) {
       ex.sendResponseHeaders(r.status(), -1);

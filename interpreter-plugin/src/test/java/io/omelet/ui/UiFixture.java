@@ -24,16 +24,23 @@ import org.apache.spark.sql.SparkSession;
  * and tags, a 10,000-point metric history, an HTML artifact with a script in it and a symbolic link
  * out of the run's artifact folder.
  */
-final class UiFixture {
-  static final String SCRIPT_TAG = "<script>alert('x')</script>";
+public final class UiFixture {
+  public static final String SCRIPT_TAG = "<script>alert('x')</script>";
   static final String IMG_ATTR = "\"><img src=x onerror=alert(1)>";
   static final String HOSTILE_EXPERIMENT = "hostile " + SCRIPT_TAG;
 
-  Path dir;
-  OmeletRegistry registry;
-  String parentRunId;
-  String hostileRunId;
-  String otherRunId;
+  public Path dir;
+  public OmeletRegistry registry;
+  public String parentRunId;
+  public String hostileRunId;
+  public String otherRunId;
+  private static UiFixture shared;
+
+  /** One fixture per test JVM: the UI's and the MLflow API's tests share its omelet run. */
+  public static synchronized UiFixture shared() throws Exception {
+    if (shared == null) shared = create();
+    return shared;
+  }
 
   static UiFixture create() throws Exception {
     UiFixture f = new UiFixture();

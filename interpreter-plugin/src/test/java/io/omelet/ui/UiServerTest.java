@@ -58,7 +58,7 @@ class UiServerTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    UiFixture f = UiFixture.create();
+    UiFixture f = UiFixture.shared();
     registry = f.registry;
     dir = f.dir;
     parentRunId = f.parentRunId;

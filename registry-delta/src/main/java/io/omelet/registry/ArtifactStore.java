@@ -113,6 +113,19 @@ final class ArtifactStore {
     return out;
   }
 
+  /** Moves a file or folder; nothing to move is fine. */
+  void rename(Path from, Path to) {
+    FileSystem fs = fs(from);
+    try {
+      if (!fs.exists(from)) return;
+      if (fs.exists(to)) throw new RegistryException("cannot move " + from + " to " + to + ": something is there");
+      fs.mkdirs(to.getParent());
+      if (!fs.rename(from, to)) throw new RegistryException("cannot move " + from + " to " + to);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + from + " to " + to, e);
+    }
+  }
+
   boolean exists(Path p) {
     try {
       return fs(p).exists(p);

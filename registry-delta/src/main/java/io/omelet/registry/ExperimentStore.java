@@ -30,7 +30,7 @@ final class ExperimentStore {
     Names.requireDisplayName(name, "experiment name");
     Experiment existing = findExperimentByName(name);
     if (existing != null) {
-      throw new RegistryException("experiment '" + name + "' already exists (id " + existing.experimentId()
+      throw new AlreadyExistsException("experiment '" + name + "' already exists (id " + existing.experimentId()
           + (existing.isDeleted() ? ", deleted: restore it or pick another name)" : ")"));
     }
     String id = Ids.newId();
@@ -45,7 +45,7 @@ final class ExperimentStore {
         col("t.name").equalTo(col("s.name")));
     Experiment created = findExperimentByName(name);
     if (created == null || !created.experimentId().equals(id)) {
-      throw new RegistryException("experiment '" + name + "' already exists (id "
+      throw new AlreadyExistsException("experiment '" + name + "' already exists (id "
           + (created == null ? "?" : created.experimentId()) + "): created concurrently by another writer");
     }
     return id;
@@ -111,7 +111,7 @@ final class ExperimentStore {
     Experiment e = getExperiment(experimentId);
     Experiment clash = findExperimentByName(newName);
     if (clash != null && !clash.experimentId().equals(experimentId)) {
-      throw new RegistryException("cannot rename experiment '" + e.name() + "' to '" + newName
+      throw new AlreadyExistsException("cannot rename experiment '" + e.name() + "' to '" + newName
           + "': that name belongs to experiment " + clash.experimentId());
     }
     updateExperiment(experimentId, Map.of("name", lit(newName)));

@@ -27,14 +27,14 @@ final class ModelStore {
 
   RegisteredModel create(String name, String description, Map<String, String> tags) {
     Names.requireModelName(name);
-    if (find(name) != null) throw new RegistryException("registered model '" + name + "' already exists");
+    if (find(name) != null) throw new AlreadyExistsException("registered model '" + name + "' already exists");
     long now = System.currentTimeMillis();
     Row row = RowFactory.create(name, description, now, now, DeltaStore.scalaMap(tags));
     store.insertIfAbsent(RegistryTables.REGISTERED_MODELS, RegistryTables.REGISTERED_MODELS_SCHEMA, row,
         col("t.name").equalTo(col("s.name")));
     RegisteredModel created = get(name);
     if (created.creationTime() != now) {
-      throw new RegistryException("registered model '" + name + "' already exists (created concurrently)");
+      throw new AlreadyExistsException("registered model '" + name + "' already exists (created concurrently)");
     }
     return created;
   }
@@ -74,6 +74,43 @@ final class ModelStore {
       RegisteredModel m = get(name);
       return new DeltaStore.Tagged(m.tags(), m.lastUpdatedTime());
     }, key, value, "tag model " + name);
+  }
+
+  /**
+   * Renames a model: its stored files move to the new name's folder first, then its rows (model,
+   * versions with their storage locations, aliases) take the new name.
+   */
+  RegisteredModel rename(String name, String newName) {
+    Names.requireModelName(newName);
+    get(name);
+    if (find(newName) != null) {
+      throw new AlreadyExistsException("cannot rename registered model '" + name + "' to '" + newName + "': that name is taken");
+    }
+    Path from = modelFolder(name);
+    Path to = modelFolder(newName);
+    files.rename(from, to);
+    String fromPrefix = from.toString();
+    String toPrefix = to.toString();
+    for (ModelVersion v : versions(name)) {
+      String loc = v.storageLocation();
+      String moved = loc != null && loc.startsWith(fromPrefix + "/") ? toPrefix + loc.substring(fromPrefix.length()) : loc;
+      store.retry("rename version " + name + "/" + v.version(), () -> {
+        store.table(RegistryTables.MODEL_VERSIONS).update(
+            col("name").equalTo(name).and(col("version").equalTo(v.version())),
+            Map.of("name", lit(newName), "storage_location", lit(moved)));
+        return null;
+      });
+    }
+    store.retry("rename aliases of " + name, () -> {
+      store.table(RegistryTables.MODEL_ALIASES).update(col("name").equalTo(name), Map.of("name", lit(newName)));
+      return null;
+    });
+    store.retry("rename model " + name, () -> {
+      store.table(RegistryTables.REGISTERED_MODELS).update(col("name").equalTo(name),
+          Map.of("name", lit(newName), "last_updated_time", lit(System.currentTimeMillis())));
+      return null;
+    });
+    return get(newName);
   }
 
   void delete(String name) {
@@ -246,11 +283,19 @@ final class ModelStore {
     return out;
   }
 
+  List<ModelVersion> allVersions() {
+    return readVersions(lit(true), aliases(lit(true)));
+  }
+
   private List<ModelVersion> readVersions(Column where, String name) {
-    Map<String, Integer> aliases = aliases(col("name").equalTo(name)).getOrDefault(name, Map.of());
+    return readVersions(where, Map.of(name, aliases(col("name").equalTo(name)).getOrDefault(name, Map.of())));
+  }
+
+  private List<ModelVersion> readVersions(Column where, Map<String, Map<String, Integer>> aliasesByModel) {
     List<ModelVersion> out = new ArrayList<>();
-    for (Row r : store.read(RegistryTables.MODEL_VERSIONS).where(where).orderBy("version").collectAsList()) {
+    for (Row r : store.read(RegistryTables.MODEL_VERSIONS).where(where).orderBy("name", "version").collectAsList()) {
       int v = r.<Integer>getAs("version");
+      Map<String, Integer> aliases = aliasesByModel.getOrDefault(r.<String>getAs("name"), Map.of());
       List<String> mine = aliases.entrySet().stream().filter(e -> e.getValue() == v).map(Map.Entry::getKey).sorted().toList();
       out.add(new ModelVersion(r.getAs("name"), v, r.getAs("run_id"), r.getAs("source"), r.getAs("storage_location"),
           r.getAs("description"), r.getAs("status"), r.<Long>getAs("creation_time"), r.<Long>getAs("last_updated_time"),

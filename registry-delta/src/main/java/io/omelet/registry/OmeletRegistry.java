@@ -179,16 +179,22 @@ public final class OmeletRegistry {
 
   public RunInfo createRun(String experimentId, String runName, String parentRunId, Map<String, String> tags,
       String userId, String source) {
+    return createRun(experimentId, runName, parentRunId, tags, userId, source, System.currentTimeMillis());
+  }
+
+  /** A run that started at {@code startTime} (epoch ms), as a client that logs through an API says. */
+  public RunInfo createRun(String experimentId, String runName, String parentRunId, Map<String, String> tags,
+      String userId, String source, long startTime) {
     Experiment e = getExperiment(experimentId);
     requireOpenForRuns(e);
     if (parentRunId != null) getRunInfo(parentRunId);
     tags.keySet().forEach(OmeletRegistry::requireKey);
+    if (startTime < 0) throw new RegistryException("start time must be epoch milliseconds, got " + startTime);
     String runId = Ids.newId();
-    long now = System.currentTimeMillis();
     String artifactUri = artifactRoot(e, runId);
     if (runName != null) Names.requireDisplayName(runName, "run name");
     RunInfo info = new RunInfo(runId, experimentId, runName == null ? runId.substring(20) : runName, userId, source,
-        RunStatus.RUNNING, now, null, parentRunId, ACTIVE, artifactUri);
+        RunStatus.RUNNING, startTime, null, parentRunId, ACTIVE, artifactUri);
     runs.insert(info, tags);
     return info;
   }
@@ -240,6 +246,14 @@ public final class OmeletRegistry {
   /** Ends a run: FINISHED, FAILED or KILLED, at {@code endTime} (epoch ms). */
   public void setTerminated(String runId, RunStatus status, long endTime) {
     runs.setTerminated(runId, status, endTime);
+  }
+
+  /**
+   * Sets a run's status as MLflow's UpdateRun does: FINISHED, FAILED or KILLED end it (at endTime, or
+   * now); RUNNING or SCHEDULED reopen it (a client resuming a run).
+   */
+  public void setRunStatus(String runId, RunStatus status, Long endTime) {
+    runs.setStatus(runId, status, endTime);
   }
 
   public void setTerminated(String runId, RunStatus status) {
@@ -609,6 +623,11 @@ public final class OmeletRegistry {
     models().setTag(name, key, value);
   }
 
+  /** Renames a model; its versions, aliases and stored files go with it. */
+  public RegisteredModel renameRegisteredModel(String name, String newName) {
+    return models().rename(name, newName);
+  }
+
   /** Deletes a model with its versions, aliases and stored files. */
   public void deleteRegisteredModel(String name) {
     models().delete(name);
@@ -629,12 +648,34 @@ public final class OmeletRegistry {
     models().deleteVersion(name, version);
   }
 
+  /** One level of a version's stored files under {@code path} (null: its top), relative to its storage location. */
+  public List<ArtifactInfo> listModelVersionFiles(String name, int version, String path) {
+    Path base = new Path(getModelVersion(name, version).storageLocation());
+    return files.list(base, below(base, path));
+  }
+
+  /** A file of a version's stored copy ({@code path} null or empty: the copy itself, when it is one file). */
+  public byte[] readModelVersionFile(String name, int version, String path) {
+    Path base = new Path(getModelVersion(name, version).storageLocation());
+    return files.read(below(base, path));
+  }
+
+  private static Path below(Path base, String relative) {
+    String rel = Names.requireRelativePath(relative, "path");
+    return rel.isEmpty() ? base : Names.requireUnder(base, new Path(base, rel), "path");
+  }
+
   public ModelVersion getModelVersion(String name, int version) {
     return models().version(name, version);
   }
 
   public List<ModelVersion> listModelVersions(String name) {
     return models().versions(name);
+  }
+
+  /** Every version of every model, by name then version: one read of the versions and one of the aliases. */
+  public List<ModelVersion> listAllModelVersions() {
+    return models().allVersions();
   }
 
   public void updateModelVersion(String name, int version, String description) {

@@ -62,6 +62,17 @@ final class RunStore {
     heartbeats.clear(runId);
   }
 
+  /** Sets any status: a terminal one ends the run (at endTime, or now), RUNNING or SCHEDULED reopens it. */
+  void setStatus(String runId, RunStatus status, Long endTime) {
+    if (status == RunStatus.STALE) throw new RegistryException("STALE is how a dead run reads; it cannot be set");
+    if (status.isTerminal()) {
+      setTerminated(runId, status, endTime == null ? System.currentTimeMillis() : endTime);
+      return;
+    }
+    getRunInfo(runId);
+    updateRun(runId, Map.of("status", lit(status.name()), "end_time", lit(null).cast("long")));
+  }
+
   void setTerminated(String runId, RunStatus status) {
     setTerminated(runId, status, System.currentTimeMillis());
   }

@@ -70,8 +70,13 @@ class FilterParserTest {
     assertEquals("f1 score", c.field().key());
     Comparison d = (Comparison) FilterParser.parse("params.\"learn rate\" = '0.1'");
     assertEquals("learn rate", d.field().key());
-    Comparison e = (Comparison) FilterParser.parse("tags.mlflow.runName = 'x'");
-    assertEquals("mlflow.runName", e.field().key());
+    Comparison e = (Comparison) FilterParser.parse("tags.team.lead = 'x'");
+    assertEquals(new Field(Field.Entity.TAG, "team.lead"), e.field());
+    // MLflow's system tags that Omelet keeps as attributes read the attribute
+    Comparison e2 = (Comparison) FilterParser.parse("tags.mlflow.runName = 'x'");
+    assertEquals(new Field(Field.Entity.ATTRIBUTE, "run_name"), e2.field());
+    Comparison e3 = (Comparison) FilterParser.parse("tags.`mlflow.parentRunId` = 'x'");
+    assertEquals(new Field(Field.Entity.ATTRIBUTE, "parent_run_id"), e3.field());
     Comparison f = (Comparison) FilterParser.parse("attribute.created > 0");
     assertEquals(new Field(Field.Entity.ATTRIBUTE, "start_time"), f.field());
     Comparison g = (Comparison) FilterParser.parse("run.run_name LIKE 'gbm%'");

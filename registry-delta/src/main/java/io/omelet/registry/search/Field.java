@@ -35,6 +35,17 @@ public record Field(Entity entity, String key) {
       Map.entry("parent_run_id", "parent_run_id"),
       Map.entry("lifecycle_stage", "lifecycle_stage"));
 
+  /** Attributes holding epoch milliseconds, of runs and of the other searchable entities. */
+  static final java.util.Set<String> NUMERIC_ATTRIBUTES = java.util.Set.of(
+      "start_time", "end_time", "creation_time", "last_update_time", "creation_timestamp", "last_updated_timestamp");
+
+  /** MLflow's system tags that Omelet keeps as run attributes: a filter on the tag reads the attribute. */
+  static final Map<String, String> MLFLOW_SYSTEM_TAGS = Map.of(
+      "mlflow.runName", "run_name",
+      "mlflow.parentRunId", "parent_run_id",
+      "mlflow.user", "user_id",
+      "mlflow.source.name", "source");
+
   /** Dataset fields; a dataset condition holds when any input of the run satisfies it. */
   static final Map<String, String> DATASET_FIELDS = Map.of(
       "name", "name", "kind", "kind", "path", "path", "version", "version", "digest", "digest",
@@ -55,7 +66,7 @@ public record Field(Entity entity, String key) {
   public boolean isNumeric() {
     return switch (entity) {
       case METRIC -> true;
-      case ATTRIBUTE -> key.equals("start_time") || key.equals("end_time");
+      case ATTRIBUTE -> NUMERIC_ATTRIBUTES.contains(key);
       case DATASET -> key.equals("version");
       default -> false;
     };

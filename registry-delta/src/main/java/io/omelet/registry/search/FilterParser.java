@@ -3,8 +3,11 @@ package io.omelet.registry.search;
 import io.omelet.registry.search.Filter.Op;
 import io.omelet.registry.search.Token.Kind;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses MLflow's run filter syntax, extended with OR, NOT and parentheses:
@@ -26,20 +29,42 @@ public final class FilterParser {
   /** Deepest nesting of parentheses and NOTs: the parser recurses once per level (a stack overflow past some thousands). */
   public static final int MAX_DEPTH = 100;
 
+  /**
+   * Which fields a filter may name: {@link #RUNS}, or another entity's attributes and tags (MLflow's
+   * experiment and model searches, where attributes may also be named bare: {@code name LIKE 'a%'}).
+   */
+  public record Vocabulary(String what, Map<String, String> attributes, Set<Field.Entity> entities,
+                           boolean bareAttributes) {
+    public static final Vocabulary RUNS = new Vocabulary("runs", Field.ATTRIBUTES, EnumSet.allOf(Field.Entity.class), false);
+
+    /** Attributes (each a name that maps to itself) and tags; attributes may be named bare. */
+    public static Vocabulary of(String what, String... attributes) {
+      Map<String, String> m = new java.util.LinkedHashMap<>();
+      for (String a : attributes) m.put(a, a);
+      return new Vocabulary(what, m, EnumSet.of(Field.Entity.ATTRIBUTE, Field.Entity.TAG), true);
+    }
+  }
+
   private final String input;
+  private final Vocabulary vocabulary;
   private final List<Token> tokens;
   private int at;
   private int depth;
 
-  private FilterParser(String input) {
+  private FilterParser(String input, Vocabulary vocabulary) {
     this.input = input;
+    this.vocabulary = vocabulary;
     this.tokens = Lexer.tokenize(input);
   }
 
   /** Parses a filter; null or blank matches every run. */
   public static Filter parse(String filter) {
+    return parse(filter, Vocabulary.RUNS);
+  }
+
+  public static Filter parse(String filter, Vocabulary vocabulary) {
     if (filter == null || filter.isBlank()) return new Filter.All();
-    FilterParser p = new FilterParser(filter);
+    FilterParser p = new FilterParser(filter, vocabulary);
     Filter f = p.or();
     p.expectEnd("AND, OR or the end of the filter");
     return f;
@@ -47,11 +72,15 @@ public final class FilterParser {
 
   /** Parses order-by clauses: each {@code field [ASC|DESC]}, several per string when comma-separated. */
   public static List<OrderBy> parseOrderBy(List<String> clauses) {
+    return parseOrderBy(clauses, Vocabulary.RUNS);
+  }
+
+  public static List<OrderBy> parseOrderBy(List<String> clauses, Vocabulary vocabulary) {
     List<OrderBy> out = new ArrayList<>();
     if (clauses == null) return out;
     for (String clause : clauses) {
       if (clause == null || clause.isBlank()) continue;
-      FilterParser p = new FilterParser(clause);
+      FilterParser p = new FilterParser(clause, vocabulary);
       while (true) {
         Field field = p.field();
         boolean ascending = true;
@@ -210,8 +239,17 @@ public final class FilterParser {
     int dot = word.indexOf('.');
     String prefix = dot < 0 ? word : word.substring(0, dot);
     Field.Entity entity = Field.entityOf(prefix);
-    if (entity == null) {
-      throw error(t, "a field starting with metrics., params., tags., attributes. or datasets.");
+    if (dot < 0 && vocabulary.bareAttributes()) {
+      String column = vocabulary.attributes().get(word.toLowerCase(Locale.ROOT));
+      if (column != null) {
+        at++;
+        return new Field(Field.Entity.ATTRIBUTE, column);
+      }
+    }
+    if (entity == null || !vocabulary.entities().contains(entity)) {
+      throw error(t, vocabulary == Vocabulary.RUNS
+          ? "a field starting with metrics., params., tags., attributes. or datasets."
+          : "one of " + vocabulary.attributes().keySet() + " or tags.<key> to search " + vocabulary.what());
     }
     at++;
     String key;
@@ -227,10 +265,13 @@ public final class FilterParser {
       key = q.text();
       if (key.isEmpty()) throw error(q, "a non-empty key");
     }
+    if (entity == Field.Entity.TAG && vocabulary == Vocabulary.RUNS && Field.MLFLOW_SYSTEM_TAGS.containsKey(key)) {
+      return new Field(Field.Entity.ATTRIBUTE, Field.MLFLOW_SYSTEM_TAGS.get(key));
+    }
     if (entity == Field.Entity.ATTRIBUTE) {
-      String column = Field.ATTRIBUTES.get(key.toLowerCase(Locale.ROOT));
+      String column = vocabulary.attributes().get(key.toLowerCase(Locale.ROOT));
       if (column == null) {
-        throw error(t, "one of the attributes " + new java.util.TreeSet<>(Field.ATTRIBUTES.keySet()));
+        throw error(t, "one of the attributes " + new java.util.TreeSet<>(vocabulary.attributes().keySet()));
       }
       key = column;
     } else if (entity == Field.Entity.DATASET) {
