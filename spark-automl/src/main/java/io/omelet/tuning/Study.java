@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A hyper-parameter search: the space, the direction, a sampler that proposes each trial's parameters
@@ -163,7 +164,8 @@ public final class Study {
    * passed, the study is cancelled or the sampler is exhausted, with up to {@code parallelism} trials at
    * once; no trial starts after the budget is spent, and running ones finish. A trial that throws is
    * FAILED (PRUNED for {@link TrialPrunedException}) and the study goes on; if every trial of this call
-   * fails, the first one's error is raised (wrapped when it is a checked exception).
+   * fails, the first one's error is raised (wrapped when it is a checked exception). An error of the
+   * sampler itself (a grid too large to enumerate) ends the call and is raised.
    *
    * @param maxTrials at most this many trials in this call; 0 for no limit (a timeout is then required)
    * @param timeoutSeconds 0 for no timeout
@@ -183,14 +185,22 @@ public final class Study {
     AtomicInteger started = new AtomicInteger();
     List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
     Map<Integer, Throwable> errors = new ConcurrentHashMap<>();
+    AtomicReference<RuntimeException> samplerError = new AtomicReference<>();
     Runnable worker = () -> {
       while (true) {
         TrialRun run;
         synchronized (this) {
           boolean budgetLeft = maxTrials == 0 || started.get() < maxTrials;
-          if (!budgetLeft || cancelled || System.nanoTime() >= deadline || isExhausted()) return;
+          if (!budgetLeft || cancelled || samplerError.get() != null || System.nanoTime() >= deadline) return;
+          try {
+            if (isExhausted()) return;
+            run = ask();
+          } catch (RuntimeException e) {
+            // The sampler cannot propose (e.g. a grid too large): nothing more can run.
+            samplerError.set(e);
+            return;
+          }
           started.incrementAndGet();
-          run = ask();
         }
         ran.add(run.number());
         evaluate(objective, run, errors);
@@ -210,6 +220,7 @@ public final class Study {
       throw e;
     }
 
+    if (samplerError.get() != null) throw samplerError.get();
     List<Trial> out = new ArrayList<>();
     List<Integer> numbers = new ArrayList<>(ran);
     Collections.sort(numbers);

@@ -8,19 +8,20 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * TPE's l(x) or g(x) over a whole (tree-structured) search space: a weighted mixture with one component
- * per observed trial plus a broad prior component. A component is a product of one kernel per parameter:
- * a truncated Gaussian around the trial's value for a number, its smoothed choice for a categorical, and
- * the prior's kernel for a parameter the trial did not have (another branch of a conditional choice).
- * Modelling the parameters jointly keeps what goes together together, e.g. a branch's choice with the
- * value of a shared parameter that suits that branch.
+ * TPE's l(x) or g(x) over a tree-structured search space: a weighted mixture with one component per
+ * observed trial plus a broad prior component. A component is a product of one kernel per parameter: a
+ * truncated Gaussian around the trial's value for a number, its smoothed choice for a categorical, and the
+ * prior's kernel for a parameter the trial did not have (another branch of a conditional choice).
+ *
+ * <p>The sampler uses it conditioned on the categorical choices already made: each component is weighted
+ * by the probability it gives those choices, then the numeric parameters are drawn and scored jointly, so
+ * values that worked together (and under the same branch) stay together.
  *
  * <p>Bandwidths follow Optuna's univariate rule per parameter (the distance to the farther neighbour
  * among the observations that have it, the end ones to their inner neighbour), clipped below by the
  * "magic clip" range / min(100, 1 + observations) so kernels do not collapse to spikes.
  */
 final class TreeParzenEstimator {
-  private final double[] weights;
   private final double[] logWeights;
   /** Per parameter name, that parameter's kernels, one per component (the last is the prior). */
   private final Map<String, Kernels> kernels = new HashMap<>();
@@ -32,14 +33,10 @@ final class TreeParzenEstimator {
   TreeParzenEstimator(SearchSpace space, List<Map<String, Object>> observations, double[] observationWeights,
       double priorWeight) {
     int n = observations.size();
-    weights = Arrays.copyOf(observationWeights, n + 1);
-    weights[n] = priorWeight;
-    double sum = Arrays.stream(weights).sum();
+    double sum = priorWeight + Arrays.stream(observationWeights).sum();
     logWeights = new double[n + 1];
-    for (int k = 0; k <= n; k++) {
-      weights[k] /= sum;
-      logWeights[k] = Math.log(weights[k]);
-    }
+    for (int k = 0; k < n; k++) logWeights[k] = Math.log(observationWeights[k] / sum);
+    logWeights[n] = Math.log(priorWeight / sum);
     for (Parameter p : space.allParameters()) {
       kernels.put(p.name(), p instanceof NumericParameter np
           ? NumericKernels.fit(np, observations, priorWeight)

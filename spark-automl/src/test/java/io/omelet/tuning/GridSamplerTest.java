@@ -55,6 +55,9 @@ class GridSamplerTest {
     SearchSpace wide = SearchSpace.of(Parameter.integer("a", 0, 10_000), Parameter.integer("b", 0, 10_000));
     String m = assertThrows(IllegalArgumentException.class, () -> new GridSampler(5, 1).points(wide)).getMessage();
     assertTrue(m.startsWith("the grid has more than 1000000 points (at parameter b)"), m);
+    Study study = new Study(wide, Direction.MINIMIZE, new GridSampler(5, 1), Pruner.NONE);
+    assertThrows(IllegalArgumentException.class, () -> study.optimize(t -> 0, 10, 0, 2));
+    assertTrue(study.trials().isEmpty());
     assertEquals("a grid needs at least 2 points per float, got 1",
         assertThrows(IllegalArgumentException.class, () -> new GridSampler(1, 1)).getMessage());
   }
