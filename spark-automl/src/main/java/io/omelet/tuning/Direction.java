@@ -1,0 +1,19 @@
+package io.omelet.tuning;
+
+/** Whether a study looks for the lowest or the highest objective value. */
+public enum Direction {
+  MINIMIZE,
+  MAXIMIZE;
+
+  /** Whether {@code a} is strictly better than {@code b}; NaN is never better. */
+  public boolean isBetter(double a, double b) {
+    if (Double.isNaN(a)) return false;
+    if (Double.isNaN(b)) return true;
+    return this == MINIMIZE ? a < b : a > b;
+  }
+
+  /** The value turned into a loss: lower is better whatever the direction. */
+  double loss(double value) {
+    return this == MINIMIZE ? value : -value;
+  }
+}
