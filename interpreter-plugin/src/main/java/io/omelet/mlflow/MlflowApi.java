@@ -9,7 +9,10 @@ import io.omelet.ui.WebServer.HttpError;
 import io.omelet.ui.WebServer.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * MLflow's REST API 2.0 on Omelet's Delta registry: the tracking calls ({@link MlflowTracking}),
@@ -105,6 +108,20 @@ public final class MlflowApi {
   }
 
   // ---------------------------------------------------------------- offset page tokens
+
+  /**
+   * One page of a list paged by position: {@code field} holds up to {@code max} items from the
+   * token's offset, rendered; {@code next_page_token} is set while more remain.
+   */
+  static <T> Map<String, Object> page(List<T> all, String token, String query, int max, String field,
+      Function<T, Object> render) {
+    int from = Math.min(offset(token, query), all.size());
+    int to = (int) Math.min(all.size(), (long) from + max);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(field, all.subList(from, to).stream().map(render).toList());
+    if (to < all.size()) out.put("next_page_token", pageToken(to, query));
+    return out;
+  }
 
   /** A page token for lists paged by position (experiments, models, versions), bound to its query. */
   static String pageToken(int offset, String query) {

@@ -16,7 +16,6 @@ import io.omelet.registry.search.OrderBy;
 import io.omelet.ui.WebServer.Request;
 import io.omelet.ui.WebServer.Response;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -149,14 +148,8 @@ final class MlflowModels {
       if (FilterEvaluator.matches(parsed, f -> modelField(m, f))) found.add(m);
     }
     found.sort(MlflowTracking.comparator(order, MlflowModels::modelField));
-    String query = "models|" + filter + "|" + orderBy;
-    int from = Math.min(MlflowApi.offset(q.string("page_token"), query), found.size());
-    int to = Math.min(found.size(), from + max);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("registered_models", found.subList(from, to).stream()
-        .map(m -> MlflowJson.registeredModel(m, versions.getOrDefault(m.name(), List.of()))).toList());
-    if (to < found.size()) out.put("next_page_token", MlflowApi.pageToken(to, query));
-    return ok(out);
+    return ok(MlflowApi.page(found, q.string("page_token"), "models|" + filter + "|" + orderBy, max, "registered_models",
+        m -> MlflowJson.registeredModel(m, versions.getOrDefault(m.name(), List.of()))));
   }
 
   private static Object modelField(RegisteredModel m, Field f) {
@@ -189,13 +182,8 @@ final class MlflowModels {
       if (FilterEvaluator.matches(parsed, f -> versionField(v, f))) found.add(v);
     }
     found.sort(MlflowTracking.comparator(order, MlflowModels::versionField));
-    String query = "versions|" + filter + "|" + orderBy;
-    int from = Math.min(MlflowApi.offset(q.string("page_token"), query), found.size());
-    int to = Math.min(found.size(), from + max);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("model_versions", found.subList(from, to).stream().map(MlflowJson::modelVersion).toList());
-    if (to < found.size()) out.put("next_page_token", MlflowApi.pageToken(to, query));
-    return ok(out);
+    return ok(MlflowApi.page(found, q.string("page_token"), "versions|" + filter + "|" + orderBy, max, "model_versions",
+        MlflowJson::modelVersion));
   }
 
   private static Object versionField(ModelVersion v, Field f) {

@@ -148,12 +148,7 @@ final class MlflowTracking {
     }
     found.sort(comparator(order, MlflowTracking::experimentField));
     String query = "experiments|" + filter + "|" + orderBy + "|" + view;
-    int from = Math.min(MlflowApi.offset(q.string("page_token"), query), found.size());
-    int to = Math.min(found.size(), from + max);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("experiments", found.subList(from, to).stream().map(MlflowJson::experiment).toList());
-    if (to < found.size()) out.put("next_page_token", MlflowApi.pageToken(to, query));
-    return ok(out);
+    return ok(MlflowApi.page(found, q.string("page_token"), query, max, "experiments", MlflowJson::experiment));
   }
 
   private static Object experimentField(Experiment e, Field f) {
@@ -390,18 +385,10 @@ final class MlflowTracking {
     String agent = r.header("User-Agent");
     boolean javaClient = agent != null && agent.startsWith("mlflow-java-client");
     Long max = javaClient ? null : q.longValue("max_results");
-    String query = "history|" + runId + "|" + key;
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (max == null) {
-      out.put("metrics", all.stream().map(MlflowJson::metric).toList());
-      return ok(out);
-    }
+    if (max == null) return ok(Map.of("metrics", all.stream().map(MlflowJson::metric).toList()));
     int size = q.intValue("max_results", MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
-    int from = Math.min(MlflowApi.offset(q.string("page_token"), query), all.size());
-    int to = Math.min(all.size(), from + size);
-    out.put("metrics", all.subList(from, to).stream().map(MlflowJson::metric).toList());
-    if (to < all.size()) out.put("next_page_token", MlflowApi.pageToken(to, query));
-    return ok(out);
+    return ok(MlflowApi.page(all, q.string("page_token"), "history|" + runId + "|" + key, size, "metrics",
+        MlflowJson::metric));
   }
 
   private Response listArtifacts(Request r) {

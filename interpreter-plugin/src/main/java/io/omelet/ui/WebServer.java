@@ -397,16 +397,37 @@ public final class WebServer implements AutoCloseable {
   private static byte[] readBody(HttpExchange ex, long maxBodyBytes) throws IOException {
     String length = ex.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
+      long declared;
       try {
-        if (Long.parseLong(length.trim()) > maxBodyBytes) throw tooLarge(maxBodyBytes);
+        declared = Long.parseLong(length.trim());
       } catch (NumberFormatException e) {
         throw HttpError.badRequest("bad Content-Length");
       }
+      if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
     }
     try (InputStream in = ex.getRequestBody()) {
       byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
       if (body.length > maxBodyBytes) throw tooLarge(maxBodyBytes);
       return body;
+    }
+  }
+
+  /** Reading past this much of a refused body costs more than a client that sees its connection reset. */
+  private static final long MAX_DRAIN_BYTES = 64L << 20;
+
+  /**
+   * Reads (and drops) the rest of a refused body once the answer is out: a socket closed with
+   * unread bytes is reset, and the reset would take the 413 answer with it before the client
+   * reads it. A client that has its answer closes the connection, which ends the read.
+   */
+  private static void drainQuietly(HttpExchange ex) {
+    try {
+      InputStream in = ex.getRequestBody();
+      byte[] sink = new byte[64 << 10];
+      long left = MAX_DRAIN_BYTES;
+      for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) left -= n;
+    } catch (IOException gone) {
+      // the client closed first: nothing left to protect
     }
   }
 
@@ -426,10 +447,13 @@ public final class WebServer implements AutoCloseable {
     boolean head = "HEAD".equalsIgnoreCase(ex.getRequestMethod());
     if (head || r.body().length == 0) {
       ex.sendResponseHeaders(r.status(), -1);
+      if (r.status() == 413) drainQuietly(ex);
     } else {
       ex.sendResponseHeaders(r.status(), r.body().length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(r.body());
+        out.flush();
+        if (r.status() == 413) drainQuietly(ex);
       }
     }
     ex.close();

@@ -258,6 +258,14 @@ class MlflowApiTest {
     assertEquals(2, client.searchRuns(List.of(exp), "params.algo = 'DRF' OR (metrics.auc > 0.7 AND metrics.auc < 0.8)").size());
     assertError(400, "INVALID_PARAMETER_VALUE", () -> client.searchRuns(List.of(exp), "metrics.auc >> 1"));
 
+    // and through the command line's search
+    CommandSink.Collecting sink = CommandSink.collecting();
+    OmeletCommands.Outcome listed = OmeletCommands.execute(CommandContext.of(SharedSpark.session(), sink, fixture.dir),
+        "runs", "search", "--experiment", "mlflow-runs", "--filter", "attributes.status = 'FAILED'", "--registry",
+        registry.root());
+    assertEquals(0, listed.exitCode(), listed.error());
+    assertTrue(sink.of(CommandResult.Table.class).get(0).rows().toString().contains(failed));
+
     client.deleteRun(failed);
     assertEquals(2, client.searchRuns(List.of(exp), "").size());
     assertEquals(List.of(failed), client.searchRuns(List.of(exp), "", Service.ViewType.DELETED_ONLY).stream()
@@ -280,6 +288,12 @@ class MlflowApiTest {
     assertEquals(omelet.data().metrics().keySet(), parent.getData().getMetricsList().stream()
         .map(Service.Metric::getKey).collect(Collectors.toSet()));
     assertFalse(params.isEmpty());
+    // and by a search, data included
+    RunsPage found = client.searchRuns(List.of(omelet.info().experimentId()),
+        "attributes.run_id = '" + fixture.parentRunId + "'", Service.ViewType.ACTIVE_ONLY, 10, List.of(), null);
+    Service.Run searched = ((List<Service.Run>) found.getItems()).get(0);
+    assertEquals(parent.getData().getParamsList(), searched.getData().getParamsList());
+    assertEquals(omelet.data().metrics().size(), searched.getData().getMetricsCount());
     // its children are found by the parent tag MLflow's tools use
     List<Service.RunInfo> children = client.searchRuns(List.of(omelet.info().experimentId()),
         "tags.`mlflow.parentRunId` = '" + fixture.parentRunId + "'");

@@ -47,6 +47,12 @@ final class DeltaStore {
     }
   }
 
+  /** The table's latest version: a listing of its log, no Spark job. */
+  long version(String table) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table))
+        .update(false, scala.Option.empty(), scala.Option.empty()).version();
+  }
+
   Dataset<Row> read(String table) {
     return spark.read().format("delta").load(path(table));
   }

@@ -22,7 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
-import scala.Option;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
 
@@ -119,7 +118,7 @@ final class RunIndex {
 
   private Map<String, Long> latestVersions() {
     Map<String, Long> latest = new LinkedHashMap<>();
-    for (String t : TABLES) latest.put(t, log(t).update(false, Option.empty(), Option.empty()).version());
+    for (String t : TABLES) latest.put(t, store.version(t));
     return latest;
   }
 

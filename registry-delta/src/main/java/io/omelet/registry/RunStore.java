@@ -165,10 +165,28 @@ final class RunStore {
   }
 
   RunInfo getRunInfo(String runId) {
-    List<RunInfo> found = reader.infos(List.of(runId));
+    // Each logging call checks its run first; while the runs table stays at the version a run was
+    // read at, that read still holds, and checking the version is a listing of the log, not a job.
+    long version = store.version(RegistryTables.RUNS);
+    VersionedInfo known = infos.get(runId);
+    if (known != null && known.version() == version) return withLiveness(known.info());
+    List<RunInfo> found = reader.infos(List.of(runId)); // at the version seen above or a later one
     if (found.isEmpty()) throw new NotFoundException("no run with id '" + runId + "'");
+    infos.put(runId, new VersionedInfo(version, found.get(0)));
     return withLiveness(found.get(0));
   }
+
+  /** A run's attributes as read while the runs table was at {@code version} (or later: then never reused). */
+  private record VersionedInfo(long version, RunInfo info) {}
+
+  private static final int KNOWN_RUNS = 10_000;
+  private final Map<String, VersionedInfo> infos = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, VersionedInfo> eldest) {
+          return size() > KNOWN_RUNS;
+        }
+      });
 
   /** A run with its latest metrics, params, tags and inputs. */
   Run getRun(String runId) {

@@ -1,13 +1,9 @@
 package io.omelet.examples.bench;
 
 import io.omelet.registry.OmeletRegistry;
-import io.omelet.registry.OmeletSpark;
 import io.omelet.ui.UiServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
 
@@ -41,13 +37,9 @@ public final class MlflowBench implements Benchmark {
   @Override
   public void run(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : RegistryBench.RUNS;
-    SparkSession spark = OmeletSpark.builder("omelet-bench-mlflow", "local[2]").getOrCreate();
-    Path root = Files.createTempDirectory("omelet-bench-mlflow").resolve("registry");
-    OmeletRegistry registry = OmeletRegistry.open(spark, root.toString());
-    String exp = registry.createExperiment("bench");
-    long t0 = System.nanoTime();
-    RegistryBench.fill(spark, registry, exp, runs);
-    System.err.printf("filled %d runs in %.1f s%n", runs, Figures.since(t0));
+    RegistryBench.Filled filled = RegistryBench.filledRegistry("mlflow", runs);
+    OmeletRegistry registry = filled.registry();
+    String exp = filled.experimentId();
     Figures.print("mlflow_runs", runs);
     try (UiServer server = UiServer.start(registry, "127.0.0.1", 0, true);
          MlflowClient client = new MlflowClient(server.uri().toString().replaceAll("/$", ""))) {

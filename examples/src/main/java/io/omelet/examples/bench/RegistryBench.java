@@ -102,6 +102,20 @@ public final class RegistryBench implements Benchmark {
     return String.format("%012x%020x", 1_700_000_000_000L + i, i);
   }
 
+  /** A fresh registry in a temporary folder with {@code runs} synthetic runs in its experiment "bench". */
+  record Filled(SparkSession spark, OmeletRegistry registry, String experimentId) {}
+
+  static Filled filledRegistry(String name, int runs) throws java.io.IOException {
+    SparkSession spark = OmeletSpark.builder("omelet-bench-" + name, "local[2]").getOrCreate();
+    Path root = Files.createTempDirectory("omelet-bench-" + name).resolve("registry");
+    OmeletRegistry registry = OmeletRegistry.open(spark, root.toString());
+    String exp = registry.createExperiment("bench");
+    long t0 = System.nanoTime();
+    fill(spark, registry, exp, runs);
+    System.err.printf("filled %d runs in %.1f s%n", runs, Figures.since(t0));
+    return new Filled(spark, registry, exp);
+  }
+
   static void fill(SparkSession spark, OmeletRegistry registry, String exp, int runs) {
     Column id = col("id");
     Column runId = format_string("%012x%020x", lit(1_700_000_000_000L).plus(id), id);

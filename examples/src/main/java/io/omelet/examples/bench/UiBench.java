@@ -2,7 +2,6 @@ package io.omelet.examples.bench;
 
 import io.omelet.registry.Metric;
 import io.omelet.registry.OmeletRegistry;
-import io.omelet.registry.OmeletSpark;
 import io.omelet.ui.UiServer;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,12 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code bin/bench ui}: {@code omelet ui}'s JSON API on the registry benchmark's 100,000 runs x 20
@@ -39,13 +35,9 @@ public final class UiBench implements Benchmark {
   @Override
   public void run(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : RegistryBench.RUNS;
-    SparkSession spark = OmeletSpark.builder("omelet-bench-ui", "local[2]").getOrCreate();
-    Path root = Files.createTempDirectory("omelet-bench-ui").resolve("registry");
-    OmeletRegistry registry = OmeletRegistry.open(spark, root.toString());
-    String exp = registry.createExperiment("bench");
-    long t0 = System.nanoTime();
-    RegistryBench.fill(spark, registry, exp, runs);
-    System.err.printf("filled %d runs in %.1f s%n", runs, Figures.since(t0));
+    RegistryBench.Filled filled = RegistryBench.filledRegistry("ui", runs);
+    OmeletRegistry registry = filled.registry();
+    String exp = filled.experimentId();
     String historyRun = RegistryBench.runId(0);
     List<Metric> points = new ArrayList<>(100_000);
     for (int i = 0; i < 100_000; i++) points.add(new Metric("loss", 1.0 / (1 + i) + (i % 997 == 0 ? 0.5 : 0), 1_700_000_000_000L + i, i));
