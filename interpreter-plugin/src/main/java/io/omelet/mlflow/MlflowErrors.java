@@ -27,7 +27,6 @@ final class MlflowErrors {
   /** Renders every error of the MLflow routes, those the server itself raises (404, 405, 413, 421) included. */
   static Response render(int status, String code, String message) {
     String mlflowCode = switch (status) {
-      case 404 -> code.equals(RESOURCE_DOES_NOT_EXIST) && message.startsWith("no page or endpoint") ? ENDPOINT_NOT_FOUND : code;
       case 405 -> ENDPOINT_NOT_FOUND;
       case 413, 421 -> "BAD_REQUEST";
       case 500 -> "INTERNAL_ERROR";

@@ -315,7 +315,7 @@ public final class WebServer implements AutoCloseable {
       if (route == null) {
         boolean otherMethod = routes.stream().anyMatch(r -> matches(r, rawPath, new LinkedHashMap<>()));
         if (otherMethod) throw new HttpError(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + decode(rawPath));
-        throw HttpError.notFound("no page or endpoint at " + decode(rawPath));
+        throw new HttpError(404, "ENDPOINT_NOT_FOUND", "no page or endpoint at " + decode(rawPath));
       }
       if (route.errors() != null) errors = route.errors();
       byte[] body = readBody(ex, route.maxBodyBytes());
