@@ -70,6 +70,7 @@ public class OmeletTuner extends Estimator<TunerModel> {
   private final DoubleParam trainRatio;
   private final IntParam parallelism;
   private final LongParam seed;
+  private final LongParam foldSeed;
   private final BooleanParam collectSubModels;
   private final Param<String> sampler;
   private final IntParam maxTrials;
@@ -98,6 +99,7 @@ public class OmeletTuner extends Estimator<TunerModel> {
         "when set, one train/validation split with this share for training, in (0, 1), instead of folds");
     parallelism = new IntParam(this, "parallelism", "trials run at once (>= 1)");
     seed = new LongParam(this, "seed", "random seed of the folds and the sampler");
+    foldSeed = new LongParam(this, "foldSeed", "random seed of the folds when it should differ from the sampler's; unset: seed");
     collectSubModels = new BooleanParam(this, "collectSubModels", "keep every trial's model of every fold");
     sampler = new Param<>(this, "sampler", "tpe (default), random or grid");
     maxTrials = new IntParam(this, "maxTrials", "most trials; 0 for no limit (then a timeout, or a grid, bounds the search)");
@@ -145,6 +147,7 @@ public class OmeletTuner extends Estimator<TunerModel> {
   public DoubleParam trainRatio() { return trainRatio; }
   public IntParam parallelism() { return parallelism; }
   public LongParam seed() { return seed; }
+  public LongParam foldSeed() { return foldSeed; }
   public BooleanParam collectSubModels() { return collectSubModels; }
   public Param<String> sampler() { return sampler; }
   public IntParam maxTrials() { return maxTrials; }
@@ -166,6 +169,8 @@ public class OmeletTuner extends Estimator<TunerModel> {
   public OmeletTuner setTrainRatio(double v) { return put(trainRatio, v); }
   public OmeletTuner setParallelism(int v) { return put(parallelism, v); }
   public OmeletTuner setSeed(long v) { return put(seed, v); }
+  /** Folds drawn with this seed and the sampler with {@code seed}: searches with several sampler seeds on the same folds. */
+  public OmeletTuner setFoldSeed(long v) { return put(foldSeed, v); }
   public OmeletTuner setCollectSubModels(boolean v) { return put(collectSubModels, v); }
   public OmeletTuner setSampler(String v) { return put(sampler, v); }
   public OmeletTuner setMaxTrials(int v) { return put(maxTrials, v); }
@@ -384,7 +389,7 @@ public class OmeletTuner extends Estimator<TunerModel> {
     Dataset<Row> df = dataset.toDF();
     boolean split = isSet(trainRatio);
     int k = split ? 1 : getNumFolds();
-    long seedValue = getSeed();
+    long seedValue = isSet(foldSeed) ? (Long) getOrDefault(foldSeed) : getSeed();
     Dataset<Row> withFold = split
         ? df.withColumn(FOLD_COL, functions.when(functions.rand(seedValue).lt((Double) getOrDefault(trainRatio)), -1).otherwise(0))
         : df.withColumn(FOLD_COL, functions.floor(functions.rand(seedValue).multiply(k)).cast("int"));
@@ -461,7 +466,7 @@ public class OmeletTuner extends Estimator<TunerModel> {
     }
     Map<String, Object> bestParams = new LinkedHashMap<>(best.params());
     TunerModel model = new TunerModel(TunerModel.newUid(), bestModel, space.toJson(), mine, study.direction(),
-        metricName(ev), bestParams, r.paramMap(), sub, seedValue);
+        metricName(ev), bestParams, r.paramMap(), sub, getSeed());
     model.setParent(this);
     return model;
   }
@@ -503,6 +508,7 @@ public class OmeletTuner extends Estimator<TunerModel> {
     else out.put("num_folds", Integer.toString(getNumFolds()));
     out.put("parallelism", Integer.toString(getParallelism()));
     out.put("seed", Long.toString(getSeed()));
+    if (isSet(foldSeed)) out.put("fold_seed", Long.toString((Long) getOrDefault(foldSeed)));
     out.put("pruning", Boolean.toString(getPruning()));
     out.put("estimator", TunerSpace.stageName(getEstimator()));
     out.put("evaluator", getEvaluator().getClass().getSimpleName());
