@@ -285,10 +285,6 @@ public class OmeletTuner extends Estimator<TunerModel> {
       throw new IllegalArgumentException(evName + " reads column '" + pred + "', which the estimator does not make; its output"
           + " columns are " + String.join(", ", output.fieldNames()));
     }
-    if (ev instanceof RegressionEvaluator && label != null && find(input, label) == null) {
-      // a regression label made by a StringIndexer is a class index, not a quantity
-      return;
-    }
   }
 
   private static StructField find(StructType schema, String name) {

@@ -32,7 +32,7 @@ class TunerTrackingTest {
     DecisionTreeClassifier dt = new DecisionTreeClassifier().setSeed(1);
     TunerSpace space = TunerSpace.builder().integer(dt.maxDepth(), 0, 6).logInteger(dt.minInstancesPerNode(), 1, 32).build();
     OmeletTuner tuner = new OmeletTuner().setEstimator(dt).setEvaluator(new BinaryClassificationEvaluator())
-        .setSearchSpace(space).setMaxTrials(6).setStartupTrials(3).setNumFolds(2).setSeed(4).setPruningStartupTrials(2)
+        .setSearchSpace(space).setMaxTrials(4).setStartupTrials(2).setNumFolds(2).setSeed(4).setPruningStartupTrials(2)
         .setExperimentName("credit-tuning").setRunName("tree-search").setRegisterModelName("credit-tree").setRegistryRoot(root);
     TunerModel model = tuner.fit(TuningData.creditFeatures());
     OmeletRegistry registry = OmeletRegistry.open(TuningData.spark(), root);
@@ -42,7 +42,7 @@ class TunerTrackingTest {
     assertEquals(RunStatus.FINISHED, parent.info().status());
     assertEquals("tree-search", parent.info().runName());
     assertEquals("tpe", parent.data().params().get("sampler"));
-    assertEquals("6", parent.data().params().get("max_trials"));
+    assertEquals("4", parent.data().params().get("max_trials"));
     assertEquals("2", parent.data().params().get("num_folds"));
     assertEquals(SpaceJson.toJson(space.space()), parent.data().params().get("space"));
     assertEquals(model.bestValue(), parent.data().metric("best_areaUnderROC"), 1e-12);
@@ -50,7 +50,7 @@ class TunerTrackingTest {
     assertEquals("tuning", parent.data().tags().get("omelet.kind"));
 
     List<RunInfo> children = registry.listChildRuns(parentId);
-    assertEquals(6, children.size());
+    assertEquals(4, children.size());
     Set<String> states = new HashSet<>();
     for (RunInfo c : children) {
       Run child = registry.getRun(c.runId());
@@ -91,9 +91,9 @@ class TunerTrackingTest {
 
     // A second search of the same space resumes from the first one's COMPLETE trials.
     long complete = model.trialList().stream().filter(t -> t.state() == TrialState.COMPLETE).count();
-    TunerModel resumed = tuner.copy(new org.apache.spark.ml.param.ParamMap()).setRegisterModelName("").setMaxTrials(2)
+    TunerModel resumed = tuner.copy(new org.apache.spark.ml.param.ParamMap()).setRegisterModelName("").setMaxTrials(1)
         .setResumeFrom("credit-tuning").fit(TuningData.creditFeatures());
-    assertEquals(2, resumed.trialList().size());
+    assertEquals(1, resumed.trialList().size());
     assertEquals(complete, resumed.trialList().get(0).number(), "trial numbers follow the warm-start trials");
     Run second = registry.getRun(resumed.trackedRunId().orElseThrow());
     assertEquals(String.valueOf(complete), second.data().params().get("warm_start_trials"));
