@@ -41,7 +41,9 @@ import java.util.stream.Collectors;
  *       first; on Hartmann-6, Omelet's fANOVA and Optuna's FanovaImportanceEvaluator on the same trials
  *       (Optuna's TPE run), both rankings printed, with their Spearman correlation.
  * </ul>
- * {@code bin/bench tuning functions} runs this part only.
+ * {@code bin/bench tuning functions} runs this part only; {@code bin/bench tuning spark [data set...]} runs
+ * the Spark ML part ({@link TuningSparkBench}): a GBT tuned by TPE, random search and a full grid on
+ * lending_club, credit_data and diamonds. {@code bin/bench tuning} runs both.
  */
 public final class TuningBench implements Benchmark {
   static final String PYTHON = "/usr/bin/python3";
@@ -57,13 +59,19 @@ public final class TuningBench implements Benchmark {
 
   @Override
   public String description() {
-    return "TPE vs Optuna's TPE and random search on test functions (regret), fANOVA importance vs Optuna's";
+    return "TPE vs Optuna's TPE and random search on test functions (regret), fANOVA importance vs Optuna's;"
+        + " OmeletTuner on a Spark GBT: TPE vs random vs full grid on 3 data sets";
   }
 
   @Override
   public void run(String[] args) throws Exception {
-    List<String> parts = args.length == 0 ? List.of("functions") : List.of(args);
+    List<String> parts = args.length == 0 ? List.of("functions", "spark") : List.of(args);
     if (parts.contains("functions")) testFunctions();
+    if (parts.contains("spark")) {
+      List<String> only = new ArrayList<>();
+      for (String a : parts) if (!a.equals("functions") && !a.equals("spark")) only.add(a);
+      TuningSparkBench.run(only);
+    }
   }
 
   // ------------------------------------------------------------ test functions
