@@ -5,6 +5,7 @@ import static io.omelet.mlflow.MlflowRequest.invalid;
 
 import io.omelet.registry.ArtifactInfo;
 import io.omelet.registry.ModelVersion;
+import io.omelet.registry.Names;
 import io.omelet.registry.NotFoundException;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.RunInfo;
@@ -73,13 +74,8 @@ final class MlflowArtifacts {
   /** The proxy path of a request, checked: no absolute path, no '..', inside a run's or a version's folder. */
   private RunPath resolve(String raw) {
     if (raw == null || raw.isEmpty()) throw invalid("give a path: <experiment_id>/<run_id>/artifacts/<path>");
-    if (raw.startsWith("/") || raw.startsWith("\\") || raw.matches("^[A-Za-z]:.*")) {
-      throw invalid("artifact path '" + raw + "' is absolute: paths are relative to the artifact root");
-    }
-    for (String segment : raw.split("[/\\\\]")) {
-      if (segment.equals("..")) throw invalid("artifact path '" + raw + "' leaves its folder ('..')");
-    }
-    RunPath p = parse(raw);
+    // the registry's own rule for paths: relative, no '..', no empty segment, no ':' or '\\'
+    RunPath p = parse(Names.requireRelativePath(raw, "artifact path"));
     if (p == null) {
       throw invalid("artifact path '" + raw + "' is not inside a run's artifacts (<experiment_id>/<run_id>/artifacts/...)"
           + " or a model version (models/<name>/<version>/...)");
@@ -102,7 +98,7 @@ final class MlflowArtifacts {
     String path = r.query("path");
     List<Object> files = new ArrayList<>();
     if (path != null && !path.isEmpty()) {
-      RunPath p = resolve(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+      RunPath p = resolve(path);
       for (ArtifactInfo a : entries(p)) {
         String name = a.path().substring(a.path().lastIndexOf('/') + 1);
         if (!name.isEmpty() && !(a.path().equals(p.path()) && !a.isDir())) files.add(MlflowJson.fileInfo(a, name));

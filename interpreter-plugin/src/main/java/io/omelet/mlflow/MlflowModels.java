@@ -9,10 +9,7 @@ import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.RegisteredModel;
 import io.omelet.registry.RunInfo;
 import io.omelet.registry.search.Field;
-import io.omelet.registry.search.FilterEvaluator;
-import io.omelet.registry.search.FilterParser;
 import io.omelet.registry.search.FilterParser.Vocabulary;
-import io.omelet.registry.search.OrderBy;
 import io.omelet.ui.WebServer.Request;
 import io.omelet.ui.WebServer.Response;
 import java.util.ArrayList;
@@ -134,21 +131,16 @@ final class MlflowModels {
     return MlflowJson.registeredModel(registry.getRegisteredModel(name), registry.listModelVersions(name));
   }
 
+  private static final EntitySearch<RegisteredModel> MODEL_SEARCH = new EntitySearch<>("registered_models", MODELS,
+      MlflowModels::modelField, List.of(), List.of(EntitySearch.attribute("name", true)), 100, MAX_MODELS_PAGE);
+  private static final EntitySearch<ModelVersion> VERSION_SEARCH = new EntitySearch<>("model_versions", VERSIONS,
+      MlflowModels::versionField, List.of(EntitySearch.attribute("last_updated_timestamp", false)),
+      List.of(EntitySearch.attribute("name", true), EntitySearch.attribute("version_number", false)), 10_000,
+      MAX_VERSIONS_PAGE);
+
   private Response searchModels(Request r) {
-    MlflowRequest q = new MlflowRequest(r);
-    int max = q.intValue("max_results", 100, MAX_MODELS_PAGE);
-    String filter = q.string("filter");
-    List<String> orderBy = q.strings("order_by");
-    var parsed = FilterParser.parse(filter, MODELS);
-    List<OrderBy> order = new ArrayList<>(FilterParser.parseOrderBy(orderBy, MODELS));
-    order.add(new OrderBy(new Field(Field.Entity.ATTRIBUTE, "name"), true));
     Map<String, List<ModelVersion>> versions = byModel(registry.listAllModelVersions());
-    List<RegisteredModel> found = new ArrayList<>();
-    for (RegisteredModel m : registry.listRegisteredModels()) {
-      if (FilterEvaluator.matches(parsed, f -> modelField(m, f))) found.add(m);
-    }
-    found.sort(MlflowTracking.comparator(order, MlflowModels::modelField));
-    return ok(MlflowApi.page(found, q.string("page_token"), "models|" + filter + "|" + orderBy, max, "registered_models",
+    return ok(MODEL_SEARCH.page(new MlflowRequest(r), registry.listRegisteredModels(), "",
         m -> MlflowJson.registeredModel(m, versions.getOrDefault(m.name(), List.of()))));
   }
 
@@ -168,22 +160,7 @@ final class MlflowModels {
   }
 
   private Response searchVersions(Request r) {
-    MlflowRequest q = new MlflowRequest(r);
-    int max = q.intValue("max_results", 10_000, MAX_VERSIONS_PAGE);
-    String filter = q.string("filter");
-    List<String> orderBy = q.strings("order_by");
-    var parsed = FilterParser.parse(filter, VERSIONS);
-    List<OrderBy> order = new ArrayList<>(FilterParser.parseOrderBy(orderBy, VERSIONS));
-    if (order.isEmpty()) order.add(new OrderBy(new Field(Field.Entity.ATTRIBUTE, "last_updated_timestamp"), false));
-    order.add(new OrderBy(new Field(Field.Entity.ATTRIBUTE, "name"), true));
-    order.add(new OrderBy(new Field(Field.Entity.ATTRIBUTE, "version_number"), false));
-    List<ModelVersion> found = new ArrayList<>();
-    for (ModelVersion v : registry.listAllModelVersions()) {
-      if (FilterEvaluator.matches(parsed, f -> versionField(v, f))) found.add(v);
-    }
-    found.sort(MlflowTracking.comparator(order, MlflowModels::versionField));
-    return ok(MlflowApi.page(found, q.string("page_token"), "versions|" + filter + "|" + orderBy, max, "model_versions",
-        MlflowJson::modelVersion));
+    return ok(VERSION_SEARCH.page(new MlflowRequest(r), registry.listAllModelVersions(), "", MlflowJson::modelVersion));
   }
 
   private static Object versionField(ModelVersion v, Field f) {

@@ -18,14 +18,10 @@ import io.omelet.registry.RunStatus;
 import io.omelet.registry.SearchRunsRequest;
 import io.omelet.registry.ViewType;
 import io.omelet.registry.search.Field;
-import io.omelet.registry.search.FilterEvaluator;
-import io.omelet.registry.search.FilterParser;
 import io.omelet.registry.search.FilterParser.Vocabulary;
-import io.omelet.registry.search.OrderBy;
 import io.omelet.ui.WebServer.Request;
 import io.omelet.ui.WebServer.Response;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,23 +128,14 @@ final class MlflowTracking {
     return ok(Map.of("experiment_id", id));
   }
 
+  private static final EntitySearch<Experiment> EXPERIMENT_SEARCH = new EntitySearch<>("experiments", EXPERIMENTS,
+      MlflowTracking::experimentField, List.of(EntitySearch.attribute("last_update_time", false)),
+      List.of(EntitySearch.attribute("experiment_id", true)), 1000, MAX_EXPERIMENTS_PAGE);
+
   private Response searchExperiments(Request r) {
     MlflowRequest q = new MlflowRequest(r);
-    int max = q.intValue("max_results", 1000, MAX_EXPERIMENTS_PAGE);
-    String filter = q.string("filter");
-    List<String> orderBy = q.strings("order_by");
     ViewType view = viewType(q.string("view_type"));
-    var parsed = FilterParser.parse(filter, EXPERIMENTS);
-    List<OrderBy> order = new ArrayList<>(FilterParser.parseOrderBy(orderBy, EXPERIMENTS));
-    if (order.isEmpty()) order.add(new OrderBy(new Field(Field.Entity.ATTRIBUTE, "last_update_time"), false));
-    order.add(new OrderBy(new Field(Field.Entity.ATTRIBUTE, "experiment_id"), true));
-    List<Experiment> found = new ArrayList<>();
-    for (Experiment e : registry.listExperiments(view)) {
-      if (FilterEvaluator.matches(parsed, f -> experimentField(e, f))) found.add(e);
-    }
-    found.sort(comparator(order, MlflowTracking::experimentField));
-    String query = "experiments|" + filter + "|" + orderBy + "|" + view;
-    return ok(MlflowApi.page(found, q.string("page_token"), query, max, "experiments", MlflowJson::experiment));
+    return ok(EXPERIMENT_SEARCH.page(q, registry.listExperiments(view), view.name(), MlflowJson::experiment));
   }
 
   private static Object experimentField(Experiment e, Field f) {
@@ -159,17 +146,6 @@ final class MlflowTracking {
       case "creation_time" -> e.creationTime();
       case "last_update_time" -> e.lastUpdateTime();
       default -> e.lifecycleStage();
-    };
-  }
-
-  /** Sorts by the order-by keys, each with missing values last. */
-  static <T> Comparator<T> comparator(List<OrderBy> order, java.util.function.BiFunction<T, Field, Object> values) {
-    return (a, b) -> {
-      for (OrderBy o : order) {
-        int c = FilterEvaluator.sortOrder(values.apply(a, o.field()), values.apply(b, o.field()), o.ascending());
-        if (c != 0) return c;
-      }
-      return 0;
     };
   }
 
