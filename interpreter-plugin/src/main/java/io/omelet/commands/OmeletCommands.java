@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     description = "Profile a table, run tracked AutoML on it, explain and register the best model, and score new data: the model life cycle on Spark, tracked in Delta tables.",
     subcommands = {
         RunCommand.class,
+        TuneCommand.class,
         ProfileCommand.class,
         RunsCommand.class,
         ExperimentsCommand.class,
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  omelet run -f data/mlc_churn.csv --target churn --profile fast",
         "  omelet runs search --experiment mlc_churn --filter \"metrics.holdout_auc > 0.8\" --order-by \"metrics.holdout_auc DESC\"",
+        "  omelet tune -f data/credit_data.csv --target Status --algo gbt --trials 30",
         "  omelet predict --model mlc_churn@champion -f new.csv --out scored.parquet",
         "Exit codes: 0 success, 1 failure, 2 usage error, 130 cancelled.",
         "Run 'omelet COMMAND --help' for a command's options and examples."})

@@ -1,9 +1,13 @@
 package io.omelet.commands;
 
 import io.omelet.registry.OmeletRegistry;
-import io.omelet.scoring.LoadedModel;
+import io.omelet.registry.RegistryException;
+import io.omelet.registry.ResolvedModel;
 import io.omelet.scoring.ModelLoader;
 import io.omelet.scoring.MojoScorer;
+import io.omelet.scoring.SparkMlModels;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.ml.Transformer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -12,10 +16,11 @@ import picocli.CommandLine.Option;
 
 /** {@code omelet predict}: batch scoring on Spark with a registered model. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Scores rows with a registered model on Spark (its MOJO, no H2O cluster needed) and writes them with the prediction and, for a classifier, one p_<class> probability column per class.",
+    description = "Scores rows with a registered model on Spark (an AutoML model's MOJO, no H2O cluster needed; a tuned Spark ML pipeline with Spark ML) and writes them with the prediction and, for a classifier, one p_<class> probability column per class.",
     footer = {"", "Examples:",
         "  omelet predict --model churn@champion -f new_customers.csv -o scored.csv",
         "  omelet predict --model churn/3 --table new_customers --into scored_customers",
+        "  omelet predict --model churn-tuned@champion -f new_customers.csv -o scored.parquet",
         "  omelet predict --model runs:/<run_id>/model/model.zip --delta /data/customers -o /data/scored --out-format delta"})
 public final class PredictCommand extends OmeletSubcommand {
   @Option(names = {"-m", "--model"}, required = true, paramLabel = "URI",
@@ -38,17 +43,34 @@ public final class PredictCommand extends OmeletSubcommand {
     DataInput in = input.input();
     ctx().spark(registry.master);
     OmeletRegistry reg = ctx().registry(registry.root);
-    LoadedModel loaded;
+    ResolvedModel resolved;
     try {
-      loaded = ModelLoader.load(reg, model);
-    } catch (IllegalArgumentException e) {
-      throw new CommandException(e.getMessage(), e);
+      resolved = reg.resolveModel(model);
+    } catch (RegistryException e) {
+      throw new CommandException("cannot resolve model '" + model + "': " + e.getMessage(), e);
+    }
+    Configuration conf = ctx().spark().sparkContext().hadoopConfiguration();
+    // A Spark ML model (e.g. registered by 'omelet tune') is scored by Spark ML itself; the rest are MOJOs.
+    boolean sparkMl = SparkMlModels.isSparkMl(conf, resolved.location());
+    Transformer sparkModel = null;
+    if (sparkMl) {
+      try {
+        sparkModel = SparkMlModels.load(conf, resolved.location());
+      } catch (IllegalArgumentException e) {
+        throw new CommandException(e.getMessage(), e);
+      }
+    } else {
+      try {
+        ModelLoader.load(reg, model);
+      } catch (IllegalArgumentException e) {
+        throw new CommandException(e.getMessage(), e);
+      }
     }
     Dataset<Row> rows = in.read(ctx());
-    MojoScorer scorer = new MojoScorer().setModelUri(model).setRegistryRoot(reg.root());
     Dataset<Row> scored;
     try {
-      scored = scorer.transform(rows);
+      scored = sparkMl ? SparkMlModels.score(sparkModel, rows)
+          : new MojoScorer().setModelUri(model).setRegistryRoot(reg.root()).transform(rows);
     } catch (IllegalArgumentException e) {
       throw new CommandException("cannot score " + in.location() + " with " + model + ": " + e.getMessage(), e);
     }
@@ -56,7 +78,7 @@ public final class PredictCommand extends OmeletSubcommand {
     if (output.out != null || output.into != null) {
       DataOutput.Written w = SparkProgress.during(ctx(), "predict", () -> DataOutput.write(ctx(), scored, output, overwrite));
       text("scored %d rows of %s with %s (%s) -> %s", w.rows(), in.location(), model,
-          loaded.resolved().version() != null ? "version " + loaded.resolved().version() : loaded.resolved().location(),
+          resolved.version() != null ? "version " + resolved.version() : resolved.location(),
           w.location());
       written = w.rows();
     }

@@ -379,7 +379,7 @@ class CommandsTest {
 
   @Test
   void helpOfEveryCommandHasExamples() {
-    for (String[] cmd : List.of(new String[] {"run"}, new String[] {"profile"}, new String[] {"runs", "search"},
+    for (String[] cmd : List.of(new String[] {"run"}, new String[] {"tune"}, new String[] {"profile"}, new String[] {"runs", "search"},
         new String[] {"runs", "show"}, new String[] {"runs", "compare"}, new String[] {"runs", "mark-failed"},
         new String[] {"experiments", "list"}, new String[] {"models", "list"}, new String[] {"models", "versions"},
         new String[] {"models", "alias", "set"}, new String[] {"models", "alias", "delete"}, new String[] {"predict"},

@@ -71,6 +71,11 @@ public final class ModelLoader {
       }
     }
     if (found == null) {
+      if (SparkMlModels.isSparkMl(fs.getConf(), dir.toString())) {
+        throw new IllegalArgumentException("model '" + uri + "' is a Spark ML model ("
+            + SparkMlModels.className(fs.getConf(), dir.toString()) + "), not an H2O MOJO: score it with 'omelet predict'"
+            + " or load it with its class's load(path) and transform a DataFrame");
+      }
       throw new IllegalArgumentException("model '" + uri + "': " + dir + " holds no MOJO zip");
     }
     return found;

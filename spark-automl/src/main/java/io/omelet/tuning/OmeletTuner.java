@@ -23,6 +23,9 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -55,7 +58,7 @@ import org.apache.spark.storage.StorageLevel;
  * evaluator's label check runs one small job. {@link #cancel()} from another thread stops a fit: no new
  * trial starts, running ones finish, and the best so far is refit.
  */
-public class OmeletTuner extends Estimator<TunerModel> {
+public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
   static final String FOLD_COL = "__omelet_fold";
 
@@ -526,6 +529,20 @@ public class OmeletTuner extends Estimator<TunerModel> {
   @Override
   public OmeletTuner copy(ParamMap extra) {
     return defaultCopy(extra);
+  }
+
+  /** Saves the tuner as {@code CrossValidator} saves itself (see {@link TunerPersistence}). */
+  @Override
+  public MLWriter write() {
+    return new TunerPersistence.Writer(this);
+  }
+
+  public static MLReader<OmeletTuner> read() {
+    return new TunerPersistence.Reader();
+  }
+
+  public static OmeletTuner load(String path) {
+    return read().load(path);
   }
 
   private <T> OmeletTuner put(Param<T> p, T v) {

@@ -344,7 +344,8 @@ public final class TunerSpace implements Serializable {
     }
   }
 
-  private static void collect(PipelineStage s, Map<String, PipelineStage> out) {
+  /** {@code s} and, for a pipeline, its stages (nested too), by uid. */
+  static void collect(PipelineStage s, Map<String, PipelineStage> out) {
     if (s == null || out.containsKey(s.uid())) return;
     out.put(s.uid(), s);
     if (s instanceof Pipeline p && p.isDefined(p.stages())) for (PipelineStage c : p.getStages()) collect(c, out);

@@ -24,6 +24,7 @@ import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OmeletTunerTest {
   private TunerModel conditional;
+  private OmeletTuner conditionalTuner;
   private GBTClassifier gbt;
   private LogisticRegression lr;
 
@@ -75,9 +77,10 @@ class OmeletTunerTest {
             TunerSpace.option("gbt", gbt).integer(gbt.maxDepth(), 2, 4).logUniform(gbt.stepSize(), 0.05, 0.5),
             TunerSpace.option("lr", lr).logUniform(lr.regParam(), 1e-4, 1.0))
         .build();
-    conditional = new OmeletTuner().setEstimator(pipeline).setEvaluator(new BinaryClassificationEvaluator())
+    conditionalTuner = new OmeletTuner().setEstimator(pipeline).setEvaluator(new BinaryClassificationEvaluator())
         .setSearchSpace(space).setSampler("random").setMaxTrials(6).setTrainRatio(0.7).setSeed(11).setPruning(false)
-        .setCollectSubModels(true).fit(TuningData.credit());
+        .setCollectSubModels(true);
+    conditional = conditionalTuner.fit(TuningData.credit());
   }
 
   @Test
@@ -236,5 +239,50 @@ class OmeletTunerTest {
     assertEquals(5, new OmeletTuner().effectiveStartupTrials());
     assertEquals(10, new OmeletTuner().setMaxTrials(0).setTimeoutSeconds(60).effectiveStartupTrials());
     assertEquals(0, new OmeletTuner().setMaxTrials(20).setStartupTrials(0).effectiveStartupTrials());
+  }
+
+  @Test
+  void aSavedTunerLoadsBackAndSearchesTheSamePoints() throws Exception {
+    Path dir = Files.createTempDirectory("tuner").resolve("t");
+    conditionalTuner.write().save(dir.toString());
+    OmeletTuner loaded = OmeletTuner.load(dir.toString());
+    assertEquals(conditionalTuner.uid(), loaded.uid());
+    assertEquals(conditionalTuner.getSearchSpace().toJson(), loaded.getSearchSpace().toJson());
+    assertEquals(6, loaded.getMaxTrials());
+    assertEquals("random", loaded.getSampler());
+    assertEquals(11L, loaded.getSeed());
+    assertEquals(0.7, (Double) loaded.getOrDefault(loaded.trainRatio()), 0);
+    assertTrue(loaded.isSet(loaded.trainRatio()));
+    assertFalse(loaded.getPruning());
+    // lr, the option not in the pipeline, is saved beside it and bound again by its uid.
+    assertEquals(lr.uid(), loaded.getSearchSpace().choices().get("model").get("lr").uid());
+    assertEquals(gbt.uid(), ((Pipeline) loaded.getEstimator()).getStages()[2].uid());
+    // The same sampler and seed propose the same points.
+    TunerModel again = loaded.setMaxTrials(3).setCollectSubModels(false).fit(TuningData.credit());
+    for (int i = 0; i < 3; i++) assertEquals(conditional.trialList().get(i).params(), again.trialList().get(i).params());
+    // A stage without a writer cannot be saved, and says which.
+    OmeletTuner unsaveable = new OmeletTuner().setEstimator(new LogisticRegression()).setEvaluator(new Evaluator() {
+      @Override
+      public double evaluate(Dataset<?> dataset) {
+        return 0;
+      }
+
+      @Override
+      public Evaluator copy(org.apache.spark.ml.param.ParamMap extra) {
+        return this;
+      }
+
+      @Override
+      public String uid() {
+        return "anonymousEvaluator";
+      }
+    }).setSearchSpace(space(new LogisticRegression()));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> unsaveable.write().save(dir.resolveSibling("u").toString()));
+    assertTrue(e.getMessage().contains("its evaluator"), e.getMessage());
+  }
+
+  private static TunerSpace space(LogisticRegression lr) {
+    return TunerSpace.builder().logUniform(lr.regParam(), 1e-4, 1.0).build();
   }
 }

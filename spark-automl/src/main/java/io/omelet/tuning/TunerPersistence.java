@@ -1,0 +1,137 @@
+package io.omelet.tuning;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import scala.Option;
+
+/**
+ * {@link OmeletTuner}'s writer and reader, laid out as Spark's {@code CrossValidator} saves itself: the
+ * tuner's own Params in {@code metadata/}, the estimator and the evaluator each with its own writer under
+ * {@code estimator/} and {@code evaluator/}, and the search space as JSON in {@code tuning.json}. The
+ * options of a choice that are not stages of the estimator (the pipeline holds one of them) are saved under
+ * {@code options/<i>}, so the space binds to the same stages again on load.
+ */
+final class TunerPersistence {
+  private static final Set<String> OBJECT_PARAMS = Set.of("estimator", "evaluator", "searchSpace");
+
+  private TunerPersistence() {}
+
+  static final class Writer extends MLWriter {
+    private final OmeletTuner tuner;
+
+    Writer(OmeletTuner tuner) {
+      this.tuner = tuner;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      if (!tuner.isDefined(tuner.estimator()) || !tuner.isDefined(tuner.evaluator()) || !tuner.isDefined(tuner.searchSpace())) {
+        throw new IllegalStateException("an OmeletTuner is saved with its estimator, evaluator and searchSpace set");
+      }
+      MLWritable estimator = writable(tuner.getEstimator(), "estimator");
+      MLWritable evaluator = writable(tuner.getEvaluator(), "evaluator");
+      // The object Params go to their own folders; the rest are JSON in the metadata, as Spark writes them.
+      StringBuilder params = new StringBuilder("{");
+      for (Param<?> p : tuner.params()) {
+        if (OBJECT_PARAMS.contains(p.name()) || !tuner.isSet(p)) continue;
+        @SuppressWarnings("unchecked")
+        Param<Object> po = (Param<Object>) p;
+        params.append(params.length() > 1 ? "," : "").append(SpaceJson.JSON.valueToTree(p.name()).toString())
+            .append(':').append(po.jsonEncode(tuner.getOrDefault(po)));
+      }
+      params.append('}');
+      DefaultParamsWriter.saveMetadata(tuner, path, sc(), Option.empty(),
+          Option.apply(org.json4s.jackson.JsonMethods$.MODULE$.parse(new org.json4s.StringInput(params.toString()), false, true)));
+      save(estimator, new Path(path, "estimator"));
+      save(evaluator, new Path(path, "evaluator"));
+      TunerSpace space = tuner.getSearchSpace();
+      Map<String, PipelineStage> reachable = new LinkedHashMap<>();
+      TunerSpace.collect(tuner.getEstimator(), reachable);
+      ObjectNode o = SpaceJson.JSON.createObjectNode();
+      o.put("format", 1);
+      try {
+        o.set("tunerSpace", SpaceJson.JSON.readTree(space.toJson()));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      ArrayNode options = o.putArray("options");
+      int i = 0;
+      for (Map<String, PipelineStage> opts : space.choices().values()) {
+        for (PipelineStage s : opts.values()) {
+          if (reachable.containsKey(s.uid())) continue;
+          reachable.put(s.uid(), s);
+          String dir = "options/" + i++;
+          save(writable(s, "option " + TunerSpace.stageName(s)), new Path(path, dir));
+          options.add(dir);
+        }
+      }
+      try {
+        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
+        try (OutputStream out = fs.create(new Path(path, "tuning.json"), true)) {
+          out.write(SpaceJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot save the tuner to " + path + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static MLWritable writable(Object o, String what) {
+      if (o instanceof MLWritable w) return w;
+      throw new IllegalStateException("cannot save the tuner: its " + what + " (" + o.getClass().getName() + ") is not MLWritable");
+    }
+
+    private static void save(MLWritable w, Path path) {
+      try {
+        w.write().save(path.toString());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot save " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  static final class Reader extends MLReader<OmeletTuner> {
+    @Override
+    public OmeletTuner load(String path) {
+      DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sc(), OmeletTuner.class.getName());
+      OmeletTuner tuner = new OmeletTuner(meta.uid());
+      meta.getAndSetParams(tuner, Option.empty());
+      PipelineStage estimator = DefaultParamsReader.loadParamsInstance(new Path(path, "estimator").toString(), sc());
+      org.apache.spark.ml.evaluation.Evaluator evaluator =
+          DefaultParamsReader.loadParamsInstance(new Path(path, "evaluator").toString(), sc());
+      JsonNode o;
+      try {
+        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
+        try (InputStream in = fs.open(new Path(path, "tuning.json"))) {
+          o = SpaceJson.JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot load a tuner from " + path + ": " + e.getMessage(), e);
+      }
+      List<PipelineStage> stages = new ArrayList<>(List.of(estimator));
+      for (JsonNode dir : o.path("options")) {
+        stages.add(DefaultParamsReader.loadParamsInstance(new Path(path, dir.asText()).toString(), sc()));
+      }
+      TunerSpace space = TunerSpace.fromJson(o.get("tunerSpace").toString(), stages.toArray(new PipelineStage[0]));
+      return tuner.setEstimator((org.apache.spark.ml.Estimator<?>) estimator).setEvaluator(evaluator).setSearchSpace(space);
+    }
+  }
+}
