@@ -1,6 +1,7 @@
 package io.omelet.commands;
 
 import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.RunStatus;
 import io.omelet.tuning.OmeletTuner;
 import io.omelet.tuning.Trial;
 import io.omelet.tuning.TunerModel;
@@ -237,7 +238,11 @@ public final class TuneCommand extends OmeletSubcommand {
     if (modelName != null) tuner.setRegisterModelName(modelName);
     TunerModel model;
     ScheduledExecutorService poller = progress(tuner);
-    try (AutoCloseable hook = ctx().onCancel(tuner::cancel)) {
+    // Ctrl-C, as in 'omelet run': no new trial starts, the search ends KILLED and registers nothing.
+    try (AutoCloseable hook = ctx().onCancel(() -> {
+      tuner.setRegisterModelName("");
+      tuner.cancel();
+    })) {
       model = tuner.fit(labelled);
     } catch (IllegalArgumentException e) {
       throw new CommandException(e.getMessage(), e);
@@ -248,7 +253,10 @@ public final class TuneCommand extends OmeletSubcommand {
       poller.shutdownNow();
       out().progress(ProgressEvent.finished("tune", "tuning done"));
     }
-    ctx().checkCancelled();
+    if (ctx().cancelled()) {
+      model.trackedRunId().ifPresent(id -> reg.setRunStatus(id, RunStatus.KILLED, System.currentTimeMillis()));
+      throw new CommandCancelledException();
+    }
 
     String metricName = model.metricName();
     out().result(trialsTable(model, metricName));

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
@@ -176,5 +178,37 @@ class TuneCommandTest {
         "penguins.csv", "--target", "species", "--algo", "gbt", "--registry", registry);
     failing(1, "credit-nope", "tune", "-f", "credit.csv", "--target", "Status", "--space", "credit-nope",
         "--registry", registry);
+  }
+
+  @Test
+  void ctrlCEndsTheSearchKilledAndRegistersNothing() {
+    AtomicReference<CommandContext> ref = new AtomicReference<>();
+    AtomicBoolean asked = new AtomicBoolean();
+    CommandSink.Collecting collected = CommandSink.collecting();
+    CommandSink sink = new CommandSink() {
+      @Override
+      public void result(CommandResult r) {
+        collected.result(r);
+      }
+
+      @Override
+      public void progress(ProgressEvent e) {
+        // Ctrl-C once a trial has finished, from another thread as a signal handler would
+        if (e.step().equals("tune") && !e.done() && asked.compareAndSet(false, true)) new Thread(() -> ref.get().cancel()).start();
+      }
+    };
+    CommandContext ctx = CommandContext.of(spark, sink, dir);
+    ref.set(ctx);
+    OmeletCommands.Outcome o = OmeletCommands.execute(ctx, "tune", "-f", "credit.csv", "--target", "Status", "--algo", "dt",
+        "--trials", "30", "--parallelism", "1", "--sample", "600", "--experiment", "cancelme", "--registry", registry);
+    assertEquals(OmeletCommands.CANCELLED, o.exitCode(), o.error());
+    OmeletRegistry reg = OmeletRegistry.open(spark, registry);
+    var exp = reg.getExperimentByName("cancelme");
+    var runs = reg.searchRuns(io.omelet.registry.SearchRunsRequest.in(exp.experimentId())).runs();
+    var parent = runs.stream().filter(r -> r.info().runName().startsWith("omelet-tune-")).toList();
+    assertEquals(1, parent.size(), runs.toString());
+    assertEquals(RunStatus.KILLED, parent.get(0).info().status());
+    assertTrue(runs.size() < 31, "fewer trials than asked: " + runs.size());
+    assertTrue(reg.listRegisteredModels().stream().noneMatch(m -> m.name().equals("cancelme-tuned")));
   }
 }
