@@ -276,6 +276,8 @@ public final class TuneCommand extends OmeletSubcommand {
     if (version != null) reg.setRegisteredModelAlias(modelName, alias, version);
     LinkedHashMap<String, Object> v = new LinkedHashMap<>();
     v.put("run_id", model.trackedRunId().orElse(null));
+    // a terminal shows no SVG: the plots are the run's artifacts (history, importance, one per parameter)
+    model.trackedRunId().ifPresent(id -> v.put("plots", reg.artifactUri(id) + "/plots"));
     v.put("experiment", name);
     v.put("best_" + metricName, model.bestValue());
     v.put("best_trial", model.bestTrial().number());

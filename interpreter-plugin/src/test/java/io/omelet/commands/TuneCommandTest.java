@@ -105,6 +105,8 @@ class TuneCommandTest {
     OmeletRegistry reg = OmeletRegistry.open(spark, registry);
     String runId = (String) v.get("run_id");
     assertEquals(RunStatus.FINISHED, reg.getRun(runId).info().status());
+    Path plots = Path.of(java.net.URI.create((String) v.get("plots")));
+    assertTrue(Files.exists(plots.resolve("history.svg")), plots.toString());
     ModelVersion version = reg.getModelVersionByAlias("credit-tuned", "champion");
     assertEquals(v.get("model_version"), version.version());
     assertEquals(runId, version.runId());
