@@ -283,7 +283,8 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
     }
   }
 
-  private static void saveStage(MLWritable w, Path path) {
+  /** Saves a stage with its own writer; shared with the tuner's writer (TunerPersistence). */
+  static void saveStage(MLWritable w, Path path) {
     try {
       w.write().save(path.toString());
     } catch (IOException e) {

@@ -61,8 +61,8 @@ final class TunerPersistence {
       params.append('}');
       DefaultParamsWriter.saveMetadata(tuner, path, sc(), Option.empty(),
           Option.apply(org.json4s.jackson.JsonMethods$.MODULE$.parse(new org.json4s.StringInput(params.toString()), false, true)));
-      save(estimator, new Path(path, "estimator"));
-      save(evaluator, new Path(path, "evaluator"));
+      TunerModel.saveStage(estimator, new Path(path, "estimator"));
+      TunerModel.saveStage(evaluator, new Path(path, "evaluator"));
       TunerSpace space = tuner.getSearchSpace();
       Map<String, PipelineStage> reachable = new LinkedHashMap<>();
       TunerSpace.collect(tuner.getEstimator(), reachable);
@@ -80,7 +80,7 @@ final class TunerPersistence {
           if (reachable.containsKey(s.uid())) continue;
           reachable.put(s.uid(), s);
           String dir = "options/" + i++;
-          save(writable(s, "option " + TunerSpace.stageName(s)), new Path(path, dir));
+          TunerModel.saveStage(writable(s, "option " + TunerSpace.stageName(s)), new Path(path, dir));
           options.add(dir);
         }
       }
@@ -97,14 +97,6 @@ final class TunerPersistence {
     private static MLWritable writable(Object o, String what) {
       if (o instanceof MLWritable w) return w;
       throw new IllegalStateException("cannot save the tuner: its " + what + " (" + o.getClass().getName() + ") is not MLWritable");
-    }
-
-    private static void save(MLWritable w, Path path) {
-      try {
-        w.write().save(path.toString());
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot save " + path + ": " + e.getMessage(), e);
-      }
     }
   }
 
