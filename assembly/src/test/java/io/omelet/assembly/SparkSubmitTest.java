@@ -1,5 +1,6 @@
 package io.omelet.assembly;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -19,6 +20,11 @@ class SparkSubmitTest {
         "--registry", submit.registry, "-o", "report");
     assertTrue(run.contains("churn@champion"), run);
     assertTrue(Files.isRegularFile(submit.work.resolve("report/index.html")), "the report folder");
+    // the cluster jar brings no logging of its own: Spark's Log4j 2 writes Spark's and H2O's lines
+    // (to the driver's stderr or, once the CLI has its output folder, to omelet.log)
+    String logs = run + Files.readString(submit.work.resolve("report/omelet.log"));
+    assertTrue(logs.contains("INFO SparkContext: Running Spark version 3.5.7") && logs.contains("H2O started"), "the logs");
+    assertFalse(logs.contains("SLF4J:"), "slf4j bound to Spark's Log4j 2 without a word");
 
     String predict = submit.run("local[2]", List.of(), "predict", "--model", "churn@champion", "-f", "churn.csv",
         "-o", "scored.parquet", "--registry", submit.registry);

@@ -24,20 +24,60 @@ import org.slf4j.LoggerFactory;
  * interpreter process: the one already running in the JVM (Omelet's jar in Zeppelin's Spark
  * interpreter), else one built from the {@code spark.*} properties on first use.
  *
+ * <p>A Spark session that cannot run tasks must not leave a paragraph spinning: when the session
+ * opens, a trivial job has to finish within {@code omelet.sparkCheckTimeoutSecs} (default 120), and
+ * a paragraph whose Spark stages stop moving for {@code omelet.stallTimeoutSecs} (default 900; 0
+ * turns the watch off), or whose task thread dies, fails with the cause ({@link SparkJobWatchdog}).
+ *
  * <p>Properties: {@code spark.master} and any {@code spark.*}; {@code omelet.registry.root};
- * {@code omelet.maxResult} (rows shown per table, default 1000); {@code omelet.workDir}; and
- * {@code omelet.h2o.*} (passed to the embedded H2O node as {@code spark.omelet.h2o.*}).
+ * {@code omelet.maxResult} (rows shown per table, default 1000); {@code omelet.workDir};
+ * {@code omelet.h2o.*} (passed to the embedded H2O node as {@code spark.omelet.h2o.*}); and the two
+ * limits above.
  */
 public class OmeletInterpreter extends Interpreter {
   private static final Logger LOG = LoggerFactory.getLogger(OmeletInterpreter.class);
   static final int DEFAULT_MAX_RESULT = 1000;
+  static final int DEFAULT_SPARK_CHECK_SECS = 120;
+  static final int DEFAULT_STALL_SECS = 900;
 
   /** Paragraphs running now, by paragraph id, for getProgress and cancel from other threads. */
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private volatile SparkSession spark;
   private boolean ownSession;
 
-  private record Running(CommandContext ctx, ZeppelinSink sink, String jobGroup) {}
+  /** A running paragraph; {@code stall} holds why the watchdog stopped it, if it did. */
+  private static final class Running {
+    final CommandContext ctx;
+    final ZeppelinSink sink;
+    final String jobGroup;
+    volatile String stall;
+    AutoCloseable watch;
+
+    Running(CommandContext ctx, ZeppelinSink sink, String jobGroup) {
+      this.ctx = ctx;
+      this.sink = sink;
+      this.jobGroup = jobGroup;
+    }
+
+    /** Starts the stall watch once the paragraph has a Spark session. */
+    synchronized void watch(SparkSession s, int limitSecs) {
+      if (watch != null || limitSecs <= 0) return;
+      watch = SparkJobWatchdog.watch(s.sparkContext(), java.time.Duration.ofSeconds(limitSecs), reason -> {
+        stall = reason;
+        LOG.warn("stopping paragraph {}: {}", jobGroup, reason);
+        ctx.cancel();
+        s.sparkContext().cancelJobGroup(jobGroup);
+      });
+    }
+
+    synchronized void stopWatch() {
+      try {
+        if (watch != null) watch.close();
+      } catch (Exception ignored) {
+        // shutting a timer down does not fail
+      }
+    }
+  }
 
   public OmeletInterpreter(Properties properties) {
     super(properties);
@@ -50,7 +90,7 @@ public class OmeletInterpreter extends Interpreter {
 
   @Override
   public void close() {
-    for (Running r : running.values()) r.ctx().cancel();
+    for (Running r : running.values()) r.ctx.cancel();
     SparkSession s = spark;
     if (s != null && ownSession) {
       try {
@@ -74,13 +114,16 @@ public class OmeletInterpreter extends Interpreter {
     String paragraphId = context.getParagraphId();
     String group = "zeppelin-omelet-" + paragraphId;
     ZeppelinSink sink = new ZeppelinSink(context.out, commands.size());
+    Running[] self = new Running[1];
     CommandContext ctx = new CommandContext(master -> {
       SparkSession s = session();
       // the paragraph's own Spark jobs, cancelled with it
       s.sparkContext().setJobGroup(group, "%omelet paragraph " + paragraphId, true);
+      self[0].watch(s, intProperty("omelet.stallTimeoutSecs", DEFAULT_STALL_SECS, true));
       return s;
     }, sink, workDir()).defaultRegistryRoot(getProperty("omelet.registry.root", "")).maxRows(maxResult());
     Running r = new Running(ctx, sink, group);
+    self[0] = r;
     running.put(paragraphId, r);
     try {
       for (int i = 0; i < commands.size(); i++) {
@@ -88,6 +131,10 @@ public class OmeletInterpreter extends Interpreter {
         sink.startCommand(i);
         OmeletCommands.Outcome o = OmeletCommands.execute(ctx, c.args().toArray(new String[0]));
         if (!o.ok()) {
+          if (r.stall != null) {
+            sink.error(r.stall);
+            return finalResult(InterpreterResult.Code.ERROR, sink, context);
+          }
           String where = commands.size() > 1 ? "line " + c.line() + " (" + c.args().get(0) + "): " : "";
           sink.error(where + o.error());
           return finalResult(InterpreterResult.Code.ERROR, sink, context);
@@ -95,6 +142,7 @@ public class OmeletInterpreter extends Interpreter {
       }
       return finalResult(InterpreterResult.Code.SUCCESS, sink, context);
     } finally {
+      r.stopWatch();
       running.remove(paragraphId);
       if (ctx.hasSpark()) ctx.spark().sparkContext().clearJobGroup();
     }
@@ -118,8 +166,8 @@ public class OmeletInterpreter extends Interpreter {
   public void cancel(InterpreterContext context) {
     Running r = running.get(context.getParagraphId());
     if (r == null) return;
-    r.ctx().cancel();
-    if (r.ctx().hasSpark()) r.ctx().spark().sparkContext().cancelJobGroup(r.jobGroup());
+    r.ctx.cancel();
+    if (r.ctx.hasSpark()) r.ctx.spark().sparkContext().cancelJobGroup(r.jobGroup);
   }
 
   @Override
@@ -131,7 +179,7 @@ public class OmeletInterpreter extends Interpreter {
   @Override
   public int getProgress(InterpreterContext context) {
     Running r = running.get(context.getParagraphId());
-    return r == null ? 0 : r.sink().progress();
+    return r == null ? 0 : r.sink.progress();
   }
 
   @Override
@@ -174,8 +222,28 @@ public class OmeletInterpreter extends Interpreter {
         if (k.startsWith("omelet.h2o.") && v != null && !v.isBlank()) s.conf().set("spark." + k, v);
       }
     }
+    String problem = SparkJobWatchdog.checkSparkRuns(s.sparkContext(),
+        java.time.Duration.ofSeconds(intProperty("omelet.sparkCheckTimeoutSecs", DEFAULT_SPARK_CHECK_SECS, false)),
+        SparkJobWatchdog::trivialJob);
+    if (problem != null) {
+      if (ownSession) stopInBackground(s);
+      throw new io.omelet.commands.CommandException(problem);
+    }
     spark = s;
     return s;
+  }
+
+  /** A session whose tasks cannot run may not stop cleanly either: stopped off the paragraph's thread. */
+  private static void stopInBackground(SparkSession s) {
+    Thread t = new Thread(() -> {
+      try {
+        s.stop();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping a Spark session that could not run a job failed", e);
+      }
+    }, "omelet-stop-broken-spark");
+    t.setDaemon(true);
+    t.start();
   }
 
   private String resolve(String path) {
@@ -188,13 +256,18 @@ public class OmeletInterpreter extends Interpreter {
   }
 
   private int maxResult() {
-    String v = getProperty("omelet.maxResult", String.valueOf(DEFAULT_MAX_RESULT)).trim();
+    return intProperty("omelet.maxResult", DEFAULT_MAX_RESULT, false);
+  }
+
+  /** A positive whole-number property (or 0 where {@code zeroAllowed}), else its default. */
+  private int intProperty(String key, int defaultValue, boolean zeroAllowed) {
+    String v = getProperty(key, String.valueOf(defaultValue)).trim();
     try {
       int n = Integer.parseInt(v);
-      return n > 0 ? n : DEFAULT_MAX_RESULT;
+      return n > 0 || (zeroAllowed && n == 0) ? n : defaultValue;
     } catch (NumberFormatException e) {
-      LOG.warn("omelet.maxResult '{}' is not a number; using {}", v, DEFAULT_MAX_RESULT);
-      return DEFAULT_MAX_RESULT;
+      LOG.warn("{} '{}' is not a number; using {}", key, v, defaultValue);
+      return defaultValue;
     }
   }
 }

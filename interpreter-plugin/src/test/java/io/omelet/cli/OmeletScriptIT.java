@@ -72,6 +72,7 @@ class OmeletScriptIT {
     assertTrue(Files.isRegularFile(report.resolve("plots/shap_summary.svg")));
     assertTrue(Files.isRegularFile(report.resolve("model/model.zip")));
     assertTrue(Files.size(report.resolve("omelet.log")) > 0, "the log sits in the output folder");
+    assertLogsThroughLog4j2(Files.readString(report.resolve("omelet.log")));
     assertEquals(1, registry().getModelVersionByAlias("german_credit", "champion").version());
 
     Process bad = start(cwd.resolve("bad.txt"), "run", "-f", "german_credit.csv", "--sample", "0", "--target", "class");
@@ -79,6 +80,17 @@ class OmeletScriptIT {
     String badOut = Files.readString(cwd.resolve("bad.txt"));
     assertEquals(2, bad.exitValue(), badOut);
     assertTrue(badOut.length() < 2000, "a usage error is short: " + badOut);
+  }
+
+  /**
+   * Spark's and H2O's lines reach the log through slf4j 2 and Log4j 2: an slf4j 1.7 on the class
+   * path once sent them to slf4j's no-op logger (and hung Spark's task threads in Zeppelin).
+   */
+  static void assertLogsThroughLog4j2(String log) {
+    assertTrue(log.contains("INFO SparkContext: Running Spark version 3.5.7"), "Spark's log lines");
+    assertTrue(log.contains("H2O started"), "H2O's log lines");
+    assertFalse(log.contains("SLF4J:"), "slf4j found one binding, silently: "
+        + log.lines().filter(l -> l.contains("SLF4J:")).limit(5).toList());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.omelet.zeppelin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,17 +15,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A real, headless Zeppelin 0.10.0 server (from Maven Central's jars), the interpreter installed
  * from the archive the build writes, the example note imported and run through Zeppelin's REST
- * API: every paragraph must end FINISHED. Opt-in (minutes, and the server's jars are fetched):
- * {@code mvn -B verify -pl interpreter-plugin -am -Domelet.it.zeppelinServer=true}.
+ * API: every paragraph must end FINISHED with the results a user sees (their types, sizes and
+ * first lines). Part of every {@code mvn verify}: run opt-in, this test once rotted unseen while
+ * a class-path change hung every paragraph.
  */
-@EnabledIfSystemProperty(named = "omelet.it.zeppelinServer", matches = "true",
-    disabledReason = "set -Domelet.it.zeppelinServer=true to run the real Zeppelin server test")
 class ZeppelinServerIT {
+  /** The example note's paragraphs: the types of their results, in order. */
+  static final List<List<String>> TYPES = List.of(
+      List.of("TEXT", "TABLE", "TEXT", "TABLE", "HTML", "TEXT"),   // profile: overview, variables, alerts, report
+      List.of("TEXT", "TABLE", "TEXT", "HTML", "TEXT"),            // run: leaderboard, metrics, the report
+      List.of("TEXT", "TABLE"),                                    // runs search
+      List.of("TEXT", "TABLE", "HTML"),                            // runs compare, with its charts
+      List.of("TEXT", "TABLE", "HTML"),                            // explain: SHAP values and plots
+      List.of("TEXT", "TABLE", "TEXT"),                            // predict into a view
+      List.of("TABLE"));                                           // SQL
   static final Path REPO = Paths.get(System.getProperty("omelet.repo.dir", ".."));
   static final Path TARGET = Paths.get("target").toAbsolutePath();
 
@@ -68,14 +76,66 @@ class ZeppelinServerIT {
       System.out.printf("example note: %d paragraphs in %.1f s (server start to end %.1f s)%n", results.size(),
           noteMs / 1000.0, (System.currentTimeMillis() - t0) / 1000.0);
       assertEquals(7, results.size());
-      for (ZeppelinServerHarness.ParagraphResult r : results) {
+      for (int i = 0; i < results.size(); i++) {
+        ZeppelinServerHarness.ParagraphResult r = results.get(i);
         assertTrue(r.finished(), r.toString().substring(0, Math.min(3000, r.toString().length()))
             + "\n" + tail(work.resolve("home/logs")));
+        assertEquals(TYPES.get(i), r.messages().stream().map(ZeppelinServerHarness.Message::type).toList(), r.title());
       }
-      assertTrue(results.get(1).data("TABLE").get(0).startsWith("rank\tmodel_id"), "the leaderboard");
-      assertTrue(results.get(1).data("HTML").stream().anyMatch(h -> h.contains("omelet-run")), "the run report");
-      assertTrue(results.get(6).data("TABLE").get(0).startsWith("churn\tpredicted\tcustomers"), "SQL scores");
+      checkResults(results);
+      assertTrue(logOf(work.resolve("home/logs"), ".log").lines()
+          .anyMatch(l -> l.contains("SparkContext") && l.contains("Running Spark version 3.5.7")),
+          "Spark logs through Log4j 2 into the interpreter's log");
+      assertFalse(logOf(work.resolve("home/logs"), ".out").contains("Executor task launch worker"),
+          "no Spark task thread died:\n" + tail(work.resolve("home/logs")));
     }
+  }
+
+  /** What each paragraph shows: sizes within bounds, the tables' first lines and row counts. */
+  static void checkResults(List<ZeppelinServerHarness.ParagraphResult> results) {
+    String profile = results.get(0).data("HTML").get(0);
+    assertBetween(50_000, 2_000_000, profile.length(), "the profile report");
+    assertTrue(profile.contains("<svg"), "the profile's histograms");
+    assertTrue(results.get(0).data("TABLE").get(0).lines().count() > 20, "a row per column of mlc_churn");
+
+    String leaderboard = results.get(1).data("TABLE").get(0);
+    assertTrue(leaderboard.startsWith("rank\tmodel_id\talgo"), leaderboard);
+    assertEquals(3, leaderboard.strip().lines().count(), "header and two models: " + leaderboard);
+    String report = results.get(1).data("HTML").get(0);
+    assertBetween(200_000, 5_000_000, report.length(), "the run report");
+    assertTrue(report.contains("omelet-run") && report.strip().endsWith("</div>"), "the whole report, not cut");
+    assertTrue(results.get(1).data("TEXT").stream().anyMatch(t -> t.contains("zeppelin_churn@champion")), "the model URI");
+
+    String search = results.get(2).data("TABLE").get(0);
+    assertTrue(search.lines().findFirst().orElse("").contains("metrics.holdout_auc"), search);
+    assertEquals(4, search.strip().lines().count(), "the parent run and its two models: " + search);
+
+    String compare = results.get(3).data("TABLE").get(0);
+    assertTrue(compare.startsWith("section\tkey\t"), compare);
+    assertEquals(5, compare.lines().findFirst().orElse("").split("\t").length, "two runs side by side");
+    assertTrue(results.get(3).data("HTML").get(0).contains("<svg"), "the comparison's charts");
+
+    assertTrue(results.get(4).data("TABLE").get(0).strip().lines().count() > 10, "SHAP values per row");
+    assertBetween(20_000, 5_000_000, results.get(4).data("HTML").get(0).length(), "the SHAP plots");
+
+    assertTrue(results.get(5).data("TABLE").get(0).lines().findFirst().orElse("").contains("prediction"));
+
+    String sql = results.get(6).data("TABLE").get(0);
+    assertEquals("churn\tpredicted\tcustomers", sql.lines().findFirst().orElse(""));
+    long scored = sql.strip().lines().skip(1).mapToLong(l -> Long.parseLong(l.split("\t")[2])).sum();
+    assertEquals(5000, scored, "every customer scored once: " + sql);
+  }
+
+  static void assertBetween(long low, long high, long value, String what) {
+    assertTrue(value >= low && value <= high, what + ": " + value + " not in [" + low + ", " + high + "]");
+  }
+
+  private static String logOf(Path logs, String suffix) throws java.io.IOException {
+    StringBuilder b = new StringBuilder();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(logs, "zeppelin-interpreter-*" + suffix)) {
+      for (Path f : ds) b.append(Files.readString(f));
+    }
+    return b.toString();
   }
 
   private static String tail(Path logs) {
