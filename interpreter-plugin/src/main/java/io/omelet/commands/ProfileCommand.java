@@ -90,7 +90,7 @@ public final class ProfileCommand extends OmeletSubcommand {
         try (ActiveRun run = reg.startRun(track, "profile-" + in.name())) {
           profile.logTo(reg, run.runId(), "profile");
           run.logMetric("rows", profile.overview.rows).logMetric("alerts", profile.alerts.size());
-          run.setTag("omelet.kind", "profile");
+          run.setTag(io.omelet.registry.Tags.KIND, "profile");
           io.omelet.automl.TrainingData.references(reg, data, "profiled").forEach(run::logInput);
           text("tracked as run %s in experiment %s (use --against %s later)", run.runId(), track, run.runId());
         }

@@ -336,19 +336,7 @@ public final class RunReport {
   }
 
   static String esc(String s) {
-    if (s == null) return "";
-    StringBuilder sb = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> sb.append("&lt;");
-        case '>' -> sb.append("&gt;");
-        case '&' -> sb.append("&amp;");
-        case '"' -> sb.append("&quot;");
-        case '\'' -> sb.append("&#39;");
-        default -> sb.append(c);
-      }
-    }
-    return sb.toString();
+    return io.omelet.profile.HtmlText.escape(s);
   }
 
   private static String csv(String s) {

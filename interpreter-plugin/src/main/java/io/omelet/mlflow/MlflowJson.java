@@ -1,5 +1,6 @@
 package io.omelet.mlflow;
 
+import io.omelet.registry.Tags;
 import io.omelet.registry.ArtifactInfo;
 import io.omelet.registry.DatasetRef;
 import io.omelet.registry.Experiment;
@@ -21,11 +22,11 @@ import java.util.Map;
  * proxy and need no access to the registry's file system.
  */
 final class MlflowJson {
-  static final String RUN_NAME_TAG = "mlflow.runName";
-  static final String USER_TAG = "mlflow.user";
-  static final String PARENT_RUN_TAG = "mlflow.parentRunId";
-  static final String SOURCE_NAME_TAG = "mlflow.source.name";
-  static final String DATASET_CONTEXT_TAG = "mlflow.data.context";
+  static final String RUN_NAME_TAG = Tags.MLFLOW_RUN_NAME;
+  static final String USER_TAG = Tags.MLFLOW_USER;
+  static final String PARENT_RUN_TAG = Tags.MLFLOW_PARENT_RUN_ID;
+  static final String SOURCE_NAME_TAG = Tags.MLFLOW_SOURCE_NAME;
+  static final String DATASET_CONTEXT_TAG = Tags.MLFLOW_DATASET_CONTEXT;
   /** Model versions have no stages here (MLflow deprecates them for aliases): every version is in "None". */
   static final String NO_STAGE = "None";
 

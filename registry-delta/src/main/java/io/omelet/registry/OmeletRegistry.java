@@ -38,7 +38,7 @@ public final class OmeletRegistry {
   public static final String DEFAULT_EXPERIMENT_ID = "0";
   public static final String DEFAULT_EXPERIMENT_NAME = "Default";
   /** Tag holding the error of a run that failed: its class and message. */
-  public static final String ERROR_TAG = "omelet.error";
+  public static final String ERROR_TAG = Tags.ERROR;
   /** Session setting: seconds between the heartbeats of a run an {@link ActiveRun} logs to (default 30). */
   public static final String HEARTBEAT_INTERVAL_CONF = "spark.omelet.registry.heartbeatIntervalSeconds";
   /** Session setting: seconds without a heartbeat after which a RUNNING run reads as STALE (default 300). */

@@ -1,5 +1,6 @@
 package io.omelet.automl;
 
+import io.omelet.registry.Tags;
 import io.omelet.automl.metrics.HoldoutMetrics;
 import io.omelet.registry.ActiveRun;
 import io.omelet.registry.DatasetRef;
@@ -25,15 +26,15 @@ import java.util.Map;
  */
 public final class RegistryTracker implements AutoMLListener {
   /** Tags every AutoML run carries. */
-  public static final String KIND_TAG = "omelet.kind";
-  public static final String MODEL_ID_TAG = "omelet.model_id";
-  public static final String LEADER_RUN_TAG = "omelet.leader_run_id";
+  public static final String KIND_TAG = Tags.KIND;
+  public static final String MODEL_ID_TAG = Tags.MODEL_ID;
+  public static final String LEADER_RUN_TAG = Tags.LEADER_RUN_ID;
   /** The child run of the model that is served: the refit of the leader, or the leader. */
-  public static final String SERVED_RUN_TAG = "omelet.served_run_id";
+  public static final String SERVED_RUN_TAG = Tags.SERVED_RUN_ID;
   /** On a refit's child run: the leaderboard model it refits. */
-  public static final String REFIT_OF_TAG = "omelet.refit_of";
+  public static final String REFIT_OF_TAG = Tags.REFIT_OF;
   /** On a FINISHED parent whose version was registered but whose alias could not be moved. */
-  public static final String ALIAS_ERROR_TAG = "omelet.alias_error";
+  public static final String ALIAS_ERROR_TAG = Tags.ALIAS_ERROR;
 
   private final OmeletRegistry registry;
   private final String experimentName;
@@ -94,7 +95,7 @@ public final class RegistryTracker implements AutoMLListener {
     parent.logMetric("input_rows", info.inputRows()).logMetric("train_rows", info.trainRows())
         .logMetric("holdout_rows", info.holdoutRows());
     parent.setTag(KIND_TAG, "automl");
-    if (!info.warnings().isEmpty()) parent.setTag("omelet.warnings", String.join("\n", info.warnings()));
+    if (!info.warnings().isEmpty()) parent.setTag(Tags.WARNINGS, String.join("\n", info.warnings()));
     for (DatasetRef ref : data) parent.logInput(ref);
     parent.flush();
   }
@@ -167,10 +168,10 @@ public final class RegistryTracker implements AutoMLListener {
   /** The parent's results, then its FINISHED status; ActiveRun ends it FAILED if they cannot be written. */
   private void finishParent(AutoMLResult result, ModelResult leader, ModelResult served, String leaderRun,
       String servedRun) {
-    parent.setTag(LEADER_RUN_TAG, leaderRun).setTag("omelet.leader_model_id", leader.modelId())
-        .setTag(SERVED_RUN_TAG, servedRun).setTag("omelet.served_model_id", served.modelId())
-        .setTag("omelet.estimate", result.estimate());
-    if (result.refitNote() != null) parent.setTag("omelet.refit", result.refitNote());
+    parent.setTag(LEADER_RUN_TAG, leaderRun).setTag(Tags.LEADER_MODEL_ID, leader.modelId())
+        .setTag(SERVED_RUN_TAG, servedRun).setTag(Tags.SERVED_MODEL_ID, served.modelId())
+        .setTag(Tags.ESTIMATE, result.estimate());
+    if (result.refitNote() != null) parent.setTag(Tags.REFIT, result.refitNote());
     if (leader.holdout() != null) logHoldout(leader.holdout(), parent::logMetric);
     parent.logMetric("leader_training_rows", leader.trainingRows())
         .logMetric("served_training_rows", served.trainingRows());
@@ -181,7 +182,7 @@ public final class RegistryTracker implements AutoMLListener {
     parent.logMetric("models", result.models().size()).logMetric("duration_ms", result.durationMs());
     if (!result.engineMessages().isEmpty()) {
       String msgs = String.join("\n", result.engineMessages());
-      parent.setTag("omelet.engine_messages", msgs.length() > 5000 ? msgs.substring(0, 5000) : msgs);
+      parent.setTag(Tags.ENGINE_MESSAGES, msgs.length() > 5000 ? msgs.substring(0, 5000) : msgs);
     }
     parent.close();
   }
@@ -248,7 +249,7 @@ public final class RegistryTracker implements AutoMLListener {
       tags.put(MODEL_ID_TAG, m.modelId());
       if (isRefit) {
         tags.put(REFIT_OF_TAG, refit.leaderModelId());
-        tags.put("omelet.refit_of_run_id", ids.get(refit.leaderModelId()));
+        tags.put(Tags.REFIT_OF_RUN_ID, ids.get(refit.leaderModelId()));
       }
       tags.put("algo", m.algo());
       if (m.error() != null) tags.put(OmeletRegistry.ERROR_TAG, m.error());

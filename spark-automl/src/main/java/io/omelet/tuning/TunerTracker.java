@@ -1,5 +1,6 @@
 package io.omelet.tuning;
 
+import io.omelet.registry.Tags;
 import io.omelet.registry.Experiment;
 import io.omelet.registry.Metric;
 import io.omelet.registry.ModelVersion;
@@ -32,11 +33,11 @@ import org.apache.spark.sql.Dataset;
  * Runs of the same space carry the same {@value #SPACE_TAG} tag, which {@code resumeFrom} looks for.
  */
 final class TunerTracker {
-  static final String KIND_TAG = "omelet.kind";
+  static final String KIND_TAG = Tags.KIND;
   static final String STATE_TAG = "state";
-  static final String SPACE_TAG = "omelet.tuning.space";
-  static final String TRIAL_TAG = "omelet.tuning.trial";
-  static final String BEST_RUN_TAG = "omelet.tuning.best_run_id";
+  static final String SPACE_TAG = Tags.TUNING_SPACE;
+  static final String TRIAL_TAG = Tags.TUNING_TRIAL;
+  static final String BEST_RUN_TAG = Tags.TUNING_BEST_RUN_ID;
 
   private final OmeletRegistry registry;
   private final OmeletTuner tuner;
@@ -200,7 +201,7 @@ final class TunerTracker {
     metrics.add(new Metric("trials_pruned", pruned, now, 0));
     metrics.add(new Metric("trials_failed", failed, now, 0));
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("omelet.tuning.best_trial", Integer.toString(best.number()));
+    tags.put(Tags.TUNING_BEST_TRIAL, Integer.toString(best.number()));
     if (childRuns.containsKey(best.number())) tags.put(BEST_RUN_TAG, childRuns.get(best.number()));
     registry.logBatch(parentRunId, metrics, params, tags);
     try {
@@ -237,7 +238,7 @@ final class TunerTracker {
       vtags.put("best_" + metric, Double.toString(best.value()));
       version = registry.createModelVersion(tuner.modelName(), parentRunId, "model",
           "best of a " + samplerName + " search of " + model.trialList().size() + " trials, run " + parentRunId, vtags);
-      registry.setTag(parentRunId, "omelet.tuning.model_version", tuner.modelName() + "/" + version.version());
+      registry.setTag(parentRunId, Tags.TUNING_MODEL_VERSION, tuner.modelName() + "/" + version.version());
     }
     registry.setTerminated(parentRunId, RunStatus.FINISHED);
     model.setTracked(parentRunId, version == null ? null : version.version());

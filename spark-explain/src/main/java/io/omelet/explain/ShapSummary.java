@@ -542,20 +542,7 @@ public final class ShapSummary {
     }
 
     static String escape(String s) {
-      StringBuilder out = new StringBuilder(s.length());
-      for (char c : s.toCharArray()) {
-        switch (c) {
-          case '<' -> out.append("&lt;");
-          case '>' -> out.append("&gt;");
-          case '&' -> out.append("&amp;");
-          case '"' -> out.append("&quot;");
-          case '\'' -> out.append("&#39;");
-          default -> {
-            if (c >= 0x20 || c == '\t') out.append(c);
-          }
-        }
-      }
-      return out.toString();
+      return io.omelet.profile.HtmlText.escape(s);
     }
   }
 }

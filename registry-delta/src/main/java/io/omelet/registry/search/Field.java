@@ -1,5 +1,6 @@
 package io.omelet.registry.search;
 
+import io.omelet.registry.Tags;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,10 +42,10 @@ public record Field(Entity entity, String key) {
 
   /** MLflow's system tags that Omelet keeps as run attributes: a filter on the tag reads the attribute. */
   static final Map<String, String> MLFLOW_SYSTEM_TAGS = Map.of(
-      "mlflow.runName", "run_name",
-      "mlflow.parentRunId", "parent_run_id",
-      "mlflow.user", "user_id",
-      "mlflow.source.name", "source");
+      Tags.MLFLOW_RUN_NAME, "run_name",
+      Tags.MLFLOW_PARENT_RUN_ID, "parent_run_id",
+      Tags.MLFLOW_USER, "user_id",
+      Tags.MLFLOW_SOURCE_NAME, "source");
 
   /** Dataset fields; a dataset condition holds when any input of the run satisfies it. */
   static final Map<String, String> DATASET_FIELDS = Map.of(
