@@ -336,7 +336,7 @@ public final class RunReport {
   }
 
   static String esc(String s) {
-    return io.omelet.profile.HtmlText.escape(s);
+    return io.omelet.common.HtmlText.escape(s);
   }
 
   private static String csv(String s) {

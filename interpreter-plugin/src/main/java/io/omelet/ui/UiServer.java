@@ -1,7 +1,7 @@
 package io.omelet.ui;
 
 import io.omelet.mlflow.MlflowApi;
-import io.omelet.profile.HtmlText;
+import io.omelet.common.HtmlText;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.ui.WebServer.HttpError;
 import io.omelet.ui.WebServer.Request;

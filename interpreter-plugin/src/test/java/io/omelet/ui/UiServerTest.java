@@ -327,6 +327,6 @@ class UiServerTest {
     for (int i : kept) dip |= i == 600;
     assertTrue(dip, "the dip at 600 survives");
     assertEquals(10, Lttb.downsample(new double[10], new double[10], 50).length, "short series untouched");
-    assertNotNull(io.omelet.profile.HtmlText.escape(null));
+    assertNotNull(io.omelet.common.HtmlText.escape(null));
   }
 }

@@ -542,7 +542,7 @@ public final class ShapSummary {
     }
 
     static String escape(String s) {
-      return io.omelet.profile.HtmlText.escape(s);
+      return io.omelet.common.HtmlText.escape(s);
     }
   }
 }
