@@ -33,8 +33,8 @@ final class ParzenEstimator {
     mus = Arrays.copyOf(observations, n + 1);
     mus[n] = 0.5 * (low + high);
     sigmas = bandwidths(mus, low, high);
-    double minSigma = range / Math.min(100.0, 1.0 + mus.length);
-    for (int i = 0; i < sigmas.length; i++) sigmas[i] = Math.min(range, Math.max(minSigma, sigmas[i]));
+    double minSigma = optunaFloor(range, mus.length);
+    for (int i = 0; i < sigmas.length; i++) sigmas[i] = clip(sigmas[i], minSigma, range);
     sigmas[n] = range;
     weights = Arrays.copyOf(observationWeights, n + 1);
     weights[n] = priorWeight;
@@ -46,7 +46,29 @@ final class ParzenEstimator {
     }
   }
 
-  private static double[] bandwidths(double[] mus, double low, double high) {
+  /** Optuna's "magic clip": range / min(100, 1 + kernels), kernels counting the prior's. */
+  static double optunaFloor(double range, int kernels) {
+    return range / Math.min(100.0, 1.0 + kernels);
+  }
+
+  /**
+   * The joint estimator's floor, range / min(50, (2 + the study's observations) / 2): it narrows with
+   * the whole study, so the good group's few kernels can refine a minimum (see TreeParzenEstimator).
+   */
+  static double studyFloor(double range, int studyObservations) {
+    return range / Math.min(50.0, (2.0 + studyObservations) / 2);
+  }
+
+  /** A bandwidth kept between the floor and the whole range. */
+  static double clip(double sigma, double floor, double range) {
+    return Math.min(range, Math.max(floor, sigma));
+  }
+
+  /**
+   * Optuna's univariate bandwidths: each kernel's distance to its farther neighbour, the end kernels'
+   * to their inner neighbour (not to the bound); shared by the univariate and the joint estimator.
+   */
+  static double[] bandwidths(double[] mus, double low, double high) {
     int m = mus.length;
     Integer[] order = new Integer[m];
     for (int i = 0; i < m; i++) order[i] = i;

@@ -135,35 +135,17 @@ final class TreeParzenEstimator {
       double[] xs = new double[active.size() + 1];
       for (int i = 0; i < active.size(); i++) xs[i] = p.toModel(observations.get(active.get(i)).get(p.name()));
       xs[active.size()] = mid;
-      double[] bw = bandwidths(xs, low, high);
-      // As Optuna's clip, the prior's kernel counts as one more observation.
-      double minSigma = range / Math.min(50.0, (2.0 + studyObservations) / 2);
+      double[] bw = ParzenEstimator.bandwidths(xs, low, high);
+      double minSigma = ParzenEstimator.studyFloor(range, studyObservations);
       double[] mus = new double[n + 1];
       double[] sigmas = new double[n + 1];
       Arrays.fill(mus, mid);
       Arrays.fill(sigmas, range);
       for (int i = 0; i < active.size(); i++) {
         mus[active.get(i)] = xs[i];
-        sigmas[active.get(i)] = Math.min(range, Math.max(minSigma, bw[i]));
+        sigmas[active.get(i)] = ParzenEstimator.clip(bw[i], minSigma, range);
       }
       return new NumericKernels(p, mus, sigmas);
-    }
-
-    private static double[] bandwidths(double[] xs, double low, double high) {
-      int m = xs.length;
-      Integer[] order = new Integer[m];
-      for (int i = 0; i < m; i++) order[i] = i;
-      Arrays.sort(order, (a, b) -> Double.compare(xs[a], xs[b]));
-      double[] out = new double[m];
-      for (int r = 0; r < m; r++) {
-        double left = xs[order[r]] - (r == 0 ? low : xs[order[r - 1]]);
-        double right = (r == m - 1 ? high : xs[order[r + 1]]) - xs[order[r]];
-        double s = Math.max(left, right);
-        if (m >= 2 && r == 0) s = right;
-        if (m >= 2 && r == m - 1) s = left;
-        out[order[r]] = s;
-      }
-      return out;
     }
 
     @Override
