@@ -2,6 +2,7 @@ package io.omelet.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,7 +29,9 @@ class RunIndexLeaseTest {
     lease.close();
     lease.close(); // twice is harmless
     // the last reader is gone: the retired snapshot's blocks are freed (reading it now fails)
-    assertThrows(Exception.class, held::count);
+    org.apache.spark.SparkException freed = assertThrows(org.apache.spark.SparkException.class, held::count);
+    assertTrue(String.valueOf(freed.getMessage()).contains("Checkpoint block") && freed.getMessage().contains("not found"),
+        "the snapshot's checkpoint blocks are gone: " + freed.getMessage());
 
     // A frame handed out lazily is never freed under its user (Spark's cleaner frees it once it is gone).
     Dataset<Row> lazy = registry.searchRunsAsDataFrame(SearchRunsRequest.in(exp));

@@ -98,7 +98,7 @@ class TrackingTest {
     Dataset<Row> penguins = TestSupport.csvNa("penguins.csv").where("species = 'Adelie'");
     OmeletAutoML automl = new OmeletAutoML().setLabelCol("species").setMaxModels(2)
         .setExperimentName("failures").setRegistryRoot(root);
-    assertThrows(RuntimeException.class, () -> automl.fit(penguins));
+    assertThrows(AutoMLInputException.class, () -> automl.fit(penguins));
     OmeletRegistry registry = OmeletRegistry.open(TestSupport.spark(), root);
     String exp = registry.getExperimentByName("failures").experimentId();
     List<Run> runs = registry.searchRuns(SearchRunsRequest.in(exp)).runs();
@@ -119,7 +119,7 @@ class TrackingTest {
           .setRegistryRoot(root).setRegisteredModelName(bad[0]);
       if (bad[1] != null) automl.setModelAlias(bad[1]);
       RuntimeException[] e = new RuntimeException[1];
-      int jobs = TestSupport.jobsDuring(() -> e[0] = assertThrows(RuntimeException.class, () -> automl.fit(penguins)));
+      int jobs = TestSupport.jobsDuring(() -> e[0] = assertThrows(io.omelet.registry.RegistryException.class, () -> automl.fit(penguins)));
       assertTrue(e[0].getMessage().startsWith(bad[1] == null ? "model name" : "alias"), e[0].getMessage());
       assertEquals(0, jobs, "no Spark job before the names are checked: " + bad[0] + " " + bad[1]);
     }

@@ -2,6 +2,7 @@ package io.omelet.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -174,7 +175,9 @@ class SqlScoringTest {
     try {
       Dataset<Row> strict = spark.sql("SELECT omelet_predict('lending/1', *) AS p FROM (SELECT " + text
           + " AS funded_amnt, " + others + " FROM lending_rows)");
-      Throwable e = assertThrows(Exception.class, strict::collect);
+      // a task's failure: Spark's SparkException around the coercion's IllegalArgumentException
+      Throwable e = assertThrows(org.apache.spark.SparkException.class, strict::collect);
+      assertInstanceOf(IllegalArgumentException.class, e.getCause(), "the coercion's own error as the cause");
       String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : e.getCause().getMessage());
       assertTrue(message.contains("omelet_predict('lending/1'): feature funded_amnt"), message);
       assertTrue(message.contains("\"lots\" is not a number"), message);
@@ -359,29 +362,30 @@ class SqlScoringTest {
 
   @Test
   void badInputsFailWithMessagesThatNameThem() {
-    Throwable alias = assertThrows(Exception.class,
+    Throwable alias = assertThrows(IllegalArgumentException.class,
         () -> spark.sql("SELECT omelet_predict('lending@challenger', *) FROM lending_rows").collect());
     assertTrue(alias.getMessage().contains("challenger"), alias.getMessage());
-    Throwable model = assertThrows(Exception.class,
+    Throwable model = assertThrows(IllegalArgumentException.class,
         () -> spark.sql("SELECT omelet_predict('churn@champion', *) FROM lending_rows").collect());
     assertTrue(model.getMessage().contains("churn"), model.getMessage());
-    Throwable version = assertThrows(Exception.class,
+    Throwable version = assertThrows(IllegalArgumentException.class,
         () -> spark.sql("SELECT omelet_predict('lending/9', *) FROM lending_rows").collect());
     assertTrue(version.getMessage().contains("no version 9"), version.getMessage());
-    Throwable missing = assertThrows(Exception.class,
+    Throwable missing = assertThrows(IllegalArgumentException.class,
         () -> spark.sql("SELECT omelet_predict('lending/1', " + except("int_rate") + ") FROM lending_rows").collect());
     assertTrue(missing.getMessage().contains("missing feature column(s) int_rate"), missing.getMessage());
-    Throwable type = assertThrows(Exception.class, () -> spark.sql(
+    Throwable type = assertThrows(IllegalArgumentException.class, () -> spark.sql(
         "SELECT omelet_predict('lending/1', struct(array(int_rate) AS int_rate, " + except("int_rate") + ")) FROM lending_rows")
         .collect());
     assertTrue(type.getMessage().contains("int_rate"), type.getMessage());
-    Throwable uri = assertThrows(Exception.class,
+    Throwable uri = assertThrows(IllegalArgumentException.class,
         () -> spark.sql("SELECT omelet_predict(addr_state, *) FROM lending_rows").collect());
     assertTrue(uri.getMessage().contains("model URI as a string literal"), uri.getMessage());
-    Throwable scorer = assertThrows(Exception.class,
+    Throwable scorer = assertThrows(IllegalArgumentException.class,
         () -> new MojoScorer().setModelUri("lending@nope").transform(rows));
     assertTrue(scorer.getMessage().contains("nope"), scorer.getMessage());
-    Throwable scorerMissing = assertThrows(Exception.class,
+    assertInstanceOf(io.omelet.registry.NotFoundException.class, scorer.getCause(), "the registry's own error, kept as the cause");
+    Throwable scorerMissing = assertThrows(IllegalArgumentException.class,
         () -> new MojoScorer().setModelUri("lending/1").transform(rows.drop("sub_grade")));
     assertTrue(scorerMissing.getMessage().contains("sub_grade"), scorerMissing.getMessage());
   }
