@@ -1,5 +1,7 @@
 package io.omelet.commands;
 
+import io.omelet.common.HtmlText;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -23,11 +25,11 @@ public final class Charts {
     for (double v : values) if (!Double.isNaN(v)) max = Math.max(max, Math.abs(v));
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">", w, h));
-    b.append("<text x=\"4\" y=\"14\" font-weight=\"bold\">").append(RunReport.esc(title)).append("</text>");
+    b.append("<text x=\"4\" y=\"14\" font-weight=\"bold\">").append(HtmlText.escape(title)).append("</text>");
     for (int i = 0; i < runs.size(); i++) {
       double v = values[i];
       int y = 26 + 22 * i;
-      b.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\">%s</text>", y + 13, RunReport.esc(shorten(runs.get(i), 14))));
+      b.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\">%s</text>", y + 13, HtmlText.escape(shorten(runs.get(i), 14))));
       if (Double.isNaN(v)) continue;
       double len = max == 0 ? 0 : 200 * Math.abs(v) / max;
       b.append(String.format(Locale.ROOT, "<rect x=\"100\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>", y, len, COLOURS[i % COLOURS.length]));
@@ -56,13 +58,13 @@ public final class Charts {
     int pw = w - left - right, ph = h - top - bottom;
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">", w, h));
-    b.append("<text x=\"4\" y=\"16\" font-weight=\"bold\">").append(RunReport.esc(title)).append("</text>");
+    b.append("<text x=\"4\" y=\"16\" font-weight=\"bold\">").append(HtmlText.escape(title)).append("</text>");
     b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#ccc\"/>", left, top, pw, ph));
     b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", left - 4, top + 10, num(ymax)));
     b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", left - 4, top + ph, num(ymin)));
     b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>", left, top + ph + 14, num(xmin)));
     b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", left + pw, top + ph + 14, num(xmax)));
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>", left + pw / 2, top + ph + 14, RunReport.esc(xLabel)));
+    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>", left + pw / 2, top + ph + 14, HtmlText.escape(xLabel)));
     for (int k = 0; k < series.size(); k++) {
       Series s = series.get(k);
       String colour = COLOURS[k % COLOURS.length];
@@ -81,7 +83,7 @@ public final class Charts {
       }
       int lx = left + (k % 3) * 200, ly = top + ph + 30 + 16 * (k / 3);
       b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", lx, ly - 9, colour));
-      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>", lx + 14, ly, RunReport.esc(shorten(s.name(), 28))));
+      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>", lx + 14, ly, HtmlText.escape(shorten(s.name(), 28))));
     }
     return b.append("</svg>").toString();
   }

@@ -1,5 +1,7 @@
 package io.omelet.commands;
 
+import static io.omelet.common.HtmlText.escape;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.omelet.profile.Profile;
@@ -175,7 +177,7 @@ public final class RunReport {
   String html() {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Omelet run ")
-        .append(esc(experiment)).append("</title><style>")
+        .append(escape(experiment)).append("</title><style>")
         .append("body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}");
     for (String rule : STYLE) b.append(rule);
     b.append("</style></head><body>");
@@ -199,7 +201,7 @@ public final class RunReport {
     }
     b.append(".omelet-run{font-family:system-ui,sans-serif;color:#222}</style>");
     body(b, false);
-    b.append("<p class=\"note\">Report folder: <code>").append(esc(folder.toString())).append("</code></p></div>\n");
+    b.append("<p class=\"note\">Report folder: <code>").append(escape(folder.toString())).append("</code></p></div>\n");
     return b.toString();
   }
 
@@ -214,7 +216,7 @@ public final class RunReport {
       ".plots svg{max-width:100%;height:auto}", ".warn{color:#8a4b00}", "nav a{margin-right:14px;font-size:13px}"};
 
   private void body(StringBuilder b, boolean standalone) {
-    b.append("<header><h1>Omelet run: ").append(esc(experiment)).append("</h1><div class=\"kv\">");
+    b.append("<header><h1>Omelet run: ").append(escape(experiment)).append("</h1><div class=\"kv\">");
     kv(b, "data", source + (rows > 0 ? " (" + rows + " rows x " + columns + " columns)" : ""));
     kv(b, "target", target);
     kv(b, "problem", problemType == null ? null : problemType.toLowerCase(Locale.ROOT));
@@ -233,17 +235,17 @@ public final class RunReport {
     if (holdout == null) {
       b.append("<p class=\"note\">No holdout metrics (no rows were held out, or the leader could not be scored).</p>");
     } else {
-      b.append("<p class=\"note\">").append(esc(holdoutModel)).append(", scored through its MOJO on rows it did not train on")
-          .append(positiveClass != null ? "; binary figures describe class <b>" + esc(positiveClass) + "</b>" : "").append(".</p>");
+      b.append("<p class=\"note\">").append(escape(holdoutModel)).append(", scored through its MOJO on rows it did not train on")
+          .append(positiveClass != null ? "; binary figures describe class <b>" + escape(positiveClass) + "</b>" : "").append(".</p>");
       b.append("<table class=\"t\"><tr><th>metric</th><th>value</th></tr>");
-      holdout.forEach((k, v) -> b.append("<tr><td>").append(esc(k)).append("</td><td class=\"n\">").append(num(v)).append("</td></tr>"));
+      holdout.forEach((k, v) -> b.append("<tr><td>").append(escape(k)).append("</td><td class=\"n\">").append(num(v)).append("</td></tr>"));
       b.append("</table>");
       if (confusion != null && labels != null) {
         b.append("<h3 style=\"font-size:14px\">Confusion matrix (rows: actual, columns: predicted)</h3><table class=\"t\"><tr><th></th>");
-        for (String l : labels) b.append("<th>").append(esc(l)).append("</th>");
+        for (String l : labels) b.append("<th>").append(escape(l)).append("</th>");
         b.append("</tr>");
         for (int i = 0; i < confusion.length; i++) {
-          b.append("<tr><th>").append(esc(labels[i])).append("</th>");
+          b.append("<tr><th>").append(escape(labels[i])).append("</th>");
           for (long c : confusion[i]) b.append("<td class=\"n\">").append(c).append("</td>");
           b.append("</tr>");
         }
@@ -253,12 +255,12 @@ public final class RunReport {
     b.append("</section>");
 
     b.append("<section class=\"card\" id=\"leaderboard\"><h2>Leaderboard</h2><p class=\"note\">Also in ").append(standalone ? "<a href=\"leaderboard.csv\">leaderboard.csv</a>" : "leaderboard.csv").append("; the leader is highlighted.</p><table class=\"t\"><tr>");
-    for (String c : lbColumns) b.append("<th>").append(esc(c)).append("</th>");
+    for (String c : lbColumns) b.append("<th>").append(escape(c)).append("</th>");
     b.append("</tr>");
     for (List<Object> r : lbRows) {
       b.append(leaderId != null && r.contains(leaderId) ? "<tr class=\"leader\">" : "<tr>");
       for (Object v : r) {
-        b.append(v instanceof Number ? "<td class=\"n\">" : "<td>").append(v instanceof Double d ? num(d) : esc(v == null ? "" : String.valueOf(v))).append("</td>");
+        b.append(v instanceof Number ? "<td class=\"n\">" : "<td>").append(v instanceof Double d ? num(d) : escape(v == null ? "" : String.valueOf(v))).append("</td>");
       }
       b.append("</tr>");
     }
@@ -266,20 +268,20 @@ public final class RunReport {
 
     b.append("<section class=\"card\" id=\"shap\"><h2>What drives the predictions (SHAP)</h2>");
     if (shapModel == null) {
-      b.append("<p class=\"note\">SHAP values are not available: ").append(esc(shapUnavailable == null ? "not computed" : shapUnavailable)).append("</p>");
+      b.append("<p class=\"note\">SHAP values are not available: ").append(escape(shapUnavailable == null ? "not computed" : shapUnavailable)).append("</p>");
     } else {
-      b.append("<p class=\"note\">Explained: <b>").append(esc(shapModel)).append("</b>. ").append(esc(shapNote)).append("</p>");
+      b.append("<p class=\"note\">Explained: <b>").append(escape(shapModel)).append("</b>. ").append(escape(shapNote)).append("</p>");
       b.append("<table class=\"t\"><tr><th>feature</th><th>mean |SHAP|</th></tr>");
       Integer[] order = new Integer[shapMeanAbs.length];
       for (int i = 0; i < order.length; i++) order[i] = i;
       java.util.Arrays.sort(order, (x, y) -> Double.compare(shapMeanAbs[y], shapMeanAbs[x]));
-      for (int i : order) b.append("<tr><td>").append(esc(shapFeatures.get(i))).append("</td><td class=\"n\">").append(num(shapMeanAbs[i])).append("</td></tr>");
+      for (int i : order) b.append("<tr><td>").append(escape(shapFeatures.get(i))).append("</td><td class=\"n\">").append(num(shapMeanAbs[i])).append("</td></tr>");
       b.append("</table><div class=\"plots\">");
       for (Map.Entry<String, String> e : plots.entrySet()) {
         b.append("<figure>").append(e.getValue());
         if (standalone) {
-          b.append("<figcaption class=\"note\"><a href=\"plots/").append(esc(e.getKey()))
-              .append("\">open plots/").append(esc(e.getKey())).append(" as a file</a></figcaption>");
+          b.append("<figcaption class=\"note\"><a href=\"plots/").append(escape(e.getKey()))
+              .append("\">open plots/").append(escape(e.getKey())).append(" as a file</a></figcaption>");
         }
         b.append("</figure>");
       }
@@ -289,17 +291,17 @@ public final class RunReport {
 
     b.append("<section class=\"card\" id=\"score\"><h2>Score new data with this model</h2>");
     b.append("<p class=\"note\">From SQL (start Spark with <code>--conf spark.sql.extensions=io.omelet.scoring.OmeletSparkExtensions</code>, or call <code>OmeletFunctions.register(spark)</code>):</p>");
-    b.append("<pre>SELECT omelet_predict('").append(esc(modelUri)).append("', *) AS p FROM new_rows</pre>");
-    b.append("<p class=\"note\">Over REST:</p><pre>bin/omelet serve --model ").append(esc(modelUri)).append(" --port 8080\ncurl -s localhost:8080/predict -H 'Content-Type: application/json' -d '")
-        .append(esc(restBody())).append("'</pre>");
+    b.append("<pre>SELECT omelet_predict('").append(escape(modelUri)).append("', *) AS p FROM new_rows</pre>");
+    b.append("<p class=\"note\">Over REST:</p><pre>bin/omelet serve --model ").append(escape(modelUri)).append(" --port 8080\ncurl -s localhost:8080/predict -H 'Content-Type: application/json' -d '")
+        .append(escape(restBody())).append("'</pre>");
     b.append("<p class=\"note\">From Java or a Spark ML pipeline:</p><pre>Dataset&lt;Row&gt; scored = new MojoScorer().setModelUri(\"")
-        .append(esc(modelUri)).append("\").transform(newRows);</pre>");
-    b.append("<p class=\"note\">From the command line:</p><pre>bin/omelet predict --model ").append(esc(modelUri)).append(" -f new_rows.csv -o scored.csv</pre>");
+        .append(escape(modelUri)).append("\").transform(newRows);</pre>");
+    b.append("<p class=\"note\">From the command line:</p><pre>bin/omelet predict --model ").append(escape(modelUri)).append(" -f new_rows.csv -o scored.csv</pre>");
     b.append("</section>");
 
     if (!warnings.isEmpty()) {
       b.append("<section class=\"card\"><h2>Warnings</h2><ul>");
-      for (String w : warnings) b.append("<li class=\"warn\">").append(esc(w)).append("</li>");
+      for (String w : warnings) b.append("<li class=\"warn\">").append(escape(w)).append("</li>");
       b.append("</ul></section>");
     }
 
@@ -325,7 +327,7 @@ public final class RunReport {
   }
 
   private static void kv(StringBuilder b, String k, String v) {
-    if (v != null) b.append("<span><b>").append(esc(k)).append(":</b> ").append(esc(v)).append("</span>");
+    if (v != null) b.append("<span><b>").append(escape(k)).append(":</b> ").append(escape(v)).append("</span>");
   }
 
   static String num(Double v) {
@@ -333,10 +335,6 @@ public final class RunReport {
     if (v.isNaN()) return "NaN";
     if (v == Math.rint(v) && Math.abs(v) < 1e12) return String.valueOf(v.longValue());
     return String.format(Locale.ROOT, "%.5g", v);
-  }
-
-  static String esc(String s) {
-    return io.omelet.common.HtmlText.escape(s);
   }
 
   private static String csv(String s) {

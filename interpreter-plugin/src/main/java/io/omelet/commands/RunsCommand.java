@@ -1,5 +1,7 @@
 package io.omelet.commands;
 
+import io.omelet.common.HtmlText;
+
 import io.omelet.registry.ArtifactInfo;
 import io.omelet.registry.DatasetRef;
 import io.omelet.registry.Experiment;
@@ -268,7 +270,7 @@ public final class RunsCommand extends OmeletCommands.Group {
       StringBuilder b = new StringBuilder("<div class=\"omelet-compare\" style=\"font-family:sans-serif;font-size:13px\">");
       b.append("<table style=\"border-collapse:collapse\"><tr><th style=\"text-align:left;padding:3px 8px\">section</th>")
           .append("<th style=\"text-align:left;padding:3px 8px\">key</th>");
-      for (String id : runIds) b.append("<th style=\"text-align:left;padding:3px 8px\">").append(RunReport.esc(Charts.shorten(id, 12))).append("</th>");
+      for (String id : runIds) b.append("<th style=\"text-align:left;padding:3px 8px\">").append(HtmlText.escape(Charts.shorten(id, 12))).append("</th>");
       b.append("</tr>");
       List<String> chartKeys = new ArrayList<>();
       List<double[]> chartValues = new ArrayList<>();
@@ -290,13 +292,13 @@ public final class RunsCommand extends OmeletCommands.Group {
           }
         }
         b.append(differs ? "<tr style=\"background:#fff8e1\">" : "<tr>");
-        b.append("<td style=\"padding:3px 8px;color:#777\">").append(RunReport.esc(section)).append("</td><td style=\"padding:3px 8px\">")
-            .append(RunReport.esc(key)).append("</td>");
+        b.append("<td style=\"padding:3px 8px;color:#777\">").append(HtmlText.escape(section)).append("</td><td style=\"padding:3px 8px\">")
+            .append(HtmlText.escape(key)).append("</td>");
         for (int i = 0; i < runIds.size(); i++) {
           Object v = row.get(i + 2);
           String cell = v == null ? "" : section.equals("metric") ? Charts.num(values[i]) : String.valueOf(v);
           b.append("<td style=\"padding:3px 8px").append(i == best && differs ? ";font-weight:bold" : "").append("\">")
-              .append(RunReport.esc(Charts.shorten(cell, 60))).append("</td>");
+              .append(HtmlText.escape(Charts.shorten(cell, 60))).append("</td>");
         }
         b.append("</tr>");
       }

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * condition, take screenshots, and collect every console error and uncaught exception.
  */
 final class HeadlessChromium implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/bin/chromium");
+  static final Path BINARY = Path.of(System.getProperty("omelet.chromium", "/usr/bin/chromium"));
   private final ObjectMapper json = new ObjectMapper();
   private final Process process;
   private final Path profile;

@@ -6,28 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The UI in a real browser: Debian's Chromium, headless, against {@code omelet ui}'s server on a
  * real registry ({@link UiFixture}). Opens the experiments, the runs table, filters it, opens a
  * run, draws a metric chart, compares two runs, opens the model page and moves an alias; no page
  * may log a console error or throw, hostile names and tags stay text, and every page is saved as
- * a screenshot under target/ui-screenshots. Part of every {@code mvn verify}; {@code .ci/run}
- * installs Debian's chromium first. Without Chromium the test is skipped on a developer's machine
- * and fails under CI ({@code CI=true}), where a skip would hide it.
+ * a screenshot under target/ui-screenshots. Part of every {@code mvn verify}, on Debian's chromium
+ * ({@link io.omelet.testing.Chromium#required}).
  */
 class UiBrowserIT {
   static final Path SHOTS = Path.of("target", "ui-screenshots");
 
   @Test
   void everyPageWorksInChromiumWithoutConsoleErrors() throws Exception {
-    String missing = HeadlessChromium.BINARY + " is missing: install Debian's chromium package (apt-get install chromium)";
-    if ("true".equals(System.getenv("CI"))) assertTrue(Files.isExecutable(HeadlessChromium.BINARY), missing);
-    Assumptions.assumeTrue(Files.isExecutable(HeadlessChromium.BINARY), missing);
+    io.omelet.testing.Chromium.required();
     UiFixture f = UiFixture.create();
     try (UiServer server = UiServer.start(f.registry, "127.0.0.1", 0, true);
          HeadlessChromium browser = new HeadlessChromium()) {

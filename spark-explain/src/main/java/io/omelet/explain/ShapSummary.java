@@ -1,5 +1,7 @@
 package io.omelet.explain;
 
+import static io.omelet.common.HtmlText.escape;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -402,8 +404,8 @@ public final class ShapSummary {
   /** A small self-contained HTML page around one or more SVG plots. */
   public static String html(String title, String... svgs) {
     StringBuilder sb = new StringBuilder();
-    sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(Svg.escape(title))
-        .append("</title></head>\n<body style=\"font-family:sans-serif\">\n<h3>").append(Svg.escape(title))
+    sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(escape(title))
+        .append("</title></head>\n<body style=\"font-family:sans-serif\">\n<h3>").append(escape(title))
         .append("</h3>\n");
     for (String s : svgs) sb.append("<div>").append(s).append("</div>\n");
     return sb.append("</body></html>\n").toString();
@@ -539,10 +541,6 @@ public final class ShapSummary {
 
     String close() {
       return sb.append("</svg>\n").toString();
-    }
-
-    static String escape(String s) {
-      return io.omelet.common.HtmlText.escape(s);
     }
   }
 }

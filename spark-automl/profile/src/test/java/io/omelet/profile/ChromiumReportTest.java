@@ -1,5 +1,7 @@
 package io.omelet.profile;
 
+import io.omelet.testing.Chromium;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
@@ -12,25 +14,20 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Opens HTML reports in headless Chromium and checks that their script runs without errors, that
  * every tab switches its panel, and that a host page's own styles survive the embedded fragment.
- * In every build: Debian's chromium ({@code -Domelet.chromium} names another binary), which
- * {@code .ci/run} installs. Without it the test is skipped on a developer's machine and fails under
- * CI ({@code CI=true}), where a skip would hide it.
+ * In every build, on Debian's chromium ({@link Chromium#required}).
  */
 class ChromiumReportTest {
-  static final Path CHROMIUM = Path.of(System.getProperty("omelet.chromium", "/usr/bin/chromium"));
+  static Path chromium;
 
   @BeforeAll
   static void chromium() {
-    String missing = CHROMIUM + " is missing: install Debian's chromium package (apt-get install chromium)";
-    if ("true".equals(System.getenv("CI"))) assertTrue(Files.isExecutable(CHROMIUM), missing);
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), missing);
+    chromium = Chromium.required();
   }
 
   private static final String ERROR_HOOK = "<script>window.__omeletErrors=[];"
@@ -75,7 +72,7 @@ class ChromiumReportTest {
     Files.writeString(file, html, StandardCharsets.UTF_8);
     Path profileDir = Files.createTempDirectory(dir, "chromium-profile");
     Path out = dir.resolve(name + ".dom"), err = dir.resolve(name + ".err");
-    Process proc = new ProcessBuilder(List.of(CHROMIUM.toString(),
+    Process proc = new ProcessBuilder(List.of(chromium.toString(),
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run",
         "--user-data-dir=" + profileDir, "--dump-dom", file.toUri().toString()))
