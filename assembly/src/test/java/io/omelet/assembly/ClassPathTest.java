@@ -112,16 +112,16 @@ class ClassPathTest {
     List<String> slf4jApis = new ArrayList<>();
     boolean sparkBinding = false;
     for (Path j : jars) {
-      JarId id = JarId.of(j);
-      if (id.artifact().equals("slf4j-api")) slf4jApis.add(id.version());
-      sparkBinding |= id.artifact().equals("log4j-slf4j2-impl");
-      if (FOREIGN_LOGGING.contains(id.artifact())) problems.add("a logging jar Spark does not use: " + j.getFileName());
-      String sparks = spark.get(id.artifact());
-      if (sparks != null && new ComparableVersion(id.version()).compareTo(new ComparableVersion(sparks)) < 0) {
-        problems.add(j.getFileName() + " is older than Spark's " + id.artifact() + " " + sparks);
-      }
-      // an slf4j 1.x binding can also hide inside another jar
       try (ZipFile z = new ZipFile(j.toFile())) {
+        JarId id = JarId.of(z, j.getFileName().toString());
+        if (id.artifact().equals("slf4j-api")) slf4jApis.add(id.version());
+        sparkBinding |= id.artifact().equals("log4j-slf4j2-impl");
+        if (FOREIGN_LOGGING.contains(id.artifact())) problems.add("a logging jar Spark does not use: " + j.getFileName());
+        String sparks = spark.get(id.artifact());
+        if (sparks != null && new ComparableVersion(id.version()).compareTo(new ComparableVersion(sparks)) < 0) {
+          problems.add(j.getFileName() + " is older than Spark's " + id.artifact() + " " + sparks);
+        }
+        // an slf4j 1.x binding can also hide inside another jar
         if (z.getEntry("org/slf4j/impl/StaticLoggerBinder.class") != null) {
           problems.add(j.getFileName() + " holds an slf4j 1.x binding (org.slf4j.impl.StaticLoggerBinder)");
         }
@@ -140,19 +140,22 @@ class ClassPathTest {
    */
   record JarId(String artifact, String version) {
     static JarId of(Path jar) throws IOException {
-      String name = jar.getFileName().toString();
       try (ZipFile z = new ZipFile(jar.toFile())) {
-        for (ZipEntry e : z.stream().filter(e -> e.getName().startsWith("META-INF/maven/")
-            && e.getName().endsWith("/pom.properties")).collect(Collectors.toList())) {
-          Properties p = new Properties();
-          try (var in = z.getInputStream(e)) {
-            p.load(in);
-          }
-          String a = p.getProperty("artifactId");
-          String v = p.getProperty("version");
-          if (a != null && v != null && (name.equals(a + "-" + v + ".jar") || name.startsWith(a + "-" + v + "-"))) {
-            return new JarId(a, v);
-          }
+        return of(z, jar.getFileName().toString());
+      }
+    }
+
+    static JarId of(ZipFile z, String name) throws IOException {
+      for (ZipEntry e : z.stream().filter(e -> e.getName().startsWith("META-INF/maven/")
+          && e.getName().endsWith("/pom.properties")).collect(Collectors.toList())) {
+        Properties p = new Properties();
+        try (var in = z.getInputStream(e)) {
+          p.load(in);
+        }
+        String a = p.getProperty("artifactId");
+        String v = p.getProperty("version");
+        if (a != null && v != null && (name.equals(a + "-" + v + ".jar") || name.startsWith(a + "-" + v + "-"))) {
+          return new JarId(a, v);
         }
       }
       Matcher m = JAR_NAME.matcher(name);

@@ -45,22 +45,35 @@ public class OmeletInterpreter extends Interpreter {
   private volatile SparkSession spark;
   private boolean ownSession;
 
-  /** A running paragraph; {@code stall} holds why the watchdog stopped it, if it did. */
-  private static final class Running {
+  /**
+   * A running paragraph: its commands' context, whose Spark session is put in the paragraph's job
+   * group and watched for stalls when a command first asks for it. {@code stall} holds why the
+   * watchdog stopped the paragraph, if it did.
+   */
+  private final class Running {
     final CommandContext ctx;
     final ZeppelinSink sink;
     final String jobGroup;
     volatile String stall;
-    AutoCloseable watch;
+    private AutoCloseable watch;
 
-    Running(CommandContext ctx, ZeppelinSink sink, String jobGroup) {
-      this.ctx = ctx;
+    Running(ZeppelinSink sink, String paragraphId) {
       this.sink = sink;
-      this.jobGroup = jobGroup;
+      this.jobGroup = "zeppelin-omelet-" + paragraphId;
+      this.ctx = new CommandContext(master -> sessionFor(paragraphId), sink, workDir())
+          .defaultRegistryRoot(getProperty("omelet.registry.root", "")).maxRows(maxResult());
+    }
+
+    private SparkSession sessionFor(String paragraphId) {
+      SparkSession s = session();
+      // the paragraph's own Spark jobs, cancelled with it
+      s.sparkContext().setJobGroup(jobGroup, "%omelet paragraph " + paragraphId, true);
+      watch(s, intProperty("omelet.stallTimeoutSecs", DEFAULT_STALL_SECS, true));
+      return s;
     }
 
     /** Starts the stall watch once the paragraph has a Spark session. */
-    synchronized void watch(SparkSession s, int limitSecs) {
+    private synchronized void watch(SparkSession s, int limitSecs) {
       if (watch != null || limitSecs <= 0) return;
       watch = SparkJobWatchdog.watch(s.sparkContext(), java.time.Duration.ofSeconds(limitSecs), reason -> {
         stall = reason;
@@ -112,18 +125,9 @@ public class OmeletInterpreter extends Interpreter {
     }
     if (commands.isEmpty()) return new InterpreterResult(InterpreterResult.Code.SUCCESS);
     String paragraphId = context.getParagraphId();
-    String group = "zeppelin-omelet-" + paragraphId;
     ZeppelinSink sink = new ZeppelinSink(context.out, commands.size());
-    Running[] self = new Running[1];
-    CommandContext ctx = new CommandContext(master -> {
-      SparkSession s = session();
-      // the paragraph's own Spark jobs, cancelled with it
-      s.sparkContext().setJobGroup(group, "%omelet paragraph " + paragraphId, true);
-      self[0].watch(s, intProperty("omelet.stallTimeoutSecs", DEFAULT_STALL_SECS, true));
-      return s;
-    }, sink, workDir()).defaultRegistryRoot(getProperty("omelet.registry.root", "")).maxRows(maxResult());
-    Running r = new Running(ctx, sink, group);
-    self[0] = r;
+    Running r = new Running(sink, paragraphId);
+    CommandContext ctx = r.ctx;
     running.put(paragraphId, r);
     try {
       for (int i = 0; i < commands.size(); i++) {
