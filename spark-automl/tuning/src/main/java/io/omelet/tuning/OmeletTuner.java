@@ -358,6 +358,16 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
     return budget <= 0 ? TpeSampler.DEFAULT_STARTUP_TRIALS : Math.max(2, Math.min(TpeSampler.DEFAULT_STARTUP_TRIALS, budget / 4));
   }
 
+  /** The sampler {@code fit} searches with: the named one, seeded, with this tuner's settings. */
+  Sampler newSampler() {
+    long seedValue = getSeed();
+    return switch (getSampler()) {
+      case "random" -> new RandomSampler(seedValue);
+      case "grid" -> new GridSampler((Integer) getOrDefault(gridPoints), seedValue);
+      default -> new TpeSampler(seedValue, effectiveStartupTrials(), TpeSampler.DEFAULT_EI_CANDIDATES, true, false);
+    };
+  }
+
   // ------------------------------------------------------------------ fit
 
   @Override
@@ -368,13 +378,8 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
     TunerSpace space = getSearchSpace();
     checkBinaryLabel(ev, dataset);
     Direction direction = ev.isLargerBetter() ? Direction.MAXIMIZE : Direction.MINIMIZE;
-    long seedValue = getSeed();
     String samplerName = getSampler();
-    Sampler smp = switch (samplerName) {
-      case "random" -> new RandomSampler(seedValue);
-      case "grid" -> new GridSampler((Integer) getOrDefault(gridPoints), seedValue);
-      default -> new TpeSampler(seedValue, effectiveStartupTrials(), TpeSampler.DEFAULT_EI_CANDIDATES, true, false);
-    };
+    Sampler smp = newSampler();
     Pruner pruner = getPruning() ? new MedianPruner((Integer) getOrDefault(pruningStartupTrials), 0) : Pruner.NONE;
     Study study = new Study(space.space(), direction, smp, pruner);
     int budget = getMaxTrials();

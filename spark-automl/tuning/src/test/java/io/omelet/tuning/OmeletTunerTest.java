@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.DecisionTreeClassificationModel;
 import org.apache.spark.ml.classification.DecisionTreeClassifier;
 import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.GBTClassifier;
@@ -65,6 +67,28 @@ class OmeletTunerTest {
     Map<String, Double> importance = tuned.importance();
     assertEquals(Set.of("maxDepth", "minInstancesPerNode"), importance.keySet());
     assertEquals(1.0, importance.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+  }
+
+  /**
+   * The sampler the tuner builds at its default budget (20 trials) on Hartmann-6, a six-dimensional
+   * benchmark with a known minimum, over 15 seeds: random search's median regret there is 2.1-2.3 (two
+   * sets of seeds), TPE's about 1.0. A margin of 0.7 and a bound of 1.5 fail for random search.
+   */
+  @Test
+  void tpeFindsABetterModelThanRandomSearchAtTheSameBudget() {
+    TestFunction hartmann6 = TestFunction.hartmann6();
+    int budget = 20;
+    double[] tpe = new double[15];
+    double[] random = new double[15];
+    for (int seed = 0; seed < tpe.length; seed++) {
+      Sampler tpeSampler = new OmeletTuner().setSampler("tpe").setMaxTrials(budget).setSeed(seed).newSampler();
+      Sampler randomSampler = new OmeletTuner().setSampler("random").setMaxTrials(budget).setSeed(seed).newSampler();
+      tpe[seed] = TpeSamplerTest.best(hartmann6, tpeSampler, budget) - hartmann6.minimum();
+      random[seed] = TpeSamplerTest.best(hartmann6, randomSampler, budget) - hartmann6.minimum();
+    }
+    String both = "TPE regrets " + Arrays.toString(tpe) + " vs random " + Arrays.toString(random);
+    assertTrue(TpeSamplerTest.median(tpe) + 0.7 < TpeSamplerTest.median(random), both);
+    assertTrue(TpeSamplerTest.median(tpe) < 1.5, both);
   }
 
   @BeforeAll
@@ -227,8 +251,9 @@ class OmeletTunerTest {
     assertEquals(null, error.get());
     assertTrue(out.get().trialList().size() < 40, "trials " + out.get().trialList().size());
     assertTrue(out.get().trialList().stream().allMatch(t -> t.state().isFinished()));
+    // the best so far is refit: its depth is the best trial's
     Model<?> best = out.get().bestModel();
-    assertNotNull(best);
+    assertEquals(out.get().bestParams().get("maxDepth"), ((DecisionTreeClassificationModel) best).getMaxDepth());
   }
 
   @Test
