@@ -21,7 +21,6 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -44,7 +43,7 @@ import scala.Option;
  * the space, trials and best parameters as {@code tuning.json}, sub-models (when collected) under
  * {@code subModels/<trial>/<fold>}.
  */
-public class TunerModel extends Model<TunerModel> implements MLWritable {
+public class TunerModel extends Model<TunerModel> implements TunerParams, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -56,7 +55,7 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
   private final Map<String, Object> bestParams;
   private final ParamMap bestParamMap;
   private final Model<?>[][] subModels;
-  private final long seed;
+  private final TunerParamSet tunerParams;
   private transient Map<String, Double> importance;
   private String trackedRunId;
   private Integer registeredVersion;
@@ -72,7 +71,8 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
     this.bestParams = Collections.unmodifiableMap(new LinkedHashMap<>(bestParams));
     this.bestParamMap = bestParamMap;
     this.subModels = subModels;
-    this.seed = seed;
+    tunerParams = new TunerParamSet(this);
+    set(seed(), seed);
   }
 
   static String newUid() {
@@ -82,6 +82,12 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
   @Override
   public String uid() {
     return uid;
+  }
+
+  /** The tuner's Params as the fit that made this model had them (a loaded model: all but the estimator, evaluator and space). */
+  @Override
+  public TunerParamSet tunerParams() {
+    return tunerParams;
   }
 
   /** The parent run of the search when it was tracked (not kept when saved). */
@@ -115,11 +121,7 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
 
   /** The best trial. */
   public Trial bestTrial() {
-    Trial best = null;
-    for (Trial t : trials) {
-      if (t.state() == TrialState.COMPLETE && (best == null || direction.isBetter(t.value(), best.value()))) best = t;
-    }
-    return best;
+    return direction.best(trials).orElse(null);
   }
 
   /** The best trial's mean metric over the folds. */
@@ -191,7 +193,7 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
     if (importance == null) {
       Map<String, Double> out;
       try {
-        out = new FanovaImportance(seed).evaluate(space(), trials);
+        out = new FanovaImportance(getSeed()).evaluate(space(), trials);
       } catch (IllegalArgumentException | IllegalStateException e) {
         out = Map.of();
       }
@@ -213,7 +215,7 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
   @Override
   public TunerModel copy(ParamMap extra) {
     TunerModel m = new TunerModel(uid, (Model<?>) bestModel.copy(extra), spaceJson, trials, direction, metricName, bestParams,
-        bestParamMap, subModels, seed);
+        bestParamMap, subModels, getSeed());
     copyValues(m, extra);
     return m.setParent(parent());
   }
@@ -245,13 +247,13 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
       if (!(model.bestModel instanceof MLWritable w)) {
         throw new IllegalStateException("the best model " + model.bestModel.getClass().getName() + " is not MLWritable");
       }
-      DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
+      TunerPersistence.saveMetadata(model, path, sc());
       saveStage(w, new Path(path, "bestModel"));
       ObjectNode o = SpaceJson.JSON.createObjectNode();
       o.put("format", 1);
       o.put("direction", model.direction.name());
       o.put("metricName", model.metricName);
-      o.put("seed", model.seed);
+      o.put("seed", model.getSeed());
       try {
         o.set("tunerSpace", SpaceJson.JSON.readTree(model.spaceJson));
       } catch (IOException e) {
@@ -351,7 +353,7 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
       if (t == null || !t.hasParam(name)) continue;
       Param<?> p = t.getParam(name);
       @SuppressWarnings({"unchecked", "rawtypes"})
-      ParamMap ignored = pm.put((Param) p, TunerSpace.convert(p, e.getValue()));
+      ParamMap ignored = pm.put((Param) p, ParamValues.convert(p, e.getValue()));
     }
     return pm;
   }

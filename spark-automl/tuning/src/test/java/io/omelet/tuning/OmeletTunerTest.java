@@ -138,6 +138,11 @@ class OmeletTunerTest {
     assertEquals(List.of("number", "state", "value", "fold_values", "params", "duration_ms", "error"), List.of(df.columns()));
     assertEquals(6, conditional.subModels().orElseThrow().length);
     assertEquals(1, conditional.subModels().orElseThrow()[0].length);
+    // The model has the tuner's Params, as CrossValidatorModel has CrossValidator's.
+    assertEquals("random", conditional.getSampler());
+    assertEquals(0.7, conditional.getTrainRatio(), 0);
+    assertEquals(11L, conditional.getSeed());
+    assertEquals(conditionalTuner.getSearchSpace(), conditional.getSearchSpace());
   }
 
   @Test
@@ -159,6 +164,9 @@ class OmeletTunerTest {
     assertEquals(conditional.space(), loaded.space());
     assertEquals(conditional.importance(), loaded.importance());
     assertEquals(conditional.metricName(), loaded.metricName());
+    assertEquals("random", loaded.getSampler());
+    assertEquals(6, loaded.getMaxTrials());
+    assertEquals(11L, loaded.getSeed());
     assertEquals(6, loaded.subModels().orElseThrow().length);
     Dataset<Row> rows = TuningData.credit().limit(50);
     List<Row> a = conditional.transform(rows).select("prediction").collectAsList();
