@@ -54,6 +54,38 @@ final class TunerPersistence {
         Option.apply(org.json4s.jackson.JsonMethods$.MODULE$.parse(new org.json4s.StringInput(params.toString()), false, true)));
   }
 
+  /** Saves a stage with its own writer. */
+  static void saveStage(MLWritable w, Path path) {
+    try {
+      w.write().save(path.toString());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot save " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code tuning.json}, the part of a saved tuner or model Spark's metadata does not hold. */
+  static void writeTuningJson(JsonNode o, String path, SparkContext sc, String what) {
+    try {
+      FileSystem fs = new Path(path).getFileSystem(sc.hadoopConfiguration());
+      try (OutputStream out = fs.create(new Path(path, "tuning.json"), true)) {
+        out.write(SpaceJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot save " + what + " to " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static JsonNode readTuningJson(String path, SparkContext sc, String what) {
+    try {
+      FileSystem fs = new Path(path).getFileSystem(sc.hadoopConfiguration());
+      try (InputStream in = fs.open(new Path(path, "tuning.json"))) {
+        return SpaceJson.JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot load " + what + " from " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   static final class Writer extends MLWriter {
     private final OmeletTuner tuner;
 
@@ -69,8 +101,8 @@ final class TunerPersistence {
       MLWritable estimator = writable(tuner.getEstimator(), "estimator");
       MLWritable evaluator = writable(tuner.getEvaluator(), "evaluator");
       saveMetadata(tuner, path, sc());
-      TunerModel.saveStage(estimator, new Path(path, "estimator"));
-      TunerModel.saveStage(evaluator, new Path(path, "evaluator"));
+      saveStage(estimator, new Path(path, "estimator"));
+      saveStage(evaluator, new Path(path, "evaluator"));
       TunerSpace space = tuner.getSearchSpace();
       Map<String, PipelineStage> reachable = new LinkedHashMap<>();
       PipelineStages.collect(tuner.getEstimator(), reachable);
@@ -88,18 +120,11 @@ final class TunerPersistence {
           if (reachable.containsKey(s.uid())) continue;
           reachable.put(s.uid(), s);
           String dir = "options/" + i++;
-          TunerModel.saveStage(writable(s, "option " + PipelineStages.name(s)), new Path(path, dir));
+          saveStage(writable(s, "option " + PipelineStages.name(s)), new Path(path, dir));
           options.add(dir);
         }
       }
-      try {
-        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
-        try (OutputStream out = fs.create(new Path(path, "tuning.json"), true)) {
-          out.write(SpaceJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot save the tuner to " + path + ": " + e.getMessage(), e);
-      }
+      writeTuningJson(o, path, sc(), "the tuner");
     }
 
     private static MLWritable writable(Object o, String what) {
@@ -117,15 +142,7 @@ final class TunerPersistence {
       PipelineStage estimator = DefaultParamsReader.loadParamsInstance(new Path(path, "estimator").toString(), sc());
       org.apache.spark.ml.evaluation.Evaluator evaluator =
           DefaultParamsReader.loadParamsInstance(new Path(path, "evaluator").toString(), sc());
-      JsonNode o;
-      try {
-        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
-        try (InputStream in = fs.open(new Path(path, "tuning.json"))) {
-          o = SpaceJson.JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot load a tuner from " + path + ": " + e.getMessage(), e);
-      }
+      JsonNode o = readTuningJson(path, sc(), "a tuner");
       List<PipelineStage> stages = new ArrayList<>(List.of(estimator));
       for (JsonNode dir : o.path("options")) {
         stages.add(DefaultParamsReader.loadParamsInstance(new Path(path, dir.asText()).toString(), sc()));
