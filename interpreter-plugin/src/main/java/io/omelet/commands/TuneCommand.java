@@ -2,6 +2,8 @@ package io.omelet.commands;
 
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.RunStatus;
+import io.omelet.tuning.FeaturePreparation;
+import io.omelet.tuning.ModelSpaces;
 import io.omelet.tuning.OmeletTuner;
 import io.omelet.tuning.Trial;
 import io.omelet.tuning.TunerModel;
@@ -17,33 +19,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.classification.DecisionTreeClassifier;
-import org.apache.spark.ml.classification.GBTClassifier;
-import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.classification.RandomForestClassifier;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
-import org.apache.spark.ml.feature.Imputer;
 import org.apache.spark.ml.feature.IndexToString;
-import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
-import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.regression.DecisionTreeRegressor;
-import org.apache.spark.ml.regression.GBTRegressor;
-import org.apache.spark.ml.regression.LinearRegression;
-import org.apache.spark.ml.regression.RandomForestRegressor;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,9 +37,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code omelet tune}: Bayesian hyper-parameter search (TPE) of a Spark ML model on a table, tracked
- * and registered. The command builds the pipeline a user would write by hand (text columns indexed,
- * numbers imputed, one feature vector, the model, class labels back), searches the model's parameters
- * with {@link OmeletTuner}, and registers the best pipeline, which {@code omelet predict} scores.
+ * and registered. The command builds the pipeline a user would write by hand ({@link FeaturePreparation}'s
+ * stages, the model, class labels back), searches the model's built-in space ({@link ModelSpaces}) or a
+ * saved one with {@link OmeletTuner}, and registers the best pipeline, which {@code omelet predict} scores.
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Tunes a Spark ML model's hyper-parameters on the data with TPE (or random or grid search) and cross-validation, tracks every trial as a child run, prints the trials, the best parameters and their importance (fANOVA), and registers the best pipeline as NAME@champion for 'omelet predict'.",
@@ -70,9 +56,7 @@ public final class TuneCommand extends OmeletSubcommand {
   /** Columns the command adds for its pipeline; named so they do not meet a user's. */
   static final String LABEL = "omelet_label";
   static final String FEATURES = "omelet_features";
-  /** A text column with more distinct values than this is an identifier more than a feature. */
-  static final int MAX_CATEGORIES = 100;
-  static final List<String> ALGOS = List.of("gbt", "rf", "dt", "linear", "any");
+  static final List<String> ALGOS = ModelSpaces.FAMILIES;
 
   @Mixin Options.Input input;
 
@@ -205,26 +189,27 @@ public final class TuneCommand extends OmeletSubcommand {
     }
     Evaluator evaluator = evaluator(classes, binary);
 
-    Features features = Features.of(data, label);
-    if (features.used.isEmpty()) {
-      throw new CommandException("no column can be a feature: " + String.join("; ", features.skipped));
+    FeaturePreparation features = FeaturePreparation.of(data, label, FEATURES);
+    if (features.features().isEmpty()) {
+      throw new CommandException("no column can be a feature: " + String.join("; ", features.leftOut()));
     }
     long rows = labelled.count();
-    text("%s: %d rows with a target, %d features; target %s (%s); registry %s", in.location(), rows, features.used.size(),
+    text("%s: %d rows with a target, %d features; target %s (%s); registry %s", in.location(), rows, features.features().size(),
         label, classes ? (binary ? "binary: " : classLabels.length + " classes: ") + String.join(", ", classLabels) : "regression",
         reg.root());
-    for (String s : features.skipped) text("left out: %s", s);
+    for (String s : features.leftOut()) text("left out: %s", s);
 
     // The pipeline: the prep stages, the model's slot, the class labels back.
-    Map<String, PipelineStage> models = models(classes, binary, features.maxBins, seed);
-    List<PipelineStage> stages = new ArrayList<>(features.stages);
+    ModelSpaces.Task task = !classes ? ModelSpaces.Task.REGRESSION : binary ? ModelSpaces.Task.BINARY : ModelSpaces.Task.MULTICLASS;
+    Map<String, PipelineStage> models = ModelSpaces.models(task, LABEL, FEATURES, features.maxBins(), seed);
+    List<PipelineStage> stages = new ArrayList<>(features.stages());
     PipelineStage slot = models.get(algo.equals("any") ? models.keySet().iterator().next() : algo);
     stages.add(slot);
     if (classes) stages.add(new IndexToString().setInputCol("prediction").setOutputCol("predicted_" + label).setLabels(classLabels));
     Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
     TunerSpace searchSpace = space != null
         ? TunerSpace.loadPreset(reg, space, models.values().toArray(new PipelineStage[0]))
-        : builtInSpace(algo, models);
+        : ModelSpaces.space(algo, models);
     if (saveSpace != null) {
       searchSpace.savePreset(reg, saveSpace, "omelet tune --algo " + algo + " on " + in.name());
       text("search space saved as preset '%s' (kind %s)", saveSpace, TunerSpace.PRESET_KIND);
@@ -350,139 +335,5 @@ public final class TuneCommand extends OmeletSubcommand {
       throw usage("--metric for a regression target: rmse, mae, r2 or mse, got '" + metric + "'");
     }
     return new RegressionEvaluator().setLabelCol(LABEL).setMetricName(m == null ? "rmse" : m);
-  }
-
-  /** The models --algo can name, set up on the command's columns; gbt only where Spark ML has it. */
-  static Map<String, PipelineStage> models(boolean classes, boolean binary, int maxBins, long seed) {
-    Map<String, PipelineStage> m = new LinkedHashMap<>();
-    int s = (int) seed;
-    if (!classes) {
-      m.put("gbt", new GBTRegressor().setLabelCol(LABEL).setFeaturesCol(FEATURES).setSeed(s).setMaxBins(maxBins));
-      m.put("rf", new RandomForestRegressor().setLabelCol(LABEL).setFeaturesCol(FEATURES).setSeed(s).setMaxBins(maxBins));
-      m.put("linear", new LinearRegression().setLabelCol(LABEL).setFeaturesCol(FEATURES));
-      m.put("dt", new DecisionTreeRegressor().setLabelCol(LABEL).setFeaturesCol(FEATURES).setSeed(s).setMaxBins(maxBins));
-    } else {
-      if (binary) m.put("gbt", new GBTClassifier().setLabelCol(LABEL).setFeaturesCol(FEATURES).setSeed(s).setMaxBins(maxBins));
-      m.put("rf", new RandomForestClassifier().setLabelCol(LABEL).setFeaturesCol(FEATURES).setSeed(s).setMaxBins(maxBins));
-      m.put("linear", new LogisticRegression().setLabelCol(LABEL).setFeaturesCol(FEATURES));
-      m.put("dt", new DecisionTreeClassifier().setLabelCol(LABEL).setFeaturesCol(FEATURES).setSeed(s).setMaxBins(maxBins));
-    }
-    return m;
-  }
-
-  /** The built-in space of --algo; for any, a choice of gbt (where there is one), rf and linear. */
-  static TunerSpace builtInSpace(String algo, Map<String, PipelineStage> models) {
-    if (!algo.equals("any")) return ranges(TunerSpace.builder(), algo, models.get(algo)).build();
-    List<TunerSpace.Option> options = new ArrayList<>();
-    for (String a : List.of("gbt", "rf", "linear")) {
-      if (models.containsKey(a)) options.add(ranges(TunerSpace.option(a, models.get(a)), a, models.get(a)));
-    }
-    return TunerSpace.builder().choice("model", options.toArray(new TunerSpace.Option[0])).build();
-  }
-
-  /** Ranges that cover what works on most tables, wide where the parameter is forgiving. */
-  private static <B extends TunerSpace.Entries<B>> B ranges(B b, String algo, PipelineStage model) {
-    switch (algo) {
-      case "gbt" -> b.integer(intParam(model, "maxDepth"), 2, 8)
-          .logInteger(intParam(model, "maxIter"), 10, 100)
-          .logUniform(doubleParam(model, "stepSize"), 0.01, 0.3)
-          .uniform(doubleParam(model, "subsamplingRate"), 0.5, 1.0)
-          .logInteger(intParam(model, "minInstancesPerNode"), 1, 32);
-      case "rf" -> b.logInteger(intParam(model, "numTrees"), 10, 150)
-          .integer(intParam(model, "maxDepth"), 3, 12)
-          .categorical(model.getParam("featureSubsetStrategy"), "sqrt", "onethird", "all")
-          .uniform(doubleParam(model, "subsamplingRate"), 0.5, 1.0)
-          .logInteger(intParam(model, "minInstancesPerNode"), 1, 32);
-      case "dt" -> b.integer(intParam(model, "maxDepth"), 1, 15)
-          .logInteger(intParam(model, "minInstancesPerNode"), 1, 64);
-      default -> b.logUniform(doubleParam(model, "regParam"), 1e-5, 1.0)
-          .uniform(doubleParam(model, "elasticNetParam"), 0.0, 1.0);
-    }
-    return b;
-  }
-
-  private static IntParam intParam(PipelineStage s, String name) {
-    return (IntParam) s.getParam(name);
-  }
-
-  private static DoubleParam doubleParam(PipelineStage s, String name) {
-    return (DoubleParam) s.getParam(name);
-  }
-
-  /** The prep stages and what went into the feature vector, decided from the schema and one pass of counts. */
-  static final class Features {
-    final List<PipelineStage> stages = new ArrayList<>();
-    final List<String> used = new ArrayList<>();
-    final List<String> skipped = new ArrayList<>();
-    int maxBins = 32;
-
-    static Features of(Dataset<Row> data, String label) {
-      Features f = new Features();
-      List<StructField> text = new ArrayList<>();
-      List<StructField> numbers = new ArrayList<>();
-      List<StructField> flags = new ArrayList<>();
-      for (StructField c : data.schema().fields()) {
-        if (c.name().equals(label)) continue;
-        if (c.dataType() instanceof StringType) {
-          text.add(c);
-        } else if (c.dataType() instanceof NumericType || c.dataType() instanceof BooleanType) {
-          (c.dataType() instanceof BooleanType ? flags : numbers).add(c);
-        } else {
-          f.skipped.add(c.name() + " (" + c.dataType().simpleString() + ": neither text nor a number)");
-        }
-      }
-      List<StructField> numeric = new ArrayList<>(numbers);
-      numeric.addAll(flags);
-      // One pass: distinct values of each text column, then non-null values of each number, in that order.
-      List<Column> counts = new ArrayList<>();
-      for (StructField c : text) counts.add(functions.approx_count_distinct(data.col("`" + c.name() + "`")));
-      for (StructField c : numeric) counts.add(functions.count(data.col("`" + c.name() + "`")));
-      Row r = counts.isEmpty() ? null : data.agg(counts.get(0), counts.subList(1, counts.size()).toArray(new Column[0])).head();
-      int i = 0;
-      List<String> indexIn = new ArrayList<>();
-      List<String> indexOut = new ArrayList<>();
-      for (StructField c : text) {
-        long distinct = r.getLong(i++);
-        if (distinct > MAX_CATEGORIES) {
-          f.skipped.add(c.name() + " (text with ~" + distinct + " distinct values: an identifier more than a category)");
-        } else {
-          indexIn.add(c.name());
-          indexOut.add(c.name() + "__idx");
-          // one bin per category and one for a category not seen in training
-          f.maxBins = Math.max(f.maxBins, (int) Math.ceil(distinct * 1.1) + 2);
-        }
-      }
-      List<String> imputeIn = new ArrayList<>();
-      List<String> imputeOut = new ArrayList<>();
-      StringBuilder casts = new StringBuilder();
-      for (StructField c : numeric) {
-        long nonNull = r.getLong(i++);
-        if (nonNull == 0) {
-          f.skipped.add(c.name() + " (null in every row)");
-          continue;
-        }
-        String asDouble = c.name() + "__num";
-        casts.append(", CAST(`").append(c.name().replace("`", "``")).append("` AS DOUBLE) AS `").append(asDouble.replace("`", "``")).append('`');
-        imputeIn.add(asDouble);
-        imputeOut.add(c.name() + "__imp");
-      }
-      if (!casts.isEmpty()) f.stages.add(new SQLTransformer().setStatement("SELECT *" + casts + " FROM __THIS__"));
-      if (!indexIn.isEmpty()) {
-        f.stages.add(new StringIndexer().setInputCols(indexIn.toArray(new String[0])).setOutputCols(indexOut.toArray(new String[0]))
-            .setHandleInvalid("keep"));
-      }
-      if (!imputeIn.isEmpty()) {
-        f.stages.add(new Imputer().setInputCols(imputeIn.toArray(new String[0])).setOutputCols(imputeOut.toArray(new String[0]))
-            .setStrategy("median"));
-      }
-      List<String> assembled = new ArrayList<>(indexOut);
-      assembled.addAll(imputeOut);
-      for (String s : indexIn) f.used.add(s);
-      for (String s : imputeOut) f.used.add(s.substring(0, s.length() - "__imp".length()));
-      if (!assembled.isEmpty()) {
-        f.stages.add(new VectorAssembler().setInputCols(assembled.toArray(new String[0])).setOutputCol(FEATURES));
-      }
-      return f;
-    }
   }
 }

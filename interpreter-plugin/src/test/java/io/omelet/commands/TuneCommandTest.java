@@ -20,8 +20,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.apache.spark.ml.Pipeline;
-import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.sql.SparkSession;
@@ -147,21 +145,6 @@ class TuneCommandTest {
     double mae = (Double) v.get("best_mae");
     assertTrue(mae > 0 && mae < 3000, "MAE " + mae);
     assertTrue(r.text().contains("regression"), r.text());
-  }
-
-  @Test
-  void everyBuiltInSpaceFitsItsModels() {
-    for (boolean[] kind : new boolean[][] {{true, true}, {true, false}, {false, false}}) {
-      Map<String, PipelineStage> models = TuneCommand.models(kind[0], kind[1], 40, 1);
-      assertEquals(kind[0] && !kind[1], !models.containsKey("gbt"), "gbt is binary or regression only");
-      for (String algo : TuneCommand.ALGOS) {
-        if (!algo.equals("any") && !models.containsKey(algo)) continue;
-        TunerSpace space = TuneCommand.builtInSpace(algo, models);
-        PipelineStage slot = models.get(algo.equals("any") ? models.keySet().iterator().next() : algo);
-        space.check(new Pipeline().setStages(new PipelineStage[] {slot}));
-        assertTrue(space.space().allParameters().size() >= 2, algo + ": " + space);
-      }
-    }
   }
 
   @Test

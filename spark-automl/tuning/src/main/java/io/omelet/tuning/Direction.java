@@ -1,5 +1,8 @@
 package io.omelet.tuning;
 
+import java.util.Collection;
+import java.util.Optional;
+
 /** Whether a study looks for the lowest or the highest objective value. */
 public enum Direction {
   MINIMIZE,
@@ -10,6 +13,15 @@ public enum Direction {
     if (Double.isNaN(a)) return false;
     if (Double.isNaN(b)) return true;
     return this == MINIMIZE ? a < b : a > b;
+  }
+
+  /** The best COMPLETE trial among {@code trials} (the first of equals); empty when none completed. */
+  public Optional<Trial> best(Collection<Trial> trials) {
+    Trial best = null;
+    for (Trial t : trials) {
+      if (t.state() == TrialState.COMPLETE && (best == null || isBetter(t.value(), best.value()))) best = t;
+    }
+    return Optional.ofNullable(best);
   }
 
   /** The value turned into a loss: lower is better whatever the direction. */

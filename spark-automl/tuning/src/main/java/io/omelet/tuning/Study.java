@@ -143,11 +143,7 @@ public final class Study {
 
   /** The COMPLETE trial with the best value (the first of equals). */
   public synchronized Optional<Trial> bestTrial() {
-    Trial best = null;
-    for (Trial t : trials) {
-      if (t.state() == TrialState.COMPLETE && (best == null || direction.isBetter(t.value(), best.value()))) best = t;
-    }
-    return Optional.ofNullable(best);
+    return direction.best(trials);
   }
 
   /** Ends the current {@link #optimize} (and any later one): no new trial starts; running ones finish. */

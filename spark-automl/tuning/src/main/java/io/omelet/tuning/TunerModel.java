@@ -1,27 +1,13 @@
 package io.omelet.tuning;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -32,7 +18,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.Option;
 
 /**
  * What {@link OmeletTuner} found: the best parameters refit on the whole data ({@link #bestModel()}, which
@@ -44,7 +29,7 @@ import scala.Option;
  * the space, trials and best parameters as {@code tuning.json}, sub-models (when collected) under
  * {@code subModels/<trial>/<fold>}.
  */
-public class TunerModel extends Model<TunerModel> implements MLWritable {
+public class TunerModel extends Model<TunerModel> implements TunerParams, MLWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -56,7 +41,7 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
   private final Map<String, Object> bestParams;
   private final ParamMap bestParamMap;
   private final Model<?>[][] subModels;
-  private final long seed;
+  private final TunerParamSet tunerParams;
   private transient Map<String, Double> importance;
   private String trackedRunId;
   private Integer registeredVersion;
@@ -72,7 +57,8 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
     this.bestParams = Collections.unmodifiableMap(new LinkedHashMap<>(bestParams));
     this.bestParamMap = bestParamMap;
     this.subModels = subModels;
-    this.seed = seed;
+    tunerParams = new TunerParamSet(this);
+    set(seed(), seed);
   }
 
   static String newUid() {
@@ -82,6 +68,12 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
   @Override
   public String uid() {
     return uid;
+  }
+
+  /** The tuner's Params as the fit that made this model had them (a loaded model: all but the estimator, evaluator and space). */
+  @Override
+  public TunerParamSet tunerParams() {
+    return tunerParams;
   }
 
   /** The parent run of the search when it was tracked (not kept when saved). */
@@ -115,11 +107,7 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
 
   /** The best trial. */
   public Trial bestTrial() {
-    Trial best = null;
-    for (Trial t : trials) {
-      if (t.state() == TrialState.COMPLETE && (best == null || direction.isBetter(t.value(), best.value()))) best = t;
-    }
-    return best;
+    return direction.best(trials).orElse(null);
   }
 
   /** The best trial's mean metric over the folds. */
@@ -191,7 +179,7 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
     if (importance == null) {
       Map<String, Double> out;
       try {
-        out = new FanovaImportance(seed).evaluate(space(), trials);
+        out = new FanovaImportance(getSeed()).evaluate(space(), trials);
       } catch (IllegalArgumentException | IllegalStateException e) {
         out = Map.of();
       }
@@ -213,151 +201,23 @@ public class TunerModel extends Model<TunerModel> implements MLWritable {
   @Override
   public TunerModel copy(ParamMap extra) {
     TunerModel m = new TunerModel(uid, (Model<?>) bestModel.copy(extra), spaceJson, trials, direction, metricName, bestParams,
-        bestParamMap, subModels, seed);
+        bestParamMap, subModels, getSeed());
     copyValues(m, extra);
     return m.setParent(parent());
   }
 
-  // ------------------------------------------------------------------ persistence
+  // ------------------------------------------------------------------ persistence (TunerModelPersistence)
 
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return new TunerModelPersistence.Writer(this);
   }
 
   public static MLReader<TunerModel> read() {
-    return new Reader();
+    return new TunerModelPersistence.Reader();
   }
 
   public static TunerModel load(String path) {
     return read().load(path);
-  }
-
-  private static final class Writer extends MLWriter {
-    private final TunerModel model;
-
-    Writer(TunerModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      if (!(model.bestModel instanceof MLWritable w)) {
-        throw new IllegalStateException("the best model " + model.bestModel.getClass().getName() + " is not MLWritable");
-      }
-      DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
-      saveStage(w, new Path(path, "bestModel"));
-      ObjectNode o = SpaceJson.JSON.createObjectNode();
-      o.put("format", 1);
-      o.put("direction", model.direction.name());
-      o.put("metricName", model.metricName);
-      o.put("seed", model.seed);
-      try {
-        o.set("tunerSpace", SpaceJson.JSON.readTree(model.spaceJson));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      ObjectNode bp = o.putObject("bestParams");
-      model.bestParams.forEach((k, v) -> bp.set(k, SpaceJson.value(v)));
-      o.set("trials", SpaceJson.trialsToNode(model.trials));
-      o.put("subModels", model.subModels != null);
-      try {
-        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
-        try (OutputStream out = fs.create(new Path(path, "tuning.json"), true)) {
-          out.write(SpaceJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot save the tuner model to " + path + ": " + e.getMessage(), e);
-      }
-      if (model.subModels != null) {
-        for (int i = 0; i < model.subModels.length; i++) {
-          Model<?>[] folds = model.subModels[i];
-          if (folds == null) continue;
-          for (int f = 0; f < folds.length; f++) {
-            if (folds[f] instanceof MLWritable sw) {
-              saveStage(sw, new Path(path, "subModels/" + model.trials.get(i).number() + "/" + f));
-            }
-          }
-        }
-      }
-    }
-  }
-
-  /** Saves a stage with its own writer; shared with the tuner's writer (TunerPersistence). */
-  static void saveStage(MLWritable w, Path path) {
-    try {
-      w.write().save(path.toString());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot save " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static final class Reader extends MLReader<TunerModel> {
-    @Override
-    public TunerModel load(String path) {
-      DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sc(), TunerModel.class.getName());
-      try {
-        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
-        JsonNode o;
-        try (InputStream in = fs.open(new Path(path, "tuning.json"))) {
-          o = SpaceJson.JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-        Model<?> best = DefaultParamsReader.loadParamsInstance(new Path(path, "bestModel").toString(), sc());
-        String spaceJson = o.get("tunerSpace").toString();
-        SearchSpace space = TunerSpace.coreSpaceFromJson(spaceJson);
-        List<Trial> trials = SpaceJson.trialsFromNode(o.get("trials"), space);
-        Map<String, Object> bestParams = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.path("bestParams").fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          bestParams.put(e.getKey(), space.parameter(e.getKey()).canonical(SpaceJson.fromValue(e.getValue())));
-        }
-        Model<?>[][] sub = null;
-        if (o.path("subModels").asBoolean()) {
-          sub = new Model<?>[trials.size()][];
-          for (int i = 0; i < trials.size(); i++) {
-            List<Model<?>> folds = new ArrayList<>();
-            for (int f = 0; ; f++) {
-              Path p = new Path(path, "subModels/" + trials.get(i).number() + "/" + f);
-              if (!fs.exists(p)) break;
-              folds.add(DefaultParamsReader.loadParamsInstance(p.toString(), sc()));
-            }
-            sub[i] = folds.isEmpty() ? null : folds.toArray(new Model<?>[0]);
-          }
-        }
-        TunerModel m = new TunerModel(meta.uid(), best, spaceJson, trials, Direction.valueOf(o.get("direction").asText()),
-            o.get("metricName").asText(), bestParams, paramMapOn(best, spaceJson, bestParams), sub, o.path("seed").asLong());
-        meta.getAndSetParams(m, Option.empty());
-        return m;
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot load a tuner model from " + path + ": " + e.getMessage(), e);
-      }
-    }
-  }
-
-  /**
-   * The best parameters as Params of the loaded best model's stages (a fitted stage keeps its estimator's
-   * uid and, mostly, its Params); parameters no stage has are left out.
-   */
-  static ParamMap paramMapOn(Model<?> best, String spaceJson, Map<String, Object> bestParams) throws IOException {
-    Map<String, Transformer> stages = new LinkedHashMap<>();
-    collect(best, stages);
-    ParamMap pm = new ParamMap();
-    JsonNode bindings = SpaceJson.JSON.readTree(spaceJson).path("params");
-    for (Map.Entry<String, Object> e : bestParams.entrySet()) {
-      JsonNode b = bindings.get(e.getKey());
-      if (b == null) continue;
-      Transformer t = stages.get(b.path("stage").asText());
-      String name = b.path("param").asText();
-      if (t == null || !t.hasParam(name)) continue;
-      Param<?> p = t.getParam(name);
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      ParamMap ignored = pm.put((Param) p, TunerSpace.convert(p, e.getValue()));
-    }
-    return pm;
-  }
-
-  private static void collect(Transformer t, Map<String, Transformer> out) {
-    out.put(t.uid(), t);
-    if (t instanceof PipelineModel pm) for (Transformer s : pm.stages()) collect(s, out);
   }
 }

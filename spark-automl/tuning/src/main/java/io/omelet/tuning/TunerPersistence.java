@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -35,6 +36,56 @@ final class TunerPersistence {
 
   private TunerPersistence() {}
 
+  /**
+   * The stage's metadata as Spark writes it, with the Params that hold objects (estimator, evaluator,
+   * space) left out: the tuner saves them in their own folders, and a model keeps only the settings.
+   */
+  static void saveMetadata(TunerParams stage, String path, SparkContext sc) {
+    StringBuilder params = new StringBuilder("{");
+    for (Param<?> p : stage.params()) {
+      if (OBJECT_PARAMS.contains(p.name()) || !stage.isSet(p)) continue;
+      @SuppressWarnings("unchecked")
+      Param<Object> po = (Param<Object>) p;
+      params.append(params.length() > 1 ? "," : "").append(SpaceJson.JSON.valueToTree(p.name()).toString())
+          .append(':').append(po.jsonEncode(stage.getOrDefault(po)));
+    }
+    params.append('}');
+    DefaultParamsWriter.saveMetadata(stage, path, sc, Option.empty(),
+        Option.apply(org.json4s.jackson.JsonMethods$.MODULE$.parse(new org.json4s.StringInput(params.toString()), false, true)));
+  }
+
+  /** Saves a stage with its own writer. */
+  static void saveStage(MLWritable w, Path path) {
+    try {
+      w.write().save(path.toString());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot save " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code tuning.json}, the part of a saved tuner or model Spark's metadata does not hold. */
+  static void writeTuningJson(JsonNode o, String path, SparkContext sc, String what) {
+    try {
+      FileSystem fs = new Path(path).getFileSystem(sc.hadoopConfiguration());
+      try (OutputStream out = fs.create(new Path(path, "tuning.json"), true)) {
+        out.write(SpaceJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot save " + what + " to " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static JsonNode readTuningJson(String path, SparkContext sc, String what) {
+    try {
+      FileSystem fs = new Path(path).getFileSystem(sc.hadoopConfiguration());
+      try (InputStream in = fs.open(new Path(path, "tuning.json"))) {
+        return SpaceJson.JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot load " + what + " from " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   static final class Writer extends MLWriter {
     private final OmeletTuner tuner;
 
@@ -49,23 +100,12 @@ final class TunerPersistence {
       }
       MLWritable estimator = writable(tuner.getEstimator(), "estimator");
       MLWritable evaluator = writable(tuner.getEvaluator(), "evaluator");
-      // The object Params go to their own folders; the rest are JSON in the metadata, as Spark writes them.
-      StringBuilder params = new StringBuilder("{");
-      for (Param<?> p : tuner.params()) {
-        if (OBJECT_PARAMS.contains(p.name()) || !tuner.isSet(p)) continue;
-        @SuppressWarnings("unchecked")
-        Param<Object> po = (Param<Object>) p;
-        params.append(params.length() > 1 ? "," : "").append(SpaceJson.JSON.valueToTree(p.name()).toString())
-            .append(':').append(po.jsonEncode(tuner.getOrDefault(po)));
-      }
-      params.append('}');
-      DefaultParamsWriter.saveMetadata(tuner, path, sc(), Option.empty(),
-          Option.apply(org.json4s.jackson.JsonMethods$.MODULE$.parse(new org.json4s.StringInput(params.toString()), false, true)));
-      TunerModel.saveStage(estimator, new Path(path, "estimator"));
-      TunerModel.saveStage(evaluator, new Path(path, "evaluator"));
+      saveMetadata(tuner, path, sc());
+      saveStage(estimator, new Path(path, "estimator"));
+      saveStage(evaluator, new Path(path, "evaluator"));
       TunerSpace space = tuner.getSearchSpace();
       Map<String, PipelineStage> reachable = new LinkedHashMap<>();
-      TunerSpace.collect(tuner.getEstimator(), reachable);
+      PipelineStages.collect(tuner.getEstimator(), reachable);
       ObjectNode o = SpaceJson.JSON.createObjectNode();
       o.put("format", 1);
       try {
@@ -80,18 +120,11 @@ final class TunerPersistence {
           if (reachable.containsKey(s.uid())) continue;
           reachable.put(s.uid(), s);
           String dir = "options/" + i++;
-          TunerModel.saveStage(writable(s, "option " + TunerSpace.stageName(s)), new Path(path, dir));
+          saveStage(writable(s, "option " + PipelineStages.name(s)), new Path(path, dir));
           options.add(dir);
         }
       }
-      try {
-        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
-        try (OutputStream out = fs.create(new Path(path, "tuning.json"), true)) {
-          out.write(SpaceJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot save the tuner to " + path + ": " + e.getMessage(), e);
-      }
+      writeTuningJson(o, path, sc(), "the tuner");
     }
 
     private static MLWritable writable(Object o, String what) {
@@ -109,15 +142,7 @@ final class TunerPersistence {
       PipelineStage estimator = DefaultParamsReader.loadParamsInstance(new Path(path, "estimator").toString(), sc());
       org.apache.spark.ml.evaluation.Evaluator evaluator =
           DefaultParamsReader.loadParamsInstance(new Path(path, "evaluator").toString(), sc());
-      JsonNode o;
-      try {
-        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
-        try (InputStream in = fs.open(new Path(path, "tuning.json"))) {
-          o = SpaceJson.JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot load a tuner from " + path + ": " + e.getMessage(), e);
-      }
+      JsonNode o = readTuningJson(path, sc(), "a tuner");
       List<PipelineStage> stages = new ArrayList<>(List.of(estimator));
       for (JsonNode dir : o.path("options")) {
         stages.add(DefaultParamsReader.loadParamsInstance(new Path(path, dir.asText()).toString(), sc()));

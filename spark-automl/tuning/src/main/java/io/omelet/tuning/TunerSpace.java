@@ -1,33 +1,25 @@
 package io.omelet.tuning;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.Preset;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.FloatParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import scala.Function1;
 
 /**
  * A search space over a Spark ML estimator's own {@link Param}s: each searched parameter is bound to a
@@ -63,7 +55,7 @@ public final class TunerSpace implements Serializable {
   /** Choice name to its options, by option name. */
   private final Map<String, Map<String, PipelineStage>> choices;
 
-  private TunerSpace(SearchSpace space, Map<String, Param<?>> params, Map<String, Map<String, PipelineStage>> choices) {
+  TunerSpace(SearchSpace space, Map<String, Param<?>> params, Map<String, Map<String, PipelineStage>> choices) {
     this.space = space;
     this.spaceJson = SpaceJson.toJson(space);
     this.params = Collections.unmodifiableMap(params);
@@ -145,14 +137,14 @@ public final class TunerSpace implements Serializable {
 
     private static void requireReal(Param<?> p, String what) {
       if (p != null && !(p instanceof DoubleParam || p instanceof FloatParam)) {
-        throw new IllegalArgumentException(what + "(" + describe(p) + "): " + p.name() + " is a " + p.getClass().getSimpleName()
+        throw new IllegalArgumentException(what + "(" + ParamValues.describe(p) + "): " + p.name() + " is a " + p.getClass().getSimpleName()
             + ", not a DoubleParam; use integer(...) or categorical(...)");
       }
     }
 
     private static void requireNumber(Param<?> p, String what) {
       if (p != null && !(p instanceof IntParam || p instanceof LongParam || p instanceof DoubleParam || p instanceof FloatParam)) {
-        throw new IllegalArgumentException(what + "(" + describe(p) + "): " + p.name() + " is a " + p.getClass().getSimpleName()
+        throw new IllegalArgumentException(what + "(" + ParamValues.describe(p) + "): " + p.name() + " is a " + p.getClass().getSimpleName()
             + ", not a numeric Param; use categorical(...)");
       }
     }
@@ -189,11 +181,11 @@ public final class TunerSpace implements Serializable {
       for (Object e : entries) {
         if (e instanceof Bound b) {
           String name = prefix + b.param.name();
-          if (counts.get(name) > 1) name = prefix + uidPrefix(b.param.parent()) + "." + b.param.name();
+          if (counts.get(name) > 1) name = prefix + PipelineStages.uidPrefix(b.param.parent()) + "." + b.param.name();
           Parameter p = b.make.apply(name);
-          checkValid(b.param, p);
+          ParamValues.checkValid(b.param, p);
           if (params.containsKey(name)) {
-            throw new IllegalArgumentException("Param " + describe(b.param) + " is in the search space twice");
+            throw new IllegalArgumentException("Param " + ParamValues.describe(b.param) + " is in the search space twice");
           }
           params.put(name, b.param);
           out.add(p);
@@ -242,70 +234,6 @@ public final class TunerSpace implements Serializable {
 
   private record Choice(String name, List<Option> options) {}
 
-  /** The bounds of a numeric parameter and every choice of a categorical, checked with the Param's own validator. */
-  private static void checkValid(Param<?> p, Parameter param) {
-    List<Object> values = new ArrayList<>();
-    if (param instanceof FloatParameter f) {
-      values.add(f.low());
-      values.add(f.high());
-    } else if (param instanceof IntParameter i) {
-      values.add(i.low());
-      values.add(i.high());
-    } else {
-      values.addAll(((CategoricalParameter) param).choices());
-    }
-    for (Object v : values) {
-      Object converted;
-      try {
-        converted = convert(p, v);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("parameter " + param.name() + ": " + v + " is not a value of " + describe(p)
-            + " (" + e.getMessage() + ")");
-      }
-      boolean ok;
-      try {
-        @SuppressWarnings("unchecked")
-        Function1<Object, Object> valid = (Function1<Object, Object>) (Function1<?, ?>) p.isValid();
-        ok = Boolean.TRUE.equals(valid.apply(converted));
-      } catch (ClassCastException e) {
-        ok = false;
-      }
-      if (!ok) {
-        throw new IllegalArgumentException("parameter " + param.name() + ": " + v + " is not a valid value of "
-            + describe(p) + " (" + p.doc() + ")");
-      }
-    }
-  }
-
-  /** A sampled value as the Param's own type. */
-  static Object convert(Param<?> p, Object v) {
-    if (p instanceof IntParam) {
-      double d = ((Number) v).doubleValue();
-      if (d != Math.rint(d)) throw new IllegalArgumentException(v + " is not an integer");
-      return (int) d;
-    }
-    if (p instanceof LongParam) return ((Number) v).longValue();
-    if (p instanceof DoubleParam) return ((Number) v).doubleValue();
-    if (p instanceof FloatParam) return ((Number) v).floatValue();
-    if (p instanceof BooleanParam) {
-      if (v instanceof Boolean) return v;
-      if ("true".equalsIgnoreCase(String.valueOf(v)) || "false".equalsIgnoreCase(String.valueOf(v))) {
-        return Boolean.parseBoolean(String.valueOf(v));
-      }
-      throw new IllegalArgumentException(v + " is not a boolean");
-    }
-    return v;
-  }
-
-  static String uidPrefix(String uid) {
-    int i = uid.lastIndexOf('_');
-    return i > 0 ? uid.substring(0, i) : uid;
-  }
-
-  static String describe(Param<?> p) {
-    return p.name() + " of " + p.parent();
-  }
-
   // ------------------------------------------------------------------ checking against an estimator
 
   /**
@@ -315,51 +243,33 @@ public final class TunerSpace implements Serializable {
    */
   public void check(PipelineStage estimator) {
     Map<String, PipelineStage> reachable = new LinkedHashMap<>();
-    collect(estimator, reachable);
-    for (Map<String, PipelineStage> opts : choices.values()) for (PipelineStage s : opts.values()) collect(s, reachable);
+    PipelineStages.collect(estimator, reachable);
+    for (Map<String, PipelineStage> opts : choices.values()) for (PipelineStage s : opts.values()) PipelineStages.collect(s, reachable);
     for (Map.Entry<String, Param<?>> e : params.entrySet()) {
       Param<?> p = e.getValue();
       PipelineStage owner = reachable.get(p.parent());
       if (owner == null || !owner.hasParam(p.name())) {
         throw new IllegalArgumentException("parameter " + e.getKey() + ": Param " + p.name() + " of " + p.parent()
-            + " does not belong to the estimator " + stageName(estimator) + " (its stages: " + stageNames(estimator)
+            + " does not belong to the estimator " + PipelineStages.name(estimator) + " (its stages: " + PipelineStages.names(estimator)
             + (choices.isEmpty() ? "" : ", and the options of " + choices.keySet()) + ")");
       }
     }
     for (Map.Entry<String, Map<String, PipelineStage>> c : choices.entrySet()) {
       Map<String, PipelineStage> inEstimator = new LinkedHashMap<>();
-      collect(estimator, inEstimator);
+      PipelineStages.collect(estimator, inEstimator);
       for (Map.Entry<String, Map<String, PipelineStage>> other : choices.entrySet()) {
         if (other.getKey().equals(c.getKey())) continue;
-        for (PipelineStage s : other.getValue().values()) collect(s, inEstimator);
+        for (PipelineStage s : other.getValue().values()) PipelineStages.collect(s, inEstimator);
       }
       boolean slot = c.getValue().values().stream().anyMatch(s -> inEstimator.containsKey(s.uid()));
       if (!slot) {
         List<String> opts = new ArrayList<>();
-        c.getValue().forEach((k, s) -> opts.add(k + ": " + stageName(s)));
+        c.getValue().forEach((k, s) -> opts.add(k + ": " + PipelineStages.name(s)));
         throw new IllegalArgumentException("choice " + c.getKey() + ": none of its options (" + String.join(", ", opts)
-            + ") is a stage of the estimator " + stageName(estimator) + " (its stages: " + stageNames(estimator)
+            + ") is a stage of the estimator " + PipelineStages.name(estimator) + " (its stages: " + PipelineStages.names(estimator)
             + "); put one of them where the choice goes");
       }
     }
-  }
-
-  /** {@code s} and, for a pipeline, its stages (nested too), by uid. */
-  static void collect(PipelineStage s, Map<String, PipelineStage> out) {
-    if (s == null || out.containsKey(s.uid())) return;
-    out.put(s.uid(), s);
-    if (s instanceof Pipeline p && p.isDefined(p.stages())) for (PipelineStage c : p.getStages()) collect(c, out);
-  }
-
-  static String stageName(PipelineStage s) {
-    return s == null ? "null" : s.getClass().getSimpleName() + " " + s.uid();
-  }
-
-  private static String stageNames(PipelineStage s) {
-    if (!(s instanceof Pipeline p) || !p.isDefined(p.stages())) return stageName(s);
-    List<String> out = new ArrayList<>();
-    for (PipelineStage c : p.getStages()) out.add(stageName(c));
-    return String.join(", ", out);
   }
 
   // ------------------------------------------------------------------ one trial's estimator and params
@@ -373,7 +283,7 @@ public final class TunerSpace implements Serializable {
     for (Map.Entry<String, Object> e : values.entrySet()) {
       Param<?> p = params.get(e.getKey());
       if (p == null) continue; // a choice
-      put(pm, p, convert(p, e.getValue()));
+      put(pm, p, ParamValues.convert(p, e.getValue()));
     }
     IdentityHashMap<PipelineStage, PipelineStage> subst = new IdentityHashMap<>();
     for (Map.Entry<String, Map<String, PipelineStage>> c : choices.entrySet()) {
@@ -384,7 +294,7 @@ public final class TunerSpace implements Serializable {
     }
     PipelineStage root = rebuild(estimator, subst, pm, new IdentityHashMap<>());
     if (!(root instanceof Estimator<?> est)) {
-      throw new IllegalArgumentException("the chosen stage " + stageName(root) + " is not an Estimator");
+      throw new IllegalArgumentException("the chosen stage " + PipelineStages.name(root) + " is not an Estimator");
     }
     return new Resolved(est, pm);
   }
@@ -417,26 +327,12 @@ public final class TunerSpace implements Serializable {
    * each option's stage uid.
    */
   public String toJson() {
-    ObjectNode o = SpaceJson.JSON.createObjectNode();
-    o.set("space", SpaceJson.toNode(space()));
-    ObjectNode ps = o.putObject("params");
-    params.forEach((k, p) -> ps.putObject(k).put("stage", p.parent()).put("param", p.name()));
-    ObjectNode cs = o.putObject("choices");
-    choices.forEach((k, opts) -> {
-      ObjectNode c = cs.putObject(k);
-      opts.forEach((name, s) -> c.put(name, s.uid()));
-    });
-    return o.toString();
+    return TunerSpaceJson.write(this);
   }
 
   /** Only the core space of a {@link #toJson} document (no stages needed). */
   public static SearchSpace coreSpaceFromJson(String json) {
-    try {
-      JsonNode n = SpaceJson.JSON.readTree(json);
-      return SpaceJson.fromNode(n.has("space") ? n.get("space") : n);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a tuning space in JSON: " + e.getMessage(), e);
-    }
+    return TunerSpaceJson.readCore(json);
   }
 
   /**
@@ -445,51 +341,7 @@ public final class TunerSpace implements Serializable {
    * stage's type, e.g. gbtc) when exactly one given stage has it.
    */
   public static TunerSpace fromJson(String json, PipelineStage... stages) {
-    JsonNode n;
-    try {
-      n = SpaceJson.JSON.readTree(json);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a tuning space in JSON: " + e.getMessage(), e);
-    }
-    SearchSpace core = SpaceJson.fromNode(n.get("space"));
-    Map<String, PipelineStage> reachable = new LinkedHashMap<>();
-    for (PipelineStage s : stages) collect(s, reachable);
-    Map<String, Param<?>> params = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.path("params").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      PipelineStage s = find(reachable, e.getValue().path("stage").asText(), e.getKey());
-      String param = e.getValue().path("param").asText();
-      if (!s.hasParam(param)) throw new IllegalArgumentException("parameter " + e.getKey() + ": " + stageName(s) + " has no Param " + param);
-      params.put(e.getKey(), s.getParam(param));
-    }
-    Map<String, Map<String, PipelineStage>> choices = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.path("choices").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      Map<String, PipelineStage> opts = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> o = e.getValue().fields(); o.hasNext(); ) {
-        Map.Entry<String, JsonNode> opt = o.next();
-        opts.put(opt.getKey(), find(reachable, opt.getValue().asText(), e.getKey() + "=" + opt.getKey()));
-      }
-      choices.put(e.getKey(), opts);
-    }
-    for (Parameter p : core.allParameters()) {
-      if (!params.containsKey(p.name()) && !choices.containsKey(p.name())) {
-        throw new IllegalArgumentException("parameter " + p.name() + " is not bound to a Param or a choice");
-      }
-    }
-    return new TunerSpace(core, params, choices);
-  }
-
-  private static PipelineStage find(Map<String, PipelineStage> reachable, String uid, String what) {
-    PipelineStage s = reachable.get(uid);
-    if (s != null) return s;
-    String prefix = uidPrefix(uid);
-    List<PipelineStage> same = new ArrayList<>();
-    for (PipelineStage r : reachable.values()) if (uidPrefix(r.uid()).equals(prefix)) same.add(r);
-    if (same.size() == 1) return same.get(0);
-    Set<String> uids = new LinkedHashSet<>(reachable.keySet());
-    throw new IllegalArgumentException(what + ": no stage " + uid + (same.size() > 1 ? " and several of its type " + prefix : "")
-        + " among the given stages " + uids);
+    return TunerSpaceJson.read(json, stages);
   }
 
   /** Saves the space as a registry preset (kind {@value #PRESET_KIND}; settings {"space": JSON}). */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.DecisionTreeClassificationModel;
 import org.apache.spark.ml.classification.DecisionTreeClassifier;
 import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.GBTClassifier;
@@ -67,6 +69,28 @@ class OmeletTunerTest {
     assertEquals(1.0, importance.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
   }
 
+  /**
+   * The sampler the tuner builds at its default budget (20 trials) on Hartmann-6, a six-dimensional
+   * benchmark with a known minimum, over 15 seeds: random search's median regret there is 2.1-2.3 (two
+   * sets of seeds), TPE's about 1.0. A margin of 0.7 and a bound of 1.5 fail for random search.
+   */
+  @Test
+  void tpeFindsABetterModelThanRandomSearchAtTheSameBudget() {
+    TestFunction hartmann6 = TestFunction.hartmann6();
+    int budget = 20;
+    double[] tpe = new double[15];
+    double[] random = new double[15];
+    for (int seed = 0; seed < tpe.length; seed++) {
+      Sampler tpeSampler = new OmeletTuner().setSampler("tpe").setMaxTrials(budget).setSeed(seed).newSampler();
+      Sampler randomSampler = new OmeletTuner().setSampler("random").setMaxTrials(budget).setSeed(seed).newSampler();
+      tpe[seed] = TpeSamplerTest.best(hartmann6, tpeSampler, budget) - hartmann6.minimum();
+      random[seed] = TpeSamplerTest.best(hartmann6, randomSampler, budget) - hartmann6.minimum();
+    }
+    String both = "TPE regrets " + Arrays.toString(tpe) + " vs random " + Arrays.toString(random);
+    assertTrue(TpeSamplerTest.median(tpe) + 0.7 < TpeSamplerTest.median(random), both);
+    assertTrue(TpeSamplerTest.median(tpe) < 1.5, both);
+  }
+
   @BeforeAll
   void conditionalSearch() {
     gbt = new GBTClassifier().setMaxIter(3).setSeed(2);
@@ -114,6 +138,11 @@ class OmeletTunerTest {
     assertEquals(List.of("number", "state", "value", "fold_values", "params", "duration_ms", "error"), List.of(df.columns()));
     assertEquals(6, conditional.subModels().orElseThrow().length);
     assertEquals(1, conditional.subModels().orElseThrow()[0].length);
+    // The model has the tuner's Params, as CrossValidatorModel has CrossValidator's.
+    assertEquals("random", conditional.getSampler());
+    assertEquals(0.7, conditional.getTrainRatio(), 0);
+    assertEquals(11L, conditional.getSeed());
+    assertEquals(conditionalTuner.getSearchSpace(), conditional.getSearchSpace());
   }
 
   @Test
@@ -135,6 +164,9 @@ class OmeletTunerTest {
     assertEquals(conditional.space(), loaded.space());
     assertEquals(conditional.importance(), loaded.importance());
     assertEquals(conditional.metricName(), loaded.metricName());
+    assertEquals("random", loaded.getSampler());
+    assertEquals(6, loaded.getMaxTrials());
+    assertEquals(11L, loaded.getSeed());
     assertEquals(6, loaded.subModels().orElseThrow().length);
     Dataset<Row> rows = TuningData.credit().limit(50);
     List<Row> a = conditional.transform(rows).select("prediction").collectAsList();
@@ -227,8 +259,9 @@ class OmeletTunerTest {
     assertEquals(null, error.get());
     assertTrue(out.get().trialList().size() < 40, "trials " + out.get().trialList().size());
     assertTrue(out.get().trialList().stream().allMatch(t -> t.state().isFinished()));
+    // the best so far is refit: its depth is the best trial's
     Model<?> best = out.get().bestModel();
-    assertNotNull(best);
+    assertEquals(out.get().bestParams().get("maxDepth"), ((DecisionTreeClassificationModel) best).getMaxDepth());
   }
 
   @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class TpeSamplerTest {
   /** The best value found in {@code trials} sequential trials. */
-  private static double best(TestFunction f, Sampler sampler, int trials) {
+  static double best(TestFunction f, Sampler sampler, int trials) {
     Study study = new Study(f.space(), Direction.MINIMIZE, sampler, Pruner.NONE);
     for (int i = 0; i < trials; i++) {
       TrialRun run = study.ask();
@@ -23,7 +23,7 @@ class TpeSamplerTest {
     return study.bestTrial().orElseThrow().value();
   }
 
-  private static double median(double[] xs) {
+  static double median(double[] xs) {
     double[] s = xs.clone();
     Arrays.sort(s);
     return s[s.length / 2];
