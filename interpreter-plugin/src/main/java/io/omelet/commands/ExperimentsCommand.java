@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code omelet experiments list}. */
@@ -21,17 +20,13 @@ public final class ExperimentsCommand extends OmeletCommands.Group {
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "Experiments with their run counts and last activity, most recent first.",
       footer = {"", "Examples:", "  omelet experiments list", "  omelet experiments list --all --format json"})
-  public static final class ListExperiments extends OmeletSubcommand {
+  public static final class ListExperiments extends RegistryQuery {
     @Option(names = "--all", description = "deleted experiments too")
     boolean all;
 
-    @Mixin Options.Registry registry;
-    @Mixin Options.Format format;
-
     @Override
     protected void run() {
-      ctx().format(format.format);
-      OmeletRegistry reg = ctx().registry(registry.root);
+      OmeletRegistry reg = openRegistry();
       List<Experiment> exps = reg.listExperiments(all ? ViewType.ALL : ViewType.ACTIVE_ONLY);
       // One job over the runs table for every experiment's count and latest start.
       Map<String, Row> stats = new HashMap<>();

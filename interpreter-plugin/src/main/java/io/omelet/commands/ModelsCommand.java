@@ -18,14 +18,11 @@ public final class ModelsCommand extends OmeletCommands.Group {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Registered models with their latest version and aliases.",
       footer = {"", "Example:", "  omelet models list --format json"})
-  public static final class ListModels extends OmeletSubcommand {
-    @Mixin Options.Registry registry;
-    @Mixin Options.Format format;
+  public static final class ListModels extends RegistryQuery {
 
     @Override
     protected void run() {
-      ctx().format(format.format);
-      OmeletRegistry reg = ctx().registry(registry.root);
+      OmeletRegistry reg = openRegistry();
       List<List<Object>> rows = new ArrayList<>();
       for (RegisteredModel m : reg.listRegisteredModels()) {
         List<ModelVersion> versions = reg.listModelVersions(m.name());
@@ -51,17 +48,13 @@ public final class ModelsCommand extends OmeletCommands.Group {
 
   @Command(name = "versions", mixinStandardHelpOptions = true, description = "The versions of a registered model, newest first.",
       footer = {"", "Example:", "  omelet models versions churn"})
-  public static final class Versions extends OmeletSubcommand {
+  public static final class Versions extends RegistryQuery {
     @Parameters(paramLabel = "NAME", description = "the registered model")
     String name;
 
-    @Mixin Options.Registry registry;
-    @Mixin Options.Format format;
-
     @Override
     protected void run() {
-      ctx().format(format.format);
-      OmeletRegistry reg = ctx().registry(registry.root);
+      OmeletRegistry reg = openRegistry();
       Registries.call(() -> reg.getRegisteredModel(name));
       List<List<Object>> rows = new ArrayList<>();
       List<ModelVersion> versions = new ArrayList<>(reg.listModelVersions(name));

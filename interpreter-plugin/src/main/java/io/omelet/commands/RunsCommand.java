@@ -36,7 +36,7 @@ public final class RunsCommand extends OmeletCommands.Group {
           "  omelet runs search --experiment churn --filter \"metrics.holdout_auc > 0.8\" --order-by \"metrics.holdout_auc DESC\"",
           "  omelet runs search --filter \"params.algo = 'GBM' or params.algo ILIKE 'xgb%'\" --format csv > runs.csv",
           "  omelet runs search --experiment churn --filter \"attributes.status = 'FAILED'\" --format json"})
-  public static final class Search extends OmeletSubcommand {
+  public static final class Search extends RegistryQuery {
     @Option(names = {"-e", "--experiment"}, paramLabel = "NAME", description = "experiment name or id; repeatable (default: every experiment)")
     List<String> experiments = new ArrayList<>();
 
@@ -49,16 +49,12 @@ public final class RunsCommand extends OmeletCommands.Group {
     @Option(names = "--max-results", paramLabel = "N", defaultValue = "100", description = "most runs to list (default ${DEFAULT-VALUE})")
     int maxResults;
 
-    @Mixin Options.Registry registry;
-    @Mixin Options.Format format;
-
     @Override
     protected void run() {
       if (maxResults < 1 || maxResults > SearchRunsRequest.MAX_MAX_RESULTS) {
         throw usage("--max-results must be between 1 and " + SearchRunsRequest.MAX_MAX_RESULTS + ", got " + maxResults);
       }
-      ctx().format(format.format);
-      OmeletRegistry reg = ctx().registry(registry.root);
+      OmeletRegistry reg = openRegistry();
       List<String> ids = new ArrayList<>();
       if (experiments.isEmpty()) {
         for (Experiment e : reg.listExperiments()) ids.add(e.experimentId());
@@ -139,17 +135,13 @@ public final class RunsCommand extends OmeletCommands.Group {
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "One run: attributes, params, latest metrics, tags, inputs and artifacts.",
       footer = {"", "Example:", "  omelet runs show 0193a1b2c3d4e5f60718293a4b5c6d7e"})
-  public static final class Show extends OmeletSubcommand {
+  public static final class Show extends RegistryQuery {
     @Parameters(paramLabel = "RUN_ID", description = "the run")
     String runId;
 
-    @Mixin Options.Registry registry;
-    @Mixin Options.Format format;
-
     @Override
     protected void run() {
-      ctx().format(format.format);
-      OmeletRegistry reg = ctx().registry(registry.root);
+      OmeletRegistry reg = openRegistry();
       Run r = Registries.call(() -> reg.getRun(runId));
       RunInfo i = r.info();
       LinkedHashMap<String, Object> attrs = new LinkedHashMap<>();
@@ -216,7 +208,7 @@ public final class RunsCommand extends OmeletCommands.Group {
       description = "Runs side by side: attributes, params and metrics, one column per run; 'differs' marks where they disagree. The runs are named, or found by a search (the best N of an experiment).",
       footer = {"", "Examples:", "  omelet runs compare RUN_A RUN_B RUN_C --only-differences",
           "  omelet runs compare --experiment churn --filter \"metrics.holdout_auc > 0\" --order-by \"metrics.holdout_auc DESC\" --max-results 3"})
-  public static final class Compare extends OmeletSubcommand {
+  public static final class Compare extends RegistryQuery {
     @Parameters(paramLabel = "RUN_ID", arity = "0..*", description = "two or more runs (or none, with --experiment)")
     List<String> runIds = new ArrayList<>();
 
@@ -235,16 +227,12 @@ public final class RunsCommand extends OmeletCommands.Group {
     @Option(names = "--only-differences", description = "show only the rows where the runs differ")
     boolean onlyDifferences;
 
-    @Mixin Options.Registry registry;
-    @Mixin Options.Format format;
-
     @Override
     protected void run() {
-      ctx().format(format.format);
       if (experiment == null && runIds.size() < 2) throw usage("name two or more runs, or give --experiment to pick them by a search");
       if (experiment != null && !runIds.isEmpty()) throw usage("give run ids or --experiment, not both");
       if (maxResults < 2 || maxResults > 100) throw usage("--max-results must be between 2 and 100, got " + maxResults);
-      OmeletRegistry reg = ctx().registry(registry.root);
+      OmeletRegistry reg = openRegistry();
       if (experiment != null) {
         SearchRunsRequest request = Search.request(List.of(Registries.experiment(reg, experiment).experimentId()),
             filter, orderBy, maxResults);
@@ -322,7 +310,7 @@ public final class RunsCommand extends OmeletCommands.Group {
       footer = {"", "Examples:",
           "  omelet runs history RUN_A RUN_B --metric training_rmse",
           "  omelet runs history RUN_A --metric loss --x time --format csv"})
-  public static final class History extends OmeletSubcommand {
+  public static final class History extends RegistryQuery {
     enum XAxis { step, time, relative }
 
     @Parameters(paramLabel = "RUN_ID", arity = "1..*", description = "the runs")
@@ -335,13 +323,9 @@ public final class RunsCommand extends OmeletCommands.Group {
         description = "x axis: step, time (epoch ms) or relative (seconds since the run's first point); default ${DEFAULT-VALUE}")
     XAxis x;
 
-    @Mixin Options.Registry registry;
-    @Mixin Options.Format format;
-
     @Override
     protected void run() {
-      ctx().format(format.format);
-      OmeletRegistry reg = ctx().registry(registry.root);
+      OmeletRegistry reg = openRegistry();
       List<List<Object>> rows = new ArrayList<>();
       List<Charts.Series> series = new ArrayList<>();
       for (String id : runIds) {

@@ -7,7 +7,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,12 +19,9 @@ import picocli.CommandLine.Parameters;
     footer = {"", "Examples:",
         "  omelet sql \"SELECT churn, omelet_predict('mlc_churn@champion', *).prediction AS predicted FROM customers\"",
         "  omelet sql \"SELECT omelet_explain('mlc_churn/1', *) FROM customers LIMIT 10\" --format json"})
-public final class SqlCommand extends OmeletSubcommand {
+public final class SqlCommand extends RegistryQuery {
   @Parameters(paramLabel = "STATEMENT", arity = "1..*", description = "the statement (words are joined with spaces)")
   List<String> statement;
-
-  @Mixin Options.Registry registry;
-  @Mixin Options.Format format;
 
   @Override
   protected void run() {
