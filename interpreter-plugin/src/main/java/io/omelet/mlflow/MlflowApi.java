@@ -2,11 +2,13 @@ package io.omelet.mlflow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omelet.http.Handler;
+import io.omelet.http.HttpError;
+import io.omelet.http.HttpService;
+import io.omelet.http.Response;
+import io.omelet.http.Route;
 import io.omelet.registry.OmeletRegistry;
-import io.omelet.ui.WebServer;
-import io.omelet.ui.WebServer.Handler;
-import io.omelet.ui.WebServer.HttpError;
-import io.omelet.ui.WebServer.Response;
+import io.omelet.ui.BearerToken;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -37,17 +39,22 @@ public final class MlflowApi {
 
   final OmeletRegistry registry;
   final boolean writes;
-  private final WebServer server;
+  private final HttpService server;
+  private final BearerToken token;
 
-  private MlflowApi(WebServer server, OmeletRegistry registry, boolean writes) {
+  private MlflowApi(HttpService server, OmeletRegistry registry, boolean writes, BearerToken token) {
     this.server = server;
     this.registry = registry;
     this.writes = writes;
+    this.token = token;
   }
 
-  /** Adds MLflow's routes to {@code server}; writes are refused unless {@code writes}. */
-  public static void mount(WebServer server, OmeletRegistry registry, boolean writes) {
-    MlflowApi api = new MlflowApi(server, registry, writes);
+  /**
+   * Adds MLflow's routes to {@code server}; writes are refused unless {@code writes}; with a
+   * {@code token} (null: none), every call must carry it.
+   */
+  public static void mount(HttpService server, OmeletRegistry registry, boolean writes, BearerToken token) {
+    MlflowApi api = new MlflowApi(server, registry, writes, token);
     for (String prefix : API_PREFIXES) server.errorsUnder(prefix + "/", MlflowErrors::render);
     for (String prefix : ARTIFACT_PREFIXES) server.errorsUnder(prefix + "/", MlflowErrors::render);
     new MlflowTracking(api).mount();
@@ -58,28 +65,28 @@ public final class MlflowApi {
   /** A read-only call at {@code path} under each API prefix. */
   void read(String method, String path, Handler handler) {
     for (String prefix : API_PREFIXES) {
-      server.route(method, prefix + path, guarded(handler, false), MlflowErrors::render, MAX_JSON_BYTES);
+      server.route(Route.of(method, prefix + path, guarded(handler, false)).withMaxBodyBytes(MAX_JSON_BYTES));
     }
   }
 
   /** A call that changes the registry. */
   void write(String method, String path, Handler handler) {
     for (String prefix : API_PREFIXES) {
-      server.route(method, prefix + path, guarded(handler, true), MlflowErrors::render, MAX_JSON_BYTES);
+      server.route(Route.of(method, prefix + path, guarded(handler, true)).withMaxBodyBytes(MAX_JSON_BYTES));
     }
   }
 
   /** An artifact proxy route ({@code /api/2.0/mlflow-artifacts/artifacts...}). */
   void artifacts(String method, String path, Handler handler, boolean changes, long maxBody) {
     for (String prefix : ARTIFACT_PREFIXES) {
-      server.route(method, prefix + path, guarded(handler, changes), MlflowErrors::render, maxBody);
+      server.route(Route.of(method, prefix + path, guarded(handler, changes)).withMaxBodyBytes(maxBody));
     }
   }
 
   private Handler guarded(Handler handler, boolean changes) {
     Handler mapped = MlflowErrors.mapped(handler);
     return request -> {
-      if (server.hasBearerToken() && !request.authenticated()) {
+      if (token != null && !token.carriedBy(request)) {
         throw new HttpError(401, MlflowErrors.UNAUTHENTICATED,
             "this server needs its token: send 'Authorization: Bearer <token>' (MLflow's clients send MLFLOW_TRACKING_TOKEN)");
       }

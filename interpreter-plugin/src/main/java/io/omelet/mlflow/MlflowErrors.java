@@ -3,9 +3,9 @@ package io.omelet.mlflow;
 import io.omelet.registry.AlreadyExistsException;
 import io.omelet.registry.NotFoundException;
 import io.omelet.registry.RegistryException;
-import io.omelet.ui.WebServer.Handler;
-import io.omelet.ui.WebServer.HttpError;
-import io.omelet.ui.WebServer.Response;
+import io.omelet.http.Handler;
+import io.omelet.http.HttpError;
+import io.omelet.http.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,17 +25,17 @@ final class MlflowErrors {
   private MlflowErrors() {}
 
   /** Renders every error of the MLflow routes, those the server itself raises (404, 405, 413, 421) included. */
-  static Response render(int status, String code, String message) {
-    String mlflowCode = switch (status) {
+  static Response render(HttpError e) {
+    String mlflowCode = switch (e.status()) {
       case 405 -> ENDPOINT_NOT_FOUND;
       case 413, 421 -> "BAD_REQUEST";
       case 500 -> "INTERNAL_ERROR";
-      default -> code;
+      default -> e.code();
     };
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error_code", mlflowCode);
-    m.put("message", message);
-    return Response.json(status, m);
+    m.put("message", e.getMessage());
+    return Response.json(e.status(), m);
   }
 
   /** The registry's refusals as MLflow's errors; anything else stays a server error. */

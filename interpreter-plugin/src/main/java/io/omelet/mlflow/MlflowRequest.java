@@ -1,8 +1,8 @@
 package io.omelet.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.omelet.ui.WebServer.HttpError;
-import io.omelet.ui.WebServer.Request;
+import io.omelet.http.HttpError;
+import io.omelet.http.Request;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,12 @@
 package io.omelet.ui;
 
-import io.omelet.mlflow.MlflowApi;
 import io.omelet.common.HtmlText;
+import io.omelet.http.ErrorRenderer;
+import io.omelet.http.HttpError;
+import io.omelet.http.HttpService;
+import io.omelet.http.Response;
+import io.omelet.mlflow.MlflowApi;
 import io.omelet.registry.OmeletRegistry;
-import io.omelet.ui.WebServer.HttpError;
-import io.omelet.ui.WebServer.Request;
-import io.omelet.ui.WebServer.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,6 +20,8 @@ import java.util.Map;
  * served from this jar (uPlot from its webjar); everything they show comes from the JSON API
  * ({@link UiApi}). Every user-provided string reaches the page as JSON and is put into the page as
  * text, never as markup. Binds loopback unless told otherwise; read-only unless writes are allowed.
+ * Runs on the {@link HttpService} core, so slow or dribbling clients meet its deadlines and
+ * admission instead of stalling every user of the UI and the MLflow API.
  */
 public final class UiServer implements AutoCloseable {
   static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
@@ -29,11 +32,15 @@ public final class UiServer implements AutoCloseable {
       + " frame-ancestors 'self'";
   /** Request bodies the UI takes (alias moves); MLflow's API sets its own bounds on its routes. */
   static final long MAX_BODY_BYTES = 16L << 20;
+  /** Threads kept for the UI and MLflow's API; more start per connection, and 16 requests each are admitted. */
+  static final int WORKERS = 8;
 
-  private final WebServer server;
+  private final HttpService server;
+  private final HostCheck hosts;
 
-  private UiServer(WebServer server) {
+  private UiServer(HttpService server, HostCheck hosts) {
     this.server = server;
+    this.hosts = hosts;
   }
 
   /** Starts serving {@code registry} on {@code host:port} (port 0: a free one). */
@@ -50,15 +57,25 @@ public final class UiServer implements AutoCloseable {
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    WebServer server = new WebServer(host, port, MAX_BODY_BYTES).bearerToken(bearerToken);
+    BearerToken bearer = bearerToken == null ? null : new BearerToken(bearerToken);
+    HttpService server = new HttpService("omelet-ui", host, port, WORKERS, MAX_BODY_BYTES);
+    HostCheck hosts;
+    try {
+      hosts = new HostCheck(host, server.port(), bearer);
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    // API clients get errors as JSON, browsers on a page path an HTML page
+    server.guard(hosts).errors(UiServer::errorPage)
+        .errorsUnder("/api/", ErrorRenderer.JSON).errorsUnder("/ajax-api/", ErrorRenderer.JSON);
     new UiApi(registry, writes, token).mount(server);
-    MlflowApi.mount(server, registry, writes);
+    MlflowApi.mount(server, registry, writes, bearer);
     server.route("GET", "/", r -> page())
         .route("GET", "/static/uplot/{file*}", r -> resource(UPLOT, r.path("file")))
         .route("GET", "/static/{file*}", r -> resource(STATIC, r.path("file")))
         .route("GET", "/favicon.ico", r -> new Response(204, "image/x-icon", new byte[0], Map.of()));
-    server.fallbackErrors(UiServer::errorPage);
-    return new UiServer(server.start());
+    return new UiServer(server.start(), hosts);
   }
 
   public URI uri() {
@@ -67,7 +84,7 @@ public final class UiServer implements AutoCloseable {
 
   /** Also answers requests naming {@code hostAndPort} (e.g. the machine's DNS name). */
   public UiServer allowHost(String hostAndPort) {
-    server.allowHost(hostAndPort);
+    hosts.allow(hostAndPort);
     return this;
   }
 
@@ -105,8 +122,8 @@ public final class UiServer implements AutoCloseable {
   }
 
   /** Errors on page paths: an HTML page naming what went wrong (escaped). */
-  static Response errorPage(int status, String code, String message) {
-    return Response.html(status, htmlError(status, message)).withHeader("Content-Security-Policy", PAGE_CSP);
+  static Response errorPage(HttpError e) {
+    return Response.html(e.status(), htmlError(e.status(), e.getMessage())).withHeader("Content-Security-Policy", PAGE_CSP);
   }
 
   static String htmlError(int status, String message) {

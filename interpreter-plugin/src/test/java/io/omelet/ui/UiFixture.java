@@ -49,8 +49,10 @@ public final class UiFixture {
     String root = f.dir.resolve("registry").toString();
     Files.copy(SharedSpark.dataDir().resolve("mlc_churn.csv"), f.dir.resolve("churn.csv"));
     CommandSink.Collecting sink = CommandSink.collecting();
+    // two models, however long they take: a time budget runs out on a loaded machine before any is built
     OmeletCommands.Outcome out = OmeletCommands.execute(CommandContext.of(spark, sink, f.dir), "run", "-f", "churn.csv",
-        "--target", "churn", "--max-models", "2", "--exclude-algos", "DeepLearning,StackedEnsemble,GLM", "--seed", "7",
+        "--target", "churn", "--max-models", "2", "--max-runtime-secs", "0",
+        "--exclude-algos", "DeepLearning,StackedEnsemble,GLM", "--seed", "7",
         "--explain-rows", "100", "--registry", root, "-o", "report");
     assertEquals(0, out.exitCode(), out.error());
     f.parentRunId = (String) sink.of(CommandResult.Values.class).get(0).values().get("run_id");

@@ -287,6 +287,40 @@ class UiServerTest {
     assertEquals(200, get(readOnly, "/api/session").statusCode(), "still serving");
   }
 
+  @Test
+  void clientsDribblingTheirHeadersStallNoMlflowCall() throws Exception {
+    String call = "/api/2.0/mlflow/runs/get?run_id=" + parentRunId;
+    assertEquals(200, get(readOnly, call).statusCode(), "warm");
+    List<Socket> slow = new ArrayList<>();
+    try {
+      // more dribblers than the server keeps threads: each holds one while the JDK server reads its headers
+      for (int i = 0; i < 3 * UiServer.WORKERS; i++) {
+        Socket so = new Socket("127.0.0.1", readOnly.uri().getPort());
+        so.getOutputStream().write("POST /api/2.0/mlflow/runs/log-metric HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+        so.getOutputStream().flush();
+        slow.add(so);
+      }
+      // answered before the dribblers' deadline, while they still hold their connections
+      HttpRequest req = HttpRequest.newBuilder(readOnly.uri().resolve(call))
+          .timeout(java.time.Duration.ofSeconds(io.omelet.http.ConnectionLimits.REQUEST_SECONDS - 1)).GET().build();
+      HttpResponse<String> run = client.send(req, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, run.statusCode(), run.body());
+      assertEquals(parentRunId, json.readTree(run.body()).get("run").get("info").get("run_id").asText());
+      for (Socket so : slow) {
+        so.setSoTimeout((io.omelet.http.ConnectionLimits.REQUEST_SECONDS + 10) * 1000);
+        int read;
+        try {
+          read = so.getInputStream().read();
+        } catch (java.net.SocketException reset) {
+          read = -1;
+        }
+        assertEquals(-1, read, "the server closed the dribbler's connection at the deadline");
+      }
+    } finally {
+      for (Socket so : slow) so.close();
+    }
+  }
+
   /** Sends raw bytes (the JDK client will not set a foreign Host header) and reads the status line. */
   static String raw(UiServer s, String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", s.uri().getPort())) {

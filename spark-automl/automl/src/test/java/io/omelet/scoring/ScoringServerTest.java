@@ -380,7 +380,7 @@ class ScoringServerTest {
       List<java.net.Socket> holding = new ArrayList<>();
       HttpResponse<String> busy = null;
       try {
-        for (int i = 0; i < ScoringServer.ADMITTED_PER_THREAD; i++) {
+        for (int i = 0; i < io.omelet.http.Admission.PER_WORKER; i++) {
           java.net.Socket so = new java.net.Socket(s.host(), s.port());
           so.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
               + "Content-Length: 1000\r\n\r\n[").getBytes(StandardCharsets.US_ASCII));
@@ -432,7 +432,7 @@ class ScoringServerTest {
         }
         // and each dribbler is cut off once its time to send a request is up
         for (java.net.Socket so : slow) {
-          so.setSoTimeout((ScoringServer.REQUEST_SECONDS + 10) * 1000);
+          so.setSoTimeout((io.omelet.http.ConnectionLimits.REQUEST_SECONDS + 10) * 1000);
           int read;
           try {
             read = so.getInputStream().read();
