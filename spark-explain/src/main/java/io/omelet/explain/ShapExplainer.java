@@ -1,5 +1,6 @@
 package io.omelet.explain;
 
+import io.omelet.trees.TreeEnsemble;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
