@@ -14,17 +14,32 @@ public final class Svg {
   private final int width;
   private final int height;
 
-  /** A document of {@code width} x {@code height} pixels in a sans-serif font. */
+  /** A standalone document (its own file) of {@code width} x {@code height} pixels in a sans-serif font. */
   public Svg(int width, int height) {
     this(width, height, 0);
   }
 
   /** The same with a default font size for its texts ({@code 0}: the page's). */
   public Svg(int width, int height, int fontSize) {
+    this(width, height, fontSize, true);
+  }
+
+  /**
+   * A drawing for inside an HTML page, which gives it its namespace: no xmlns, so the page names no
+   * URL at all; the page's style sets the font.
+   */
+  public static Svg inline(int width, int height) {
+    return new Svg(width, height, 0, false);
+  }
+
+  private Svg(int width, int height, int fontSize, boolean standalone) {
     this.width = width;
     this.height = height;
-    sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-        + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\"", width, height, width, height));
+    sb.append("<svg");
+    if (standalone) sb.append(" xmlns=\"http://www.w3.org/2000/svg\"");
+    sb.append(String.format(Locale.ROOT, " width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"", width, height, width,
+        height));
+    if (standalone) sb.append(" font-family=\"sans-serif\"");
     if (fontSize > 0) sb.append(" font-size=\"").append(fontSize).append('"');
     sb.append(">\n");
   }
