@@ -1,9 +1,13 @@
 package io.omelet.commands;
 
-import io.omelet.common.HtmlText;
-
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import io.omelet.common.svg.BarRows;
+import io.omelet.common.svg.LinearScale;
+import io.omelet.common.svg.Svg;
+import io.omelet.common.svg.Svg.Anchor;
 
 /**
  * Small self-contained SVG charts for HTML results (no script, no network): grouped bars for a
@@ -20,22 +24,14 @@ public final class Charts {
 
   /** One bar per run for one metric; NaN bars are left out. */
   public static String bars(String title, List<String> runs, double[] values) {
-    int w = 360, h = 40 + 22 * runs.size();
-    double max = 0;
-    for (double v : values) if (!Double.isNaN(v)) max = Math.max(max, Math.abs(v));
-    StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">", w, h));
-    b.append("<text x=\"4\" y=\"14\" font-weight=\"bold\">").append(HtmlText.escape(title)).append("</text>");
+    Svg svg = new Svg(360, 40 + 22 * runs.size(), 11);
+    svg.text(4, 14, title, Anchor.START, 0, true);
+    List<BarRows.Bar> bars = new ArrayList<>();
     for (int i = 0; i < runs.size(); i++) {
-      double v = values[i];
-      int y = 26 + 22 * i;
-      b.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\">%s</text>", y + 13, HtmlText.escape(shorten(runs.get(i), 14))));
-      if (Double.isNaN(v)) continue;
-      double len = max == 0 ? 0 : 200 * Math.abs(v) / max;
-      b.append(String.format(Locale.ROOT, "<rect x=\"100\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>", y, len, COLOURS[i % COLOURS.length]));
-      b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", 104 + len, y + 13, num(v)));
+      bars.add(new BarRows.Bar(shorten(runs.get(i), 14), values[i], num(values[i]), COLOURS[i % COLOURS.length]));
     }
-    return b.append("</svg>").toString();
+    BarRows.draw(svg, bars, new BarRows.Layout(26, 22, 16, 4, false, 100, 200), 0);
+    return svg.close();
   }
 
   /** Lines of y against x, one per series, with min/max axis labels and a legend. */
@@ -45,7 +41,7 @@ public final class Charts {
     double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
     for (Series s : series) {
       for (int i = 0; i < s.x().length; i++) {
-        if (Double.isNaN(s.y()[i]) || Double.isInfinite(s.y()[i])) continue;
+        if (!Double.isFinite(s.y()[i])) continue;
         xmin = Math.min(xmin, s.x()[i]);
         xmax = Math.max(xmax, s.x()[i]);
         ymin = Math.min(ymin, s.y()[i]);
@@ -53,39 +49,34 @@ public final class Charts {
       }
     }
     if (xmin > xmax) { xmin = 0; xmax = 1; ymin = 0; ymax = 1; }
-    if (xmin == xmax) { xmin -= 0.5; xmax += 0.5; }
-    if (ymin == ymax) { ymin -= 0.5; ymax += 0.5; }
     int pw = w - left - right, ph = h - top - bottom;
-    StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">", w, h));
-    b.append("<text x=\"4\" y=\"16\" font-weight=\"bold\">").append(HtmlText.escape(title)).append("</text>");
-    b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#ccc\"/>", left, top, pw, ph));
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", left - 4, top + 10, num(ymax)));
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", left - 4, top + ph, num(ymin)));
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>", left, top + ph + 14, num(xmin)));
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", left + pw, top + ph + 14, num(xmax)));
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>", left + pw / 2, top + ph + 14, HtmlText.escape(xLabel)));
+    LinearScale x = LinearScale.of(xmin, xmax, left, left + pw);
+    LinearScale y = LinearScale.of(ymin, ymax, top + ph, top);
+    Svg svg = new Svg(w, h, 11);
+    svg.text(4, 16, title, Anchor.START, 0, true);
+    svg.frame(left, top, pw, ph, "#ccc");
+    svg.text(left - 4, top + 10, num(y.hi()), Anchor.END);
+    svg.text(left - 4, top + ph, num(y.lo()), Anchor.END);
+    svg.text(left, top + ph + 14, num(x.lo()));
+    svg.text(left + pw, top + ph + 14, num(x.hi()), Anchor.END);
+    svg.text(left + pw / 2.0, top + ph + 14, xLabel, Anchor.MIDDLE);
     for (int k = 0; k < series.size(); k++) {
       Series s = series.get(k);
       String colour = COLOURS[k % COLOURS.length];
-      StringBuilder pts = new StringBuilder();
+      List<Double> points = new ArrayList<>();
       for (int i = 0; i < s.x().length; i++) {
-        if (Double.isNaN(s.y()[i]) || Double.isInfinite(s.y()[i])) continue;
-        double px = left + pw * (s.x()[i] - xmin) / (xmax - xmin);
-        double py = top + ph - ph * (s.y()[i] - ymin) / (ymax - ymin);
-        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+        if (!Double.isFinite(s.y()[i])) continue;
+        points.add(x.map(s.x()[i]));
+        points.add(y.map(s.y()[i]));
       }
       if (s.x().length == 1) {
-        String[] p = pts.toString().trim().split(",");
-        if (p.length == 2) b.append("<circle cx=\"").append(p[0]).append("\" cy=\"").append(p[1]).append("\" r=\"3\" fill=\"").append(colour).append("\"/>");
+        if (points.size() == 2) svg.circle(points.get(0), points.get(1), 3, colour);
       } else {
-        b.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(colour).append("\" points=\"").append(pts.toString().trim()).append("\"/>");
+        svg.polyline(points.stream().mapToDouble(Double::doubleValue).toArray(), colour, 1.5);
       }
-      int lx = left + (k % 3) * 200, ly = top + ph + 30 + 16 * (k / 3);
-      b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", lx, ly - 9, colour));
-      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>", lx + 14, ly, HtmlText.escape(shorten(s.name(), 28))));
+      svg.swatch(left + (k % 3) * 200, top + ph + 30 + 16 * (k / 3), colour, shorten(s.name(), 28));
     }
-    return b.append("</svg>").toString();
+    return svg.close();
   }
 
   static String num(double v) {

@@ -22,6 +22,8 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import io.omelet.common.RowSampler;
+
 /**
  * The background rows KernelSHAP replaces unknown features with, and their weights (summing to 1).
  * Values are kept as the raw column values, in the column order given, so they go back through the
@@ -44,9 +46,9 @@ final class Background implements Serializable {
     return rows.length;
   }
 
-  /** {@code size} rows drawn at random (fixed seed), equally weighted. */
+  /** {@code size} rows drawn uniformly at random (fixed seed), equally weighted. */
   static Background sample(Dataset<Row> data, String[] cols, int size, long seed) {
-    Dataset<Row> picked = data.select(columns(cols)).orderBy(functions.rand(seed)).limit(size);
+    Dataset<Row> picked = RowSampler.sample(data.select(columns(cols)), size, seed);
     List<Row> rows = picked.collectAsList();
     if (rows.isEmpty()) throw new IllegalArgumentException("the background data is empty");
     Object[][] values = new Object[rows.size()][];

@@ -1,7 +1,6 @@
 package io.omelet.explain;
 
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -19,7 +18,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -118,9 +116,9 @@ final class KernelShapSource implements ShapSource {
 
     StructType xsSchema = xs.schema();
     StructType synthSchema = xsSchema.add(EVAL, DataTypes.IntegerType, false).add(EQ, DataTypes.BinaryType, true);
-    Plan plan = new Plan(coalitions, background, features.size(), carried.size());
-    Broadcast<Plan> bc = input.sparkSession().sparkContext()
-        .broadcast(plan, scala.reflect.ClassTag$.MODULE$.apply(Plan.class));
+    EvaluationPlan plan = new EvaluationPlan(coalitions, background, features.size(), carried.size());
+    Broadcast<EvaluationPlan> bc = input.sparkSession().sparkContext()
+        .broadcast(plan, scala.reflect.ClassTag$.MODULE$.apply(EvaluationPlan.class));
     // Synthetic rows are built in Spark's internal row format: no conversion per row on the way in.
     DataType[] xsTypes = new DataType[xsSchema.size()];
     for (int i = 0; i < xsTypes.length; i++) xsTypes[i] = xsSchema.fields()[i].dataType();
@@ -147,193 +145,15 @@ final class KernelShapSource implements ShapSource {
     return joined.select(outCols.toArray(new Column[0]));
   }
 
-  /**
-   * Everything executors need to lay out and fold back one row's evaluations: the coalitions, the
-   * background, and the dedup rule shared by the generator and the aggregator.
-   */
-  static final class Plan implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final long[] masks;
-    final double[] coalitionWeights;
-    final Object[][] background;
-    final double[] backgroundWeights;
-    final int m;
-    final int carried;
-    final long full;
-    /** codes[b][j]: background row b's value of feature j as a small integer, equal values equal codes. */
-    final int[][] codes;
-    /** Per feature, the code of each distinct background value. */
-    final java.util.HashMap<Object, Integer>[] codeOf;
-
-    /** {@code background}'s values are converted to Spark's internal form (UTF8String for strings, ...). */
-    @SuppressWarnings("unchecked")
-    Plan(Coalitions c, Background b, int m, int carried) {
-      this.masks = c.masks;
-      this.coalitionWeights = c.weights;
-      this.background = new Object[b.rows.length][];
-      for (int r = 0; r < b.rows.length; r++) {
-        background[r] = new Object[b.rows[r].length];
-        for (int j = 0; j < b.rows[r].length; j++) {
-          background[r][j] = CatalystTypeConverters.createToCatalystConverter(b.schema.fields()[j].dataType())
-              .apply(b.rows[r][j]);
-        }
-      }
-      this.backgroundWeights = b.weights;
-      this.m = m;
-      this.carried = carried;
-      this.full = m == 64 ? -1L : (1L << m) - 1;
-      codeOf = new java.util.HashMap[m];
-      codes = new int[background.length][m];
-      for (int j = 0; j < m; j++) {
-        java.util.HashMap<Object, Integer> known = new java.util.HashMap<>();
-        for (int r = 0; r < background.length; r++) {
-          Object v = background[r][j];
-          codes[r][j] = known.computeIfAbsent(v == null ? NULL : v, key -> known.size());
-        }
-        codeOf[j] = known;
-      }
-    }
-
-    /** Bit j set where background row b equals x on feature j. */
-    long[] equalities(Object[] x) {
-      int[] xc = new int[m];
-      for (int j = 0; j < m; j++) xc[j] = codeOf[j].getOrDefault(x[j] == null ? NULL : x[j], -1);
-      long[] eq = new long[background.length];
-      for (int b = 0; b < background.length; b++) {
-        long e = 0;
-        int[] bc = codes[b];
-        for (int j = 0; j < m; j++) if (bc[j] == xc[j]) e |= 1L << j;
-        eq[b] = e;
-      }
-      return eq;
-    }
-
-    /**
-     * Lays out the distinct evaluations of one row; evaluation 0 is x itself. Coalition z with
-     * background row b gives the row "x where z or where b equals x, b elsewhere", so it is the same
-     * row as any other (z', b') with the same set of x-valued features and equal background values
-     * on the rest: each such row is evaluated once.
-     */
-    Layout layout(long[] eq, SyntheticRowTable table) {
-      int k = masks.length;
-      int nb = background.length;
-      int[] index = new int[k * nb];
-      int[] evalBackground = new int[Math.max(16, k)];
-      long[] evalKey = new long[evalBackground.length];
-      int count = 1;
-      table.reset(k * nb);
-      for (int b = 0; b < nb; b++) {
-        long e = eq[b];
-        int[] bc = codes[b];
-        for (int c = 0; c < k; c++) {
-          long key = masks[c] | e;
-          int idx;
-          if (key == full) {
-            idx = 0;
-          } else {
-            long h = key * 0x9E3779B97F4A7C15L;
-            for (long rest = ~key & full; rest != 0; rest &= rest - 1) {
-              h = (h ^ bc[Long.numberOfTrailingZeros(rest)]) * 0xBF58476D1CE4E5B9L;
-            }
-            idx = table.find(h, key, bc, codes);
-            if (idx < 0) {
-              idx = count++;
-              if (idx >= evalKey.length) {
-                evalKey = Arrays.copyOf(evalKey, evalKey.length * 2);
-                evalBackground = Arrays.copyOf(evalBackground, evalBackground.length * 2);
-              }
-              evalKey[idx] = key;
-              evalBackground[idx] = b;
-              table.insert(h, key, b, idx);
-            }
-          }
-          index[c * nb + b] = idx;
-        }
-      }
-      return new Layout(index, evalKey, evalBackground, count);
-    }
-  }
-
-  /** Stands for a missing value among the codes (HashMap keys cannot tell null from absent). */
-  private static final String NULL = "\u0000omelet-null";
-
-  /**
-   * Open-addressing table of the synthetic rows seen for one explained row, keyed by the x-valued
-   * feature set and the background values elsewhere (compared exactly on a hash match). Reused from
-   * row to row by one task.
-   */
-  static final class SyntheticRowTable {
-    private long[] hashes = new long[0];
-    private long[] keys;
-    private int[] reps;
-    private int[] vals;
-    private int[] stamp;
-    private int generation;
-    private int mask;
-
-    void reset(int maxEntries) {
-      int cap = Integer.highestOneBit(Math.max(16, maxEntries * 2) - 1) << 1;
-      if (hashes.length != cap) {
-        hashes = new long[cap];
-        keys = new long[cap];
-        reps = new int[cap];
-        vals = new int[cap];
-        stamp = new int[cap];
-        generation = 0;
-        mask = cap - 1;
-      }
-      generation++;
-    }
-
-    int find(long h, long key, int[] codes, int[][] allCodes) {
-      int i = (int) (h ^ (h >>> 32)) & mask;
-      while (stamp[i] == generation) {
-        if (hashes[i] == h && keys[i] == key && sameOutside(key, codes, allCodes[reps[i]])) return vals[i];
-        i = (i + 1) & mask;
-      }
-      return -1;
-    }
-
-    void insert(long h, long key, int rep, int val) {
-      int i = (int) (h ^ (h >>> 32)) & mask;
-      while (stamp[i] == generation) i = (i + 1) & mask;
-      stamp[i] = generation;
-      hashes[i] = h;
-      keys[i] = key;
-      reps[i] = rep;
-      vals[i] = val;
-    }
-
-    private static boolean sameOutside(long key, int[] a, int[] b) {
-      for (int j = 0; j < a.length; j++) if (((key >>> j) & 1L) == 0 && a[j] != b[j]) return false;
-      return true;
-    }
-  }
-
-  record Layout(int[] index, long[] evalKey, int[] evalBackground, int count) {}
-
-  static byte[] pack(long[] eq) {
-    ByteBuffer buf = ByteBuffer.allocate(eq.length * 8);
-    for (long e : eq) buf.putLong(e);
-    return buf.array();
-  }
-
-  static long[] unpack(byte[] bytes) {
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    long[] eq = new long[bytes.length / 8];
-    for (int i = 0; i < eq.length; i++) eq[i] = buf.getLong();
-    return eq;
-  }
-
   /** Per explained row: x itself (carrying its equality masks), then each distinct synthetic row once. */
-  private static FlatMapFunction<Iterator<InternalRow>, InternalRow> generator(Broadcast<Plan> bc, DataType[] types) {
+  private static FlatMapFunction<Iterator<InternalRow>, InternalRow> generator(Broadcast<EvaluationPlan> bc, DataType[] types) {
     return rows -> new Iterator<InternalRow>() {
-      final Plan plan = bc.value();
-      final SyntheticRowTable table = new SyntheticRowTable();
+      final EvaluationPlan plan = bc.value();
+      final EvaluationPlan.SyntheticRowTable table = new EvaluationPlan.SyntheticRowTable();
       final int width = plan.m + plan.carried;
       Object[] x;
       long id;
-      Layout layout;
+      EvaluationPlan.Layout layout;
       int next;
 
       @Override
@@ -355,7 +175,7 @@ final class KernelShapSource implements ShapSource {
           Object[] v = Arrays.copyOf(x, width + 3);
           v[width] = id;
           v[width + 1] = 0;
-          v[width + 2] = pack(eq);
+          v[width + 2] = EvaluationPlan.pack(eq);
           return new GenericInternalRow(v);
         }
         int e = next++;
@@ -383,11 +203,11 @@ final class KernelShapSource implements ShapSource {
   }
 
   /** Folds each row's evaluations (contiguous, in generation order) into its SHAP values. */
-  private static FlatMapFunction<Iterator<InternalRow>, Row> aggregator(Broadcast<Plan> bc, int index, boolean vector,
+  private static FlatMapFunction<Iterator<InternalRow>, Row> aggregator(Broadcast<EvaluationPlan> bc, int index, boolean vector,
       double base) {
     return rows -> new Iterator<Row>() {
-      final Plan plan = bc.value();
-      final SyntheticRowTable table = new SyntheticRowTable();
+      final EvaluationPlan plan = bc.value();
+      final EvaluationPlan.SyntheticRowTable table = new EvaluationPlan.SyntheticRowTable();
 
       @Override
       public boolean hasNext() {
@@ -403,7 +223,7 @@ final class KernelShapSource implements ShapSource {
               + "transform works row by row");
         }
         long id = first.getLong(0);
-        Layout layout = plan.layout(unpack(first.getBinary(2)), table);
+        EvaluationPlan.Layout layout = plan.layout(EvaluationPlan.unpack(first.getBinary(2)), table);
         double[] values = new double[layout.count()];
         values[0] = read(first, 3, index, vector);
         for (int e = 1; e < values.length; e++) {

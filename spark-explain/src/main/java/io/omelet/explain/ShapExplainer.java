@@ -1,8 +1,10 @@
 package io.omelet.explain;
 
+import io.omelet.trees.TreeEnsemble;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.attribute.Attribute;
@@ -10,17 +12,16 @@ import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NumericAttribute;
 import org.apache.spark.ml.classification.ClassificationModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -28,10 +29,12 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import io.omelet.automl.AutoMLModel;
+import io.omelet.common.NestedStages;
 import io.omelet.scoring.LoadedModel;
-import io.omelet.scoring.MojoScorer;
 import io.omelet.scoring.MojoModel;
+import io.omelet.scoring.MojoScorer;
 import io.omelet.scoring.RowContributions;
+import scala.Option;
 
 /**
  * Adds per-row SHAP values to a DataFrame for a fitted Spark ML model (a PipelineModel or a single
@@ -53,29 +56,19 @@ import io.omelet.scoring.RowContributions;
  * {@code method=tree} reads exact contributions from the MOJO ({@link RowContributions}: TreeSHAP for GBM, DRF/XRT
  * and XGBoost, linear contributions for GLM) and explains their link scale: the log-odds of the target class for a
  * binomial GBM, XGBoost or GLM, its probability for a binomial DRF, the prediction for a regression. KernelSHAP of an
- * AutoMLModel explains the target class's probability ({@code explainedOutput=raw}: its log-odds).
+ * AutoMLModel explains the target class's probability ({@code explainedOutput=raw}: its log-odds); see
+ * {@link H2OExplanation}.
  *
  * Features are raw input columns: a string column that a pipeline indexes and one-hot encodes is
  * one feature. The SHAP vector column carries the feature names as ML attribute metadata.
+ *
+ * <p>Saved like Spark's {@code CrossValidatorModel}: the Params in {@code metadata/}, the explained model with
+ * its own writer under {@code model/}, a MOJO set with {@link #setMojo} as a {@link MojoScorer} under
+ * {@code mojo/}. The background data is not saved (see {@link #setBackgroundData}).
  */
-public class ShapExplainer extends Transformer {
+public class ShapExplainer extends ShapParams implements MLWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Param<Transformer> model;
-  private final StringArrayParam inputCols;
-  private final Param<String> method;
-  private final Param<String> explainedOutput;
-  private final IntParam targetClass;
-  private final IntParam numSamples;
-  private final IntParam backgroundSize;
-  private final Param<String> backgroundMode;
-  private final LongParam seed;
-  private final IntParam rowsPerTask;
-  private final Param<String> outputCol;
-  private final Param<String> outputForm;
-  private final Param<String> baseValueCol;
-  private final Param<String> fitCol;
   private transient Dataset<Row> backgroundData;
   private MojoModel mojo;
 
@@ -84,94 +77,23 @@ public class ShapExplainer extends Transformer {
   }
 
   public ShapExplainer(String uid) {
-    this.uid = uid;
-    model = new Param<>(this, "model", "the fitted model explained (a PipelineModel or any Transformer)");
-    inputCols = new StringArrayParam(this, "inputCols",
-        "the explained feature columns (default: the raw columns the model reads)");
-    method = new Param<>(this, "method", "auto | tree (exact TreeSHAP of Spark trees) | kernel (KernelSHAP, any model)",
-        ParamValidators.inArray(new String[] {"auto", "tree", "kernel"}));
-    explainedOutput = new Param<>(this, "explainedOutput",
-        "auto | probability | raw | prediction: the model output explained",
-        ParamValidators.inArray(new String[] {"auto", "probability", "raw", "prediction"}));
-    targetClass = new IntParam(this, "targetClass", "the class whose output a classifier explanation explains",
-        ParamValidators.gtEq(0));
-    numSamples = new IntParam(this, "numSamples", "KernelSHAP coalitions per row (0: 2 x features + 2048)",
-        ParamValidators.gtEq(0));
-    backgroundSize = new IntParam(this, "backgroundSize", "KernelSHAP background rows (or k-means centres)",
-        ParamValidators.gtEq(1));
-    backgroundMode = new Param<>(this, "backgroundMode", "sample | kmeans",
-        ParamValidators.inArray(new String[] {"sample", "kmeans"}));
-    seed = new LongParam(this, "seed", "random seed for the background and coalition sampling");
-    rowsPerTask = new IntParam(this, "rowsPerTask", "KernelSHAP explained rows per Spark task", ParamValidators.gtEq(1));
-    outputCol = new Param<>(this, "outputCol", "the SHAP values column");
-    outputForm = new Param<>(this, "outputForm", "vector | map (feature name to value)",
-        ParamValidators.inArray(new String[] {"vector", "map"}));
-    baseValueCol = new Param<>(this, "baseValueCol", "the base (expected) value column");
-    fitCol = new Param<>(this, "fitCol", "KernelSHAP only: the weighted R^2 of each row's fit");
-    setDefault(method, "auto");
-    setDefault(explainedOutput, "auto");
-    setDefault(targetClass, 1);
-    setDefault(numSamples, 0);
-    setDefault(backgroundSize, 100);
-    setDefault(backgroundMode, "sample");
-    setDefault(seed, 42L);
-    setDefault(rowsPerTask, 2);
-    setDefault(outputCol, "shap");
-    setDefault(outputForm, "vector");
-    setDefault(baseValueCol, "shap_base");
-    setDefault(fitCol, "shap_fit_r2");
+    super(uid);
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  // Params, Spark style: a no-argument public method per param, getters and fluent setters.
-  public Param<Transformer> model() { return model; }
-  public StringArrayParam inputCols() { return inputCols; }
-  public Param<String> method() { return method; }
-  public Param<String> explainedOutput() { return explainedOutput; }
-  public IntParam targetClass() { return targetClass; }
-  public IntParam numSamples() { return numSamples; }
-  public IntParam backgroundSize() { return backgroundSize; }
-  public Param<String> backgroundMode() { return backgroundMode; }
-  public LongParam seed() { return seed; }
-  public IntParam rowsPerTask() { return rowsPerTask; }
-  public Param<String> outputCol() { return outputCol; }
-  public Param<String> outputForm() { return outputForm; }
-  public Param<String> baseValueCol() { return baseValueCol; }
-  public Param<String> fitCol() { return fitCol; }
-
-  public Transformer getModel() { return $(model); }
-  public String[] getInputCols() { return $(inputCols); }
-  public String getMethod() { return $(method); }
-  public String getExplainedOutput() { return $(explainedOutput); }
-  public int getTargetClass() { return (Integer) $(targetClass); }
-  public int getNumSamples() { return (Integer) $(numSamples); }
-  public int getBackgroundSize() { return (Integer) $(backgroundSize); }
-  public String getBackgroundMode() { return $(backgroundMode); }
-  public long getSeed() { return (Long) $(seed); }
-  public int getRowsPerTask() { return (Integer) $(rowsPerTask); }
-  public String getOutputCol() { return $(outputCol); }
-  public String getOutputForm() { return $(outputForm); }
-  public String getBaseValueCol() { return $(baseValueCol); }
-  public String getFitCol() { return $(fitCol); }
-
-  public ShapExplainer setModel(Transformer v) { set(model, v); return this; }
-  public ShapExplainer setInputCols(String... v) { set(inputCols, v); return this; }
-  public ShapExplainer setMethod(String v) { set(method, v); return this; }
-  public ShapExplainer setExplainedOutput(String v) { set(explainedOutput, v); return this; }
-  public ShapExplainer setTargetClass(int v) { set(targetClass, v); return this; }
-  public ShapExplainer setNumSamples(int v) { set(numSamples, v); return this; }
-  public ShapExplainer setBackgroundSize(int v) { set(backgroundSize, v); return this; }
-  public ShapExplainer setBackgroundMode(String v) { set(backgroundMode, v); return this; }
-  public ShapExplainer setSeed(long v) { set(seed, v); return this; }
-  public ShapExplainer setRowsPerTask(int v) { set(rowsPerTask, v); return this; }
-  public ShapExplainer setOutputCol(String v) { set(outputCol, v); return this; }
-  public ShapExplainer setOutputForm(String v) { set(outputForm, v); return this; }
-  public ShapExplainer setBaseValueCol(String v) { set(baseValueCol, v); return this; }
-  public ShapExplainer setFitCol(String v) { set(fitCol, v); return this; }
+  public ShapExplainer setModel(Transformer v) { set(model(), v); return this; }
+  public ShapExplainer setInputCols(String... v) { set(inputCols(), v); return this; }
+  public ShapExplainer setMethod(String v) { set(method(), v); return this; }
+  public ShapExplainer setExplainedOutput(String v) { set(explainedOutput(), v); return this; }
+  public ShapExplainer setTargetClass(int v) { set(targetClass(), v); return this; }
+  public ShapExplainer setNumSamples(int v) { set(numSamples(), v); return this; }
+  public ShapExplainer setBackgroundSize(int v) { set(backgroundSize(), v); return this; }
+  public ShapExplainer setBackgroundMode(String v) { set(backgroundMode(), v); return this; }
+  public ShapExplainer setSeed(long v) { set(seed(), v); return this; }
+  public ShapExplainer setRowsPerTask(int v) { set(rowsPerTask(), v); return this; }
+  public ShapExplainer setOutputCol(String v) { set(outputCol(), v); return this; }
+  public ShapExplainer setOutputForm(String v) { set(outputForm(), v); return this; }
+  public ShapExplainer setBaseValueCol(String v) { set(baseValueCol(), v); return this; }
+  public ShapExplainer setFitCol(String v) { set(fitCol(), v); return this; }
 
   /**
    * KernelSHAP's background comes from this data (default: the data being explained). Not a Param:
@@ -197,45 +119,24 @@ public class ShapExplainer extends Transformer {
    */
   public MojoModel getMojo() {
     if (mojo != null) return mojo;
-    if (isDefined(model) && getModel() instanceof AutoMLModel a) return a.mojo();
-    if (isDefined(model) && getModel() instanceof MojoScorer s) {
+    if (isDefined(model()) && getModel() instanceof AutoMLModel a) return a.mojo();
+    if (isDefined(model()) && getModel() instanceof MojoScorer s) {
       // A URI is resolved once; later calls reuse what the scorer resolved.
       return s.lastModel().map(LoadedModel::mojo).orElseGet(() -> s.resolve(SparkSession.active()));
     }
     return null;
   }
 
-  /** The prefix of the per-class probability columns the H2O model's transformer adds. */
-  private String classProbabilityPrefix() {
-    if (getModel() instanceof MojoScorer s) {
-      String prefix = s.getOrDefault(s.classProbabilityPrefix());
-      if (prefix.isEmpty()) {
-        throw new IllegalArgumentException("ShapExplainer: KernelSHAP reads the MojoScorer's per-class probability "
-            + "columns; set its classProbabilityPrefix (e.g. \"p_\")");
-      }
-      return prefix;
-    }
-    return AutoMLModel.CLASS_PROBABILITY_PREFIX;
+  /** The H2O side of this explainer, or null when the model is not an H2O model. */
+  private H2OExplanation h2o() {
+    MojoModel m = getMojo();
+    return m == null ? null : new H2OExplanation(this, m);
   }
 
   /** The method {@code transform} will use for this model: "tree" or "kernel". */
   public String resolvedMethod() {
-    MojoModel h2o = getMojo();
-    if (h2o != null) {
-      String why = RowContributions.unsupportedReasonForClass(h2o);
-      String asked = getMethod();
-      if (asked.equals("tree") && why != null) {
-        throw new IllegalArgumentException("ShapExplainer: method=tree needs exact contributions, but " + why
-            + " (method=auto falls back to it)");
-      }
-      if (asked.equals("tree") || (asked.equals("auto") && why == null)) return "tree";
-      if (!isDefined(model)) {
-        throw new IllegalArgumentException("ShapExplainer: " + (why != null ? why + "; " : "")
-            + "method=kernel evaluates the model through a Spark ML Transformer: set it with setModel (e.g. the "
-            + "AutoMLModel), not only setMojo");
-      }
-      return "kernel";
-    }
+    H2OExplanation h2o = h2o();
+    if (h2o != null) return h2o.resolvedMethod();
     Transformer m = requireModel();
     ModelAnatomy a = ModelAnatomy.of(m);
     boolean isTree = a.predictor() != null && TreeEnsemble.supports(a.predictor());
@@ -256,11 +157,8 @@ public class ShapExplainer extends Transformer {
    * (the class name comes from a label StringIndexer inside the model, else its index).
    */
   public String describeOutput() {
-    MojoModel h2o = getMojo();
-    if (h2o != null) {
-      if (resolvedMethod().equals("tree")) return mojoSource(featureNames()).description();
-      return h2oKernelOutput(h2o).description();
-    }
+    H2OExplanation h2o = h2o();
+    if (h2o != null) return h2o.describeOutput();
     ModelAnatomy a = ModelAnatomy.of(requireModel());
     String cls = a.className(getTargetClass());
     String target = "class " + (cls != null ? cls : String.valueOf(getTargetClass()));
@@ -278,8 +176,8 @@ public class ShapExplainer extends Transformer {
 
   /** The explained features, in SHAP vector order. */
   public List<String> featureNames() {
-    MojoModel h2o = getMojo();
-    if (h2o != null) return isSet(inputCols) ? Arrays.asList(getInputCols()) : Arrays.asList(h2o.features());
+    H2OExplanation h2o = h2o();
+    if (h2o != null) return h2o.featureNames();
     List<String> f = features(ModelAnatomy.of(requireModel()));
     if (f == null) {
       throw new IllegalStateException("ShapExplainer: cannot tell which columns the model reads; set inputCols");
@@ -288,35 +186,30 @@ public class ShapExplainer extends Transformer {
   }
 
   private List<String> features(ModelAnatomy a) {
-    if (isSet(inputCols)) return Arrays.asList(getInputCols());
+    if (isSet(inputCols())) return Arrays.asList(getInputCols());
     return a.explainedFeatures();
   }
 
   private Transformer requireModel() {
-    if (!isDefined(model)) throw new IllegalArgumentException("ShapExplainer: set the model to explain (setModel)");
+    if (!isDefined(model())) throw new IllegalArgumentException("ShapExplainer: set the model to explain (setModel)");
     return getModel();
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
-    if (getMojo() != null) return h2oSchema(schema);
-    Transformer m = requireModel();
-    ModelAnatomy a = ModelAnatomy.of(m);
+    H2OExplanation h2o = h2o();
+    if (h2o != null) return h2o.transformSchema(schema);
+    ModelAnatomy a = ModelAnatomy.of(requireModel());
     String resolved = resolvedMethod();
     List<String> feats = features(a);
     if (feats == null && resolved.equals("kernel")) {
       throw new IllegalArgumentException("ShapExplainer: cannot tell which columns the model reads (stage "
           + a.opaqueStage + " does not name its input columns); set inputCols");
     }
+    // The features, and every column the feature stages read (or a bare tree model's own vector column).
     List<String> needed = new ArrayList<>();
     if (feats != null) needed.addAll(feats);
-    if (resolved.equals("kernel") && a.rawInputs != null) {
-      for (String c : a.rawInputs) if (!needed.contains(c)) needed.add(c);
-    }
-    if (resolved.equals("tree") && a.rawInputs != null) {
-      // Every column the feature stages read (or a bare tree model's own vector column).
-      for (String c : a.rawInputs) if (!needed.contains(c)) needed.add(c);
-    }
+    if (a.rawInputs != null) for (String c : a.rawInputs) if (!needed.contains(c)) needed.add(c);
     List<String> names = Arrays.asList(schema.fieldNames());
     for (String c : needed) {
       if (c.contains("+")) continue; // a feature built from several raw columns: each is checked on its own
@@ -325,109 +218,26 @@ public class ShapExplainer extends Transformer {
             + "the model reads " + needed + " and the input has " + names);
       }
     }
-    for (String out : outputColumns(resolved)) {
-      if (names.contains(out)) {
-        throw new IllegalArgumentException("ShapExplainer: output column '" + out + "' already exists in the input");
-      }
-    }
+    checkOutputsFree(names, resolved);
     if (resolved.equals("tree")) treeOutput(a.predictor());
-    StructType out = schema.add(shapField(feats));
-    out = out.add(getBaseValueCol(), DataTypes.DoubleType, false);
-    if (resolved.equals("kernel")) out = out.add(getFitCol(), DataTypes.DoubleType, true);
-    return out;
+    return withOutputs(schema, feats, resolved);
   }
 
-  /** The output schema for an H2O model; checks every column it reads and every output name first. */
-  private StructType h2oSchema(StructType schema) {
-    String resolved = resolvedMethod();
-    List<String> feats = featureNames();
-    List<String> names = Arrays.asList(schema.fieldNames());
-    java.util.Set<String> lower = new java.util.HashSet<>();
-    for (String n : names) lower.add(n.toLowerCase(java.util.Locale.ROOT));
-    List<String> needed = new ArrayList<>(feats);
-    for (String f : getMojo().features()) if (!needed.contains(f)) needed.add(f);
-    for (String c : needed) {
-      if (!lower.contains(c.toLowerCase(java.util.Locale.ROOT))) {
-        throw new IllegalArgumentException("ShapExplainer: feature column '" + c + "' is missing from the input; "
-            + "the H2O model reads " + Arrays.asList(getMojo().features()) + " and the input has " + names);
-      }
-    }
-    for (String out : outputColumns(resolved)) {
-      if (names.contains(out)) {
-        throw new IllegalArgumentException("ShapExplainer: output column '" + out + "' already exists in the input");
-      }
-    }
-    if (resolved.equals("tree")) {
-      MojoShapSource src = mojoSource(feats);
-      String natural = src.description().startsWith("probability") ? "probability"
-          : src.description().startsWith("log-odds") ? "raw" : "prediction";
-      String asked = getExplainedOutput();
-      if (!asked.equals("auto") && !asked.equals(natural)) {
-        throw new IllegalArgumentException("ShapExplainer: the exact contributions of this H2O model explain "
-            + "explainedOutput=" + natural + " (" + src.description() + "), not " + asked + "; use method=kernel to explain "
-            + asked);
-      }
-    } else {
-      h2oKernelOutput(getMojo());
-    }
-    StructType out = schema.add(shapField(feats)).add(getBaseValueCol(), DataTypes.DoubleType, false);
-    if (resolved.equals("kernel")) out = out.add(getFitCol(), DataTypes.DoubleType, true);
-    return out;
-  }
-
-  private MojoShapSource mojoSource(List<String> feats) {
-    return new MojoShapSource(getMojo(), feats, getTargetClass());
-  }
-
-  /** Column names of the log-odds that KernelSHAP of an AutoMLModel explains with explainedOutput=raw. */
-  static final String LOG_ODDS_COL = "__omelet_log_odds";
-
-  /**
-   * What KernelSHAP reads from an AutoMLModel's output: the target class's p_ column (or its log-odds, added by a
-   * SQL stage after the model), or the regression prediction.
-   */
-  private KernelShapSource.Output h2oKernelOutput(MojoModel h2o) {
-    String[] domain = h2o.responseDomain();
-    String asked = getExplainedOutput();
-    if (domain == null) {
-      if (!asked.equals("auto") && !asked.equals("prediction")) {
-        throw new IllegalArgumentException("ShapExplainer: explainedOutput=" + asked + " but the H2O model is a "
-            + "regression; it explains its prediction");
-      }
-      String predictionCol = getModel() instanceof MojoScorer s ? s.getOrDefault(s.predictionCol())
-          : ((AutoMLModel) getModel()).getOrDefault(((AutoMLModel) getModel()).predictionCol());
-      return new KernelShapSource.Output(predictionCol, -1, "prediction");
-    }
-    int target = getTargetClass();
-    if (target >= domain.length) {
-      throw new IllegalArgumentException("ShapExplainer: targetClass " + target + " is out of range: the model has "
-          + domain.length + " classes " + Arrays.asList(domain));
-    }
-    String p = classProbabilityPrefix() + domain[target];
-    return switch (asked) {
-      case "auto", "probability" -> new KernelShapSource.Output(p, -1, "probability of class " + domain[target]);
-      case "raw" -> new KernelShapSource.Output(LOG_ODDS_COL, -1, "log-odds of class " + domain[target]);
-      default -> throw new IllegalArgumentException("ShapExplainer: explainedOutput=" + asked + " of an H2O classifier: "
-          + "use probability or raw (log-odds)");
-    };
-  }
-
-  /** The AutoMLModel, followed for explainedOutput=raw by a stage adding the target class's log-odds. */
-  private Transformer h2oKernelModel(KernelShapSource.Output o) {
-    Transformer m = getModel();
-    if (!o.col().equals(LOG_ODDS_COL)) return m;
-    String p = "`" + classProbabilityPrefix() + getMojo().responseDomain()[getTargetClass()] + "`";
-    // Clamped so that a probability of exactly 0 or 1 gives a large finite log-odds.
-    String sql = "SELECT *, ln(greatest(" + p + ", 1e-15) / greatest(1 - " + p + ", 1e-15)) AS " + LOG_ODDS_COL
-        + " FROM __THIS__";
-    return new org.apache.spark.ml.PipelineModel(Identifiable.randomUID("omelet_h2o_log_odds"),
-        new Transformer[] {m, new org.apache.spark.ml.feature.SQLTransformer().setStatement(sql)});
-  }
-
-  private List<String> outputColumns(String resolved) {
+  /** Fails when an output column the method adds is already an input column. */
+  void checkOutputsFree(List<String> inputNames, String resolved) {
     List<String> cols = new ArrayList<>(List.of(getOutputCol(), getBaseValueCol()));
     if (resolved.equals("kernel")) cols.add(getFitCol());
-    return cols;
+    for (String out : cols) {
+      if (inputNames.contains(out)) {
+        throw new IllegalArgumentException("ShapExplainer: output column '" + out + "' already exists in the input");
+      }
+    }
+  }
+
+  /** {@code schema} with the SHAP, base value and (KernelSHAP) fit columns added. */
+  StructType withOutputs(StructType schema, List<String> feats, String resolved) {
+    StructType out = schema.add(shapField(feats)).add(getBaseValueCol(), DataTypes.DoubleType, false);
+    return resolved.equals("kernel") ? out.add(getFitCol(), DataTypes.DoubleType, true) : out;
   }
 
   private StructField shapField(List<String> feats) {
@@ -443,8 +253,7 @@ public class ShapExplainer extends Transformer {
 
   private void treeOutput(Transformer predictor) {
     String asked = getExplainedOutput();
-    TreeEnsemble.Output natural = TreeEnsemble.naturalOutput(predictor);
-    String naturalName = switch (natural) {
+    String naturalName = switch (TreeEnsemble.naturalOutput(predictor)) {
       case MARGIN -> "raw";
       case PROBABILITY -> "probability";
       case PREDICTION -> "prediction";
@@ -461,7 +270,8 @@ public class ShapExplainer extends Transformer {
     transformSchema(dataset.schema());
     @SuppressWarnings("unchecked")
     Dataset<Row> input = (Dataset<Row>) dataset;
-    ShapSource source = getMojo() != null ? h2oSource(input) : source(ModelAnatomy.of(getModel()), input);
+    H2OExplanation h2o = h2o();
+    ShapSource source = h2o != null ? h2o.source(input) : source(ModelAnatomy.of(getModel()), input);
     List<String> feats = source.features();
     boolean kernel = source.method().equals("kernel");
     Dataset<Row> out = source.explain(input, getOutputCol(), getBaseValueCol(), kernel ? getFitCol() : null);
@@ -477,22 +287,7 @@ public class ShapExplainer extends Transformer {
     return out.withColumn(getOutputCol(), shap, field.metadata());
   }
 
-  /** The backend for an H2O model: its MOJO's contributions, or KernelSHAP through the AutoMLModel. */
-  ShapSource h2oSource(Dataset<Row> input) {
-    List<String> feats = featureNames();
-    if (resolvedMethod().equals("tree")) return mojoSource(feats);
-    KernelShapSource.Output o = h2oKernelOutput(getMojo());
-    String[] rawCols = feats.toArray(new String[0]);
-    Dataset<Row> bgSource = backgroundData != null ? backgroundData : input;
-    Background bg = getBackgroundMode().equals("kmeans")
-        ? Background.kmeans(bgSource, rawCols, getBackgroundSize(), getSeed())
-        : Background.sample(bgSource, rawCols, getBackgroundSize(), getSeed());
-    int samples = getNumSamples() > 0 ? getNumSamples() : Coalitions.defaultNumSamples(feats.size());
-    Coalitions c = Coalitions.sample(feats.size(), samples, getSeed());
-    return new KernelShapSource(h2oKernelModel(o), feats, List.of(), o, c, bg, getRowsPerTask());
-  }
-
-  /** Builds the backend for this model and data (package-visible so tests and the H2O backend can reuse it). */
+  /** Builds the backend for this Spark ML model and data (package-visible so tests can reuse it). */
   ShapSource source(ModelAnatomy a, Dataset<Row> input) {
     String resolved = resolvedMethod();
     List<String> feats = features(a);
@@ -506,6 +301,12 @@ public class ShapExplainer extends Transformer {
     }
     List<String> carried = new ArrayList<>();
     if (a.rawInputs != null) for (String c : a.rawInputs) if (!feats.contains(c)) carried.add(c);
+    return kernelSource(getModel(), feats, carried, kernelOutput(a), input);
+  }
+
+  /** KernelSHAP of {@code model}'s {@code output}, with this explainer's background and coalitions. */
+  KernelShapSource kernelSource(Transformer model, List<String> feats, List<String> carried,
+      KernelShapSource.Output output, Dataset<Row> input) {
     List<String> raw = new ArrayList<>(feats);
     raw.addAll(carried);
     String[] rawCols = raw.toArray(new String[0]);
@@ -515,28 +316,23 @@ public class ShapExplainer extends Transformer {
         : Background.sample(bgSource, rawCols, getBackgroundSize(), getSeed());
     int samples = getNumSamples() > 0 ? getNumSamples() : Coalitions.defaultNumSamples(feats.size());
     Coalitions c = Coalitions.sample(feats.size(), samples, getSeed());
-    return new KernelShapSource(getModel(), feats, carried, kernelOutput(a), c, bg, getRowsPerTask());
+    return new KernelShapSource(model, feats, carried, output, c, bg, getRowsPerTask());
   }
 
   private KernelShapSource.Output kernelOutput(ModelAnatomy a) {
     Transformer p = a.predictor();
     String asked = getExplainedOutput();
     int target = getTargetClass();
-    boolean classifier = p instanceof ClassificationModel<?, ?>;
-    if (classifier) {
-      int numClasses = ((ClassificationModel<?, ?>) p).numClasses();
-      if (target >= numClasses) {
-        throw new IllegalArgumentException("ShapExplainer: targetClass " + target + " is out of range: the model has "
-            + numClasses + " classes");
-      }
+    if (p instanceof ClassificationModel<?, ?> c && target >= c.numClasses()) {
+      throw new IllegalArgumentException("ShapExplainer: targetClass " + target + " is out of range: the model has "
+          + c.numClasses() + " classes");
     }
-    String col;
-    switch (asked) {
-      case "raw" -> col = "rawPredictionCol";
-      case "probability" -> col = "probabilityCol";
-      case "prediction" -> col = "predictionCol";
-      default -> col = p != null && p.hasParam("probabilityCol") ? "probabilityCol" : "predictionCol";
-    }
+    String col = switch (asked) {
+      case "raw" -> "rawPredictionCol";
+      case "probability" -> "probabilityCol";
+      case "prediction" -> "predictionCol";
+      default -> p != null && p.hasParam("probabilityCol") ? "probabilityCol" : "predictionCol";
+    };
     if (p == null || !p.hasParam(col)) {
       if (col.equals("predictionCol")) return new KernelShapSource.Output("prediction", -1, "prediction");
       throw new IllegalArgumentException("ShapExplainer: explainedOutput=" + asked + " but the model has no "
@@ -554,5 +350,42 @@ public class ShapExplainer extends Transformer {
     c.backgroundData = backgroundData;
     c.mojo = mojo;
     return c;
+  }
+
+  // ------------------------------------------------------------------ persistence
+
+  private static final String MODEL_DIR = "model";
+  private static final String MOJO_DIR = "mojo";
+
+  @Override
+  public MLWriter write() {
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        NestedStages.saveParams(ShapExplainer.this, path, sc(), Set.of(MODEL_DIR));
+        if (isDefined(model())) NestedStages.save(getModel(), path, MODEL_DIR, "the ShapExplainer");
+        if (mojo != null) NestedStages.save(MojoScorer.of(mojo), path, MOJO_DIR, "the ShapExplainer");
+      }
+    };
+  }
+
+  public static MLReader<ShapExplainer> read() {
+    return new MLReader<>() {
+      @Override
+      public ShapExplainer load(String path) {
+        DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sc(), ShapExplainer.class.getName());
+        ShapExplainer e = new ShapExplainer(meta.uid());
+        meta.getAndSetParams(e, Option.empty());
+        if (NestedStages.exists(path, MODEL_DIR, sc())) e.setModel(NestedStages.<Transformer>load(path, MODEL_DIR, sc()));
+        if (NestedStages.exists(path, MOJO_DIR, sc())) {
+          e.setMojo(NestedStages.<MojoScorer>load(path, MOJO_DIR, sc()).resolve(SparkSession.active()));
+        }
+        return e;
+      }
+    };
+  }
+
+  public static ShapExplainer load(String path) {
+    return read().load(path);
   }
 }

@@ -1,5 +1,6 @@
 package io.omelet.explain;
 
+import io.omelet.trees.TreeEnsemble;
 import java.util.List;
 
 import org.apache.spark.ml.PipelineModel;

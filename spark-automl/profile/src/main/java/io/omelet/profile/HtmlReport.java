@@ -1,7 +1,11 @@
 package io.omelet.profile;
 
 import io.omelet.common.HtmlText;
+import io.omelet.common.svg.BarRows;
+import io.omelet.common.svg.Svg;
+import io.omelet.common.svg.Svg.Anchor;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -199,20 +203,15 @@ final class HtmlReport {
     StringBuilder b = new StringBuilder();
     long rows = p.overview.rows;
     b.append("<p>Rows without a missing value: ").append(m.completeRows).append(" of ").append(rows).append("</p>");
-    int w = 560, barH = 16, labelW = 180;
-    int n = m.counts.size();
-    b.append(svgOpen(w, n * (barH + 4) + 10));
-    int i = 0;
+    List<BarRows.Bar> bars = new ArrayList<>();
     for (Map.Entry<String, Long> e : m.counts.entrySet()) {
-      int y = i++ * (barH + 4) + 4;
-      double frac = rows == 0 ? 0 : (double) e.getValue() / rows;
-      b.append("<text x=\"0\" y=\"").append(y + 12).append("\">").append(esc(clip(e.getKey(), 28))).append("</text>");
-      b.append("<rect x=\"").append(labelW).append("\" y=\"").append(y).append("\" width=\"")
-          .append(fmt(frac * (w - labelW - 60))).append("\" height=\"").append(barH).append("\" fill=\"#d9534f\"/>");
-      b.append("<text x=\"").append(fmt(labelW + frac * (w - labelW - 60) + 4)).append("\" y=\"").append(y + 12)
-          .append("\">").append(e.getValue()).append("</text>");
+      bars.add(new BarRows.Bar(clip(e.getKey(), 28), rows == 0 ? 0 : (double) e.getValue() / rows,
+          String.valueOf(e.getValue()), "#d9534f"));
     }
-    b.append("</svg>");
+    Svg svg = Svg.inline(560, m.counts.size() * 20 + 10);
+    // A bar's length is the column's share of all rows, not of the most missing column's.
+    BarRows.draw(svg, bars, new BarRows.Layout(4, 20, 16, 0, false, 180, 560 - 180 - 60), 1);
+    b.append(svg.close());
     if (m.columns.length > 1) {
       b.append("<h4>Missing together (rows where both are missing)</h4>");
       Double[][] vals = new Double[m.columns.length][m.columns.length];
@@ -241,38 +240,28 @@ final class HtmlReport {
     for (long c : h.counts) max = Math.max(max, c);
     int k = h.counts.length;
     double bw = (double) (w - 2 * pad) / k;
-    StringBuilder b = new StringBuilder(svgOpen(w, ht + 20));
+    Svg svg = Svg.inline(w, ht + 20);
     for (int i = 0; i < k; i++) {
       double bh = (double) h.counts[i] / max * (ht - pad);
-      b.append("<rect x=\"").append(fmt(pad + i * bw)).append("\" y=\"").append(fmt(ht - bh))
-          .append("\" width=\"").append(fmt(Math.max(1, bw - 1))).append("\" height=\"").append(fmt(bh))
-          .append("\" fill=\"#e5a823\"><title>").append(h.counts[i]).append("</title></rect>");
+      svg.rect(pad + i * bw, ht - bh, Math.max(1, bw - 1), bh, "#e5a823", String.valueOf(h.counts[i]));
     }
     String lo = dates ? DataProfiler.formatDate(h.edges[0], days) : num(h.edges[0]);
     String hi = dates ? DataProfiler.formatDate(h.edges[h.edges.length - 1], days) : num(h.edges[h.edges.length - 1]);
-    b.append("<text x=\"").append(pad).append("\" y=\"").append(ht + 14).append("\">").append(esc(lo)).append("</text>");
-    b.append("<text x=\"").append(w - pad).append("\" y=\"").append(ht + 14)
-        .append("\" text-anchor=\"end\">").append(esc(hi)).append("</text>");
-    if (h.approximate) b.append("<text x=\"").append(pad).append("\" y=\"10\">(from quantile sketch)</text>");
-    return b.append("</svg>").toString();
+    svg.text(pad, ht + 14, lo);
+    svg.text(w - pad, ht + 14, hi, Anchor.END);
+    if (h.approximate) svg.text(pad, 10, "(from quantile sketch)");
+    return svg.close();
   }
 
   private static String topValuesSvg(List<ValueCount> top, long count) {
-    int w = 360, barH = 14, labelW = 130;
-    StringBuilder b = new StringBuilder(svgOpen(w, top.size() * (barH + 4) + 6));
-    long max = 1;
-    for (ValueCount vc : top) max = Math.max(max, vc.count);
-    for (int i = 0; i < top.size(); i++) {
-      ValueCount vc = top.get(i);
-      int y = i * (barH + 4) + 2;
-      double bw = (double) vc.count / max * (w - labelW - 70);
-      b.append("<text x=\"0\" y=\"").append(y + 11).append("\">").append(esc(clip(vc.value, 20))).append("</text>");
-      b.append("<rect x=\"").append(labelW).append("\" y=\"").append(y).append("\" width=\"").append(fmt(bw))
-          .append("\" height=\"").append(barH).append("\" fill=\"#5b8def\"/>");
-      b.append("<text x=\"").append(fmt(labelW + bw + 4)).append("\" y=\"").append(y + 11).append("\">")
-          .append(vc.count).append(count > 0 ? " (" + pct(100.0 * vc.count / count) + ")" : "").append("</text>");
+    List<BarRows.Bar> bars = new ArrayList<>();
+    for (ValueCount vc : top) {
+      bars.add(new BarRows.Bar(clip(vc.value, 20), vc.count,
+          vc.count + (count > 0 ? " (" + pct(100.0 * vc.count / count) + ")" : ""), "#5b8def"));
     }
-    return b.append("</svg>").toString();
+    Svg svg = Svg.inline(360, top.size() * 18 + 6);
+    BarRows.draw(svg, bars, new BarRows.Layout(2, 18, 14, 0, false, 130, 360 - 130 - 70), 1);
+    return svg.close();
   }
 
   private static String heatmapSvg(CorrelationMatrix m) {
@@ -280,21 +269,18 @@ final class HtmlReport {
     int cell = Math.max(8, Math.min(28, 420 / Math.max(1, k)));
     int label = 130;
     int size = label + k * cell + 4;
-    StringBuilder b = new StringBuilder(svgOpen(size, size));
+    Svg svg = Svg.inline(size, size);
     for (int i = 0; i < k; i++) {
-      b.append("<text x=\"").append(label - 4).append("\" y=\"").append(label + i * cell + cell / 2 + 3)
-          .append("\" text-anchor=\"end\">").append(esc(clip(m.columns[i], 20))).append("</text>");
-      b.append("<text transform=\"translate(").append(label + i * cell + cell / 2 + 3).append(',').append(label - 4)
-          .append(") rotate(-90)\">").append(esc(clip(m.columns[i], 20))).append("</text>");
+      String name = clip(m.columns[i], 20);
+      svg.text(label - 4, label + i * cell + cell / 2 + 3, name, Anchor.END);
+      svg.rotatedText(label + i * cell + cell / 2 + 3, label - 4, name, Anchor.START, 0, -90);
       for (int j = 0; j < k; j++) {
         Double v = m.values[i][j];
-        b.append("<rect x=\"").append(label + j * cell).append("\" y=\"").append(label + i * cell)
-            .append("\" width=\"").append(cell - 1).append("\" height=\"").append(cell - 1)
-            .append("\" fill=\"").append(color(v)).append("\"><title>").append(esc(m.columns[i])).append(" · ")
-            .append(esc(m.columns[j])).append(": ").append(v == null ? "n/a" : num(v)).append("</title></rect>");
+        svg.rect(label + j * cell, label + i * cell, cell - 1, cell - 1, color(v),
+            m.columns[i] + " \u00b7 " + m.columns[j] + ": " + (v == null ? "n/a" : num(v)));
       }
     }
-    return b.append("</svg>").toString();
+    return svg.close();
   }
 
   private static String color(Double v) {
@@ -311,11 +297,6 @@ final class HtmlReport {
       bl = (int) (255 + a * (255 - 220));
     }
     return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, bl);
-  }
-
-  private static String svgOpen(int w, int h) {
-    return "<svg width=\"" + w + "\" height=\"" + h
-        + "\" viewBox=\"0 0 " + w + " " + h + "\">";
   }
 
   private static void row(StringBuilder b, String k, String v) {
@@ -340,10 +321,6 @@ final class HtmlReport {
     double a = Math.abs(v);
     if (a != 0 && (a >= 1e7 || a < 1e-3)) return String.format(Locale.ROOT, "%.4g", v);
     return String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
-  }
-
-  private static String fmt(double d) {
-    return String.format(Locale.ROOT, "%.1f", d);
   }
 
   private static String bytes(long b) {

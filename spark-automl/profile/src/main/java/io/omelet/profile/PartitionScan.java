@@ -20,7 +20,9 @@ import org.apache.spark.sql.types.StructType;
  * The single pass: folds every row of a partition into per-column accumulators, counts the
  * patterns of missing columns, keeps the first rows and a bottom-k random sample (each row gets
  * a uniform key; the k smallest keys over all partitions are a uniform sample, so partition
- * samples merge exactly). Partitions then merge on the driver.
+ * samples merge exactly). Partitions then merge on the driver. The sample is drawn as
+ * io.omelet.common.RowSampler draws (the k smallest uniform keys) but inside this one pass:
+ * a RowSampler job would read the data a second time.
  */
 final class PartitionScan implements Serializable {
   private static final long serialVersionUID = 1L;

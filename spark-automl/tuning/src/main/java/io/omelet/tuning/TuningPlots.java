@@ -1,6 +1,10 @@
 package io.omelet.tuning;
 
-import io.omelet.common.HtmlText;
+import io.omelet.common.svg.BarRows;
+import io.omelet.common.svg.LinearScale;
+import io.omelet.common.svg.PathData;
+import io.omelet.common.svg.Svg;
+import io.omelet.common.svg.Svg.Anchor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,93 +47,78 @@ public final class TuningPlots {
 
   /** Each trial's value by number (COMPLETE blue, PRUNED grey), and the best so far as a red step line. */
   public static String history(List<Trial> trials, Direction direction, String metric) {
-    StringBuilder b = open("Optimisation history: " + metric);
+    Svg svg = open("Optimisation history: " + metric);
     List<Trial> valued = new ArrayList<>();
     for (Trial t : trials) if (Double.isFinite(t.value()) && t.state() != TrialState.FAILED) valued.add(t);
-    if (valued.isEmpty()) return note(b, "no trial with a value");
+    if (valued.isEmpty()) return note(svg, "no trial with a value");
     double minX = trials.get(0).number();
     double maxX = Math.max(minX + 1, trials.get(trials.size() - 1).number());
-    double[] y = range(valued.stream().mapToDouble(Trial::value).toArray());
-    axes(b, minX, maxX, y[0], y[1], "trial", metric);
-    StringBuilder line = new StringBuilder();
-    double best = Double.NaN;
+    LinearScale x = LinearScale.of(minX, maxX, L, W - R);
+    LinearScale y = valueScale(valued);
+    axes(svg, x, y, "trial", metric);
+    PathData best = new PathData();
+    double bestValue = Double.NaN;
     for (Trial t : trials) {
-      if (t.state() == TrialState.COMPLETE && direction.isBetter(t.value(), best)) best = t.value();
-      if (!Double.isNaN(best)) {
-        line.append(line.length() == 0 ? "M" : " L").append(f(sx(t.number(), minX, maxX))).append(',')
-            .append(f(sy(best, y[0], y[1])));
-      }
+      if (t.state() == TrialState.COMPLETE && direction.isBetter(t.value(), bestValue)) bestValue = t.value();
+      if (!Double.isNaN(bestValue)) best.lineTo(x.map(t.number()), y.map(bestValue));
     }
-    if (line.length() > 0) b.append("<path d=\"").append(line).append("\" fill=\"none\" stroke=\"").append(RED).append("\" stroke-width=\"2\"/>\n");
+    if (!best.isEmpty()) svg.path(best, RED, 2, 1, null);
     for (Trial t : valued) {
-      b.append("<circle cx=\"").append(f(sx(t.number(), minX, maxX))).append("\" cy=\"").append(f(sy(t.value(), y[0], y[1])))
-          .append("\" r=\"4\" fill=\"").append(t.state() == TrialState.COMPLETE ? BLUE : GREY).append("\"><title>")
-          .append(esc("trial " + t.number() + " " + t.state() + ": " + g(t.value()))).append("</title></circle>\n");
+      svg.circle(x.map(t.number()), y.map(t.value()), 4, t.state() == TrialState.COMPLETE ? BLUE : GREY, 1,
+          "trial " + t.number() + " " + t.state() + ": " + g(t.value()));
     }
-    legend(b, new String[] {"COMPLETE", "PRUNED", "best so far"}, new String[] {BLUE, GREY, RED});
-    return close(b);
+    String[] labels = {"COMPLETE", "PRUNED", "best so far"};
+    String[] colours = {BLUE, GREY, RED};
+    for (int i = 0; i < labels.length; i++) svg.swatch(W - R - 110, T + 7 + i * 14, colours[i], labels[i]);
+    return svg.close();
   }
 
   /** Horizontal bars, most important first. */
   public static String importance(Map<String, Double> importance) {
-    StringBuilder b = open("Hyper-parameter importance (fANOVA)");
-    if (importance == null || importance.isEmpty()) return note(b, "not enough completed trials");
-    int n = importance.size();
-    double rowH = Math.min(28, (H - T - B) / (double) n);
-    int left = 180;
-    int i = 0;
+    Svg svg = open("Hyper-parameter importance (fANOVA)");
+    if (importance == null || importance.isEmpty()) return note(svg, "not enough completed trials");
+    double rowH = Math.min(28, (H - T - B) / (double) importance.size());
+    List<BarRows.Bar> bars = new ArrayList<>();
     for (Map.Entry<String, Double> e : importance.entrySet()) {
-      double y = T + i * rowH;
-      double w = Math.max(0, e.getValue()) * (W - left - R - 50);
-      b.append("<text x=\"").append(left - 6).append("\" y=\"").append(f(y + rowH * 0.65))
-          .append("\" text-anchor=\"end\">").append(esc(e.getKey())).append("</text>\n");
-      b.append("<rect x=\"").append(left).append("\" y=\"").append(f(y + 2)).append("\" width=\"").append(f(w))
-          .append("\" height=\"").append(f(Math.max(1, rowH - 4))).append("\" fill=\"").append(BLUE).append("\"/>\n");
-      b.append("<text x=\"").append(f(left + w + 4)).append("\" y=\"").append(f(y + rowH * 0.65)).append("\">")
-          .append(String.format(Locale.ROOT, "%.3f", e.getValue())).append("</text>\n");
-      i++;
+      bars.add(new BarRows.Bar(e.getKey(), Math.max(0, e.getValue()), String.format(Locale.ROOT, "%.3f", e.getValue()),
+          BLUE));
     }
-    return close(b);
+    int left = 180;
+    // Importances are shares of the variance: a bar's length is its share of the whole width.
+    BarRows.draw(svg, bars, new BarRows.Layout(T + 2, rowH, Math.max(1, rowH - 4), left - 6, true, left, W - left - R - 50), 1);
+    return svg.close();
   }
 
-  /** One vertical axis per parameter, then the value; a polyline per completed trial, darker when better. */
+  /** One vertical axis per parameter, then the value; a path per completed trial, darker when better. */
   public static String parallelCoordinates(SearchSpace space, List<Trial> trials, Direction direction, String metric) {
-    StringBuilder b = open("Parallel coordinates");
+    Svg svg = open("Parallel coordinates");
     List<Parameter> ps = space.allParameters();
     List<Trial> done = new ArrayList<>();
     for (Trial t : trials) if (t.state() == TrialState.COMPLETE && Double.isFinite(t.value())) done.add(t);
-    if (done.isEmpty()) return note(b, "no completed trial");
+    if (done.isEmpty()) return note(svg, "no completed trial");
     int axes = ps.size() + 1;
-    double[] y = range(done.stream().mapToDouble(Trial::value).toArray());
+    LinearScale y = valueScale(done);
     double step = (W - L - R) / (double) Math.max(1, axes - 1);
     for (int a = 0; a < axes; a++) {
       double x = L + a * step;
-      b.append("<line x1=\"").append(f(x)).append("\" y1=\"").append(T).append("\" x2=\"").append(f(x)).append("\" y2=\"")
-          .append(H - B).append("\" stroke=\"#333\"/>\n");
-      String label = a < ps.size() ? ps.get(a).name() : metric;
-      b.append("<text x=\"").append(f(x)).append("\" y=\"").append(H - B + 16).append("\" text-anchor=\"middle\">")
-          .append(esc(label)).append("</text>\n");
+      svg.line(x, T, x, H - B, "#333");
+      svg.text(x, H - B + 16, a < ps.size() ? ps.get(a).name() : metric, Anchor.MIDDLE);
     }
     for (Trial t : done) {
-      double q = (t.value() - y[0]) / (y[1] - y[0]);
+      double q = (t.value() - y.lo()) / (y.hi() - y.lo());
       double good = direction == Direction.MAXIMIZE ? q : 1 - q;
-      StringBuilder line = new StringBuilder();
-      boolean pen = false;
+      PathData line = new PathData();
       for (int a = 0; a < axes; a++) {
         double frac = a < ps.size() ? position(ps.get(a), t.param(ps.get(a).name())) : q;
         if (Double.isNaN(frac)) {
-          pen = false;
-          continue;
+          line.lift();
+        } else {
+          line.lineTo(L + a * step, H - B - frac * (H - B - T));
         }
-        line.append(pen ? " L" : (line.length() == 0 ? "M" : " M")).append(f(L + a * step)).append(',')
-            .append(f(H - B - frac * (H - B - T)));
-        pen = true;
       }
-      b.append("<path d=\"").append(line).append("\" fill=\"none\" stroke=\"").append(BLUE).append("\" stroke-opacity=\"")
-          .append(f(0.15 + 0.85 * good)).append("\"><title>").append(esc("trial " + t.number() + ": " + g(t.value())))
-          .append("</title></path>\n");
+      svg.path(line, BLUE, 1, 0.15 + 0.85 * good, "trial " + t.number() + ": " + g(t.value()));
     }
-    return close(b);
+    return svg.close();
   }
 
   /** Where a value sits on its parameter's axis, in [0, 1] (log scale for log parameters); NaN when inactive. */
@@ -142,28 +131,29 @@ public final class TuningPlots {
 
   /** A parameter's value (x) against the metric (y) for the trials where it was active. */
   public static String slice(SearchSpace space, Parameter p, List<Trial> trials, String metric) {
-    StringBuilder b = open("Slice: " + p.name());
+    Svg svg = open("Slice: " + p.name());
     List<Trial> done = new ArrayList<>();
     for (Trial t : trials) {
       if (t.state() == TrialState.COMPLETE && Double.isFinite(t.value()) && t.param(p.name()) != null) done.add(t);
     }
-    if (done.isEmpty()) return note(b, "no completed trial with " + p.name());
-    double[] y = range(done.stream().mapToDouble(Trial::value).toArray());
-    axes(b, 0, 1, y[0], y[1], p.name() + (p instanceof NumericParameter n && n.log() ? " (log scale)" : ""), metric);
+    if (done.isEmpty()) return note(svg, "no completed trial with " + p.name());
+    LinearScale x = LinearScale.of(0, 1, L, W - R);
+    LinearScale y = valueScale(done);
+    axes(svg, x, y, p.name() + (p instanceof NumericParameter n && n.log() ? " (log scale)" : ""), metric);
     if (p instanceof NumericParameter n) {
-      tick(b, 0, String.valueOf(lowOf(n)));
-      tick(b, 1, String.valueOf(highOf(n)));
+      svg.text(x.map(0), H - B + 14, String.valueOf(lowOf(n)), Anchor.MIDDLE);
+      svg.text(x.map(1), H - B + 14, String.valueOf(highOf(n)), Anchor.MIDDLE);
     } else {
       CategoricalParameter c = (CategoricalParameter) p;
-      for (int i = 0; i < c.size(); i++) tick(b, (i + 0.5) / c.size(), String.valueOf(c.choices().get(i)));
+      for (int i = 0; i < c.size(); i++) {
+        svg.text(x.map((i + 0.5) / c.size()), H - B + 14, String.valueOf(c.choices().get(i)), Anchor.MIDDLE);
+      }
     }
     for (Trial t : done) {
-      double x = position(p, t.param(p.name()));
-      b.append("<circle cx=\"").append(f(sx(x, 0, 1))).append("\" cy=\"").append(f(sy(t.value(), y[0], y[1])))
-          .append("\" r=\"4\" fill=\"").append(BLUE).append("\" fill-opacity=\"0.7\"><title>")
-          .append(esc(p.name() + " = " + t.param(p.name()) + ": " + g(t.value()))).append("</title></circle>\n");
+      svg.circle(x.map(position(p, t.param(p.name()))), y.map(t.value()), 4, BLUE, 0.7,
+          p.name() + " = " + t.param(p.name()) + ": " + g(t.value()));
     }
-    return close(b);
+    return svg.close();
   }
 
   private static Object lowOf(NumericParameter n) {
@@ -176,99 +166,45 @@ public final class TuningPlots {
 
   // ------------------------------------------------------------------ drawing
 
-  private static StringBuilder open(String title) {
-    StringBuilder b = new StringBuilder();
-    b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(H)
-        .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H)
-        .append("\" font-family=\"sans-serif\" font-size=\"11\">\n");
-    b.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    b.append("<text x=\"").append(W / 2).append("\" y=\"18\" text-anchor=\"middle\" font-size=\"14\">").append(esc(title))
-        .append("</text>\n");
-    return b;
+  private static Svg open(String title) {
+    Svg svg = new Svg(W, H, 11).background("white");
+    svg.text(W / 2.0, 18, title, Anchor.MIDDLE, 14, false);
+    return svg;
   }
 
-  private static String close(StringBuilder b) {
-    return b.append("</svg>\n").toString();
+  private static String note(Svg svg, String text) {
+    return svg.text(W / 2.0, H / 2.0, text, Anchor.MIDDLE).close();
   }
 
-  private static String note(StringBuilder b, String text) {
-    b.append("<text x=\"").append(W / 2).append("\" y=\"").append(H / 2).append("\" text-anchor=\"middle\">").append(esc(text))
-        .append("</text>\n");
-    return close(b);
-  }
-
-  private static void axes(StringBuilder b, double minX, double maxX, double minY, double maxY, String xLabel, String yLabel) {
-    b.append("<line x1=\"").append(L).append("\" y1=\"").append(H - B).append("\" x2=\"").append(W - R).append("\" y2=\"")
-        .append(H - B).append("\" stroke=\"#333\"/>\n");
-    b.append("<line x1=\"").append(L).append("\" y1=\"").append(T).append("\" x2=\"").append(L).append("\" y2=\"").append(H - B)
-        .append("\" stroke=\"#333\"/>\n");
-    for (int i = 0; i <= 4; i++) {
-      double v = minY + (maxY - minY) * i / 4;
-      double yy = sy(v, minY, maxY);
-      b.append("<line x1=\"").append(L - 4).append("\" y1=\"").append(f(yy)).append("\" x2=\"").append(L).append("\" y2=\"")
-          .append(f(yy)).append("\" stroke=\"#333\"/>\n");
-      b.append("<text x=\"").append(L - 6).append("\" y=\"").append(f(yy + 4)).append("\" text-anchor=\"end\">").append(g(v))
-          .append("</text>\n");
-    }
-    if (maxX > 1 || minX != 0) {
-      b.append("<text x=\"").append(L).append("\" y=\"").append(H - B + 14).append("\" text-anchor=\"middle\">")
-          .append(g(minX)).append("</text>\n");
-      b.append("<text x=\"").append(W - R).append("\" y=\"").append(H - B + 14).append("\" text-anchor=\"middle\">")
-          .append(g(maxX)).append("</text>\n");
-    }
-    b.append("<text x=\"").append((L + W - R) / 2).append("\" y=\"").append(H - 12).append("\" text-anchor=\"middle\">")
-        .append(esc(xLabel)).append("</text>\n");
-    b.append("<text x=\"14\" y=\"").append((T + H - B) / 2).append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
-        .append((T + H - B) / 2).append(")\">").append(esc(yLabel)).append("</text>\n");
-  }
-
-  private static void tick(StringBuilder b, double x, String label) {
-    b.append("<text x=\"").append(f(sx(x, 0, 1))).append("\" y=\"").append(H - B + 14).append("\" text-anchor=\"middle\">")
-        .append(esc(label)).append("</text>\n");
-  }
-
-  private static void legend(StringBuilder b, String[] labels, String[] colors) {
-    int x = W - R - 110;
-    for (int i = 0; i < labels.length; i++) {
-      int y = T + 6 + i * 14;
-      b.append("<rect x=\"").append(x).append("\" y=\"").append(y - 8).append("\" width=\"10\" height=\"10\" fill=\"")
-          .append(colors[i]).append("\"/>\n");
-      b.append("<text x=\"").append(x + 14).append("\" y=\"").append(y + 1).append("\">").append(esc(labels[i])).append("</text>\n");
-    }
-  }
-
-  private static double[] range(double[] v) {
+  /** The trials' values on the y axis, with a margin so no dot sits on the frame. */
+  private static LinearScale valueScale(List<Trial> trials) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    for (double d : v) {
-      lo = Math.min(lo, d);
-      hi = Math.max(hi, d);
+    for (Trial t : trials) {
+      lo = Math.min(lo, t.value());
+      hi = Math.max(hi, t.value());
     }
-    if (!(hi > lo)) {
-      double pad = lo == 0 ? 1 : Math.abs(lo) * 0.05;
-      return new double[] {lo - pad, hi + pad};
+    return LinearScale.of(lo, hi, H - B, T).padded(0.05);
+  }
+
+  /** Both axes; the y axis with five evenly spaced values, the x axis with its ends unless it is [0, 1]. */
+  private static void axes(Svg svg, LinearScale x, LinearScale y, String xLabel, String yLabel) {
+    svg.line(L, H - B, W - R, H - B, "#333");
+    svg.line(L, T, L, H - B, "#333");
+    for (int i = 0; i <= 4; i++) {
+      double v = y.lo() + (y.hi() - y.lo()) * i / 4;
+      svg.line(L - 4, y.map(v), L, y.map(v), "#333");
+      svg.text(L - 6, y.map(v) + 4, g(v), Anchor.END);
     }
-    double pad = (hi - lo) * 0.05;
-    return new double[] {lo - pad, hi + pad};
-  }
-
-  private static double sx(double x, double lo, double hi) {
-    return L + (x - lo) / (hi - lo) * (W - L - R);
-  }
-
-  private static double sy(double y, double lo, double hi) {
-    return H - B - (y - lo) / (hi - lo) * (H - B - T);
-  }
-
-  private static String f(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
+    if (x.hi() > 1 || x.lo() != 0) {
+      svg.text(L, H - B + 14, g(x.lo()), Anchor.MIDDLE);
+      svg.text(W - R, H - B + 14, g(x.hi()), Anchor.MIDDLE);
+    }
+    svg.text((L + W - R) / 2.0, H - 12, xLabel, Anchor.MIDDLE);
+    svg.rotatedText(14, (T + H - B) / 2.0, yLabel, Anchor.MIDDLE, 0, -90);
   }
 
   private static String g(double v) {
     return String.format(Locale.ROOT, "%.4g", v);
-  }
-
-  private static String esc(String s) {
-    return HtmlText.escape(s);
   }
 }

@@ -1,7 +1,5 @@
-package io.omelet.explain;
+package io.omelet.trees;
 
-import io.omelet.trees.FlatForest;
-import io.omelet.trees.TreeShap;
 import java.io.Serializable;
 
 import org.apache.spark.ml.Transformer;
