@@ -2,14 +2,13 @@ package io.omelet.tuning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.omelet.common.NestedStages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
@@ -39,11 +38,11 @@ final class TunerModelPersistence {
 
     @Override
     public void saveImpl(String path) {
-      if (!(model.bestModel() instanceof MLWritable w)) {
+      if (!(model.bestModel() instanceof MLWritable)) {
         throw new IllegalStateException("the best model " + model.bestModel().getClass().getName() + " is not MLWritable");
       }
       TunerPersistence.saveMetadata(model, path, sc());
-      TunerPersistence.saveStage(w, new Path(path, "bestModel"));
+      NestedStages.save(model.bestModel(), path, "bestModel", "the tuner model");
       ObjectNode o = SpaceJson.JSON.createObjectNode();
       o.put("format", 1);
       o.put("direction", model.direction().name());
@@ -65,8 +64,8 @@ final class TunerModelPersistence {
           Model<?>[] folds = subModels[i];
           if (folds == null) continue;
           for (int f = 0; f < folds.length; f++) {
-            if (folds[f] instanceof MLWritable sw) {
-              TunerPersistence.saveStage(sw, new Path(path, "subModels/" + model.trialList().get(i).number() + "/" + f));
+            if (folds[f] instanceof MLWritable) {
+              NestedStages.save(folds[f], path, "subModels/" + model.trialList().get(i).number() + "/" + f, "the tuner model");
             }
           }
         }
@@ -79,9 +78,8 @@ final class TunerModelPersistence {
     public TunerModel load(String path) {
       DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sc(), TunerModel.class.getName());
       try {
-        FileSystem fs = new Path(path).getFileSystem(sc().hadoopConfiguration());
         JsonNode o = TunerPersistence.readTuningJson(path, sc(), "a tuner model");
-        Model<?> best = DefaultParamsReader.loadParamsInstance(new Path(path, "bestModel").toString(), sc());
+        Model<?> best = NestedStages.load(path, "bestModel", sc());
         String spaceJson = o.get("tunerSpace").toString();
         SearchSpace space = TunerSpace.coreSpaceFromJson(spaceJson);
         List<Trial> trials = SpaceJson.trialsFromNode(o.get("trials"), space);
@@ -96,9 +94,9 @@ final class TunerModelPersistence {
           for (int i = 0; i < trials.size(); i++) {
             List<Model<?>> folds = new ArrayList<>();
             for (int f = 0; ; f++) {
-              Path p = new Path(path, "subModels/" + trials.get(i).number() + "/" + f);
-              if (!fs.exists(p)) break;
-              folds.add(DefaultParamsReader.loadParamsInstance(p.toString(), sc()));
+              String dir = "subModels/" + trials.get(i).number() + "/" + f;
+              if (!NestedStages.exists(path, dir, sc())) break;
+              folds.add(NestedStages.load(path, dir, sc()));
             }
             sub[i] = folds.isEmpty() ? null : folds.toArray(new Model<?>[0]);
           }

@@ -3,6 +3,7 @@ package io.omelet.tuning;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.omelet.common.NestedStages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,11 +17,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import scala.Option;
 
@@ -41,26 +39,7 @@ final class TunerPersistence {
    * space) left out: the tuner saves them in their own folders, and a model keeps only the settings.
    */
   static void saveMetadata(TunerParams stage, String path, SparkContext sc) {
-    StringBuilder params = new StringBuilder("{");
-    for (Param<?> p : stage.params()) {
-      if (OBJECT_PARAMS.contains(p.name()) || !stage.isSet(p)) continue;
-      @SuppressWarnings("unchecked")
-      Param<Object> po = (Param<Object>) p;
-      params.append(params.length() > 1 ? "," : "").append(SpaceJson.JSON.valueToTree(p.name()).toString())
-          .append(':').append(po.jsonEncode(stage.getOrDefault(po)));
-    }
-    params.append('}');
-    DefaultParamsWriter.saveMetadata(stage, path, sc, Option.empty(),
-        Option.apply(org.json4s.jackson.JsonMethods$.MODULE$.parse(new org.json4s.StringInput(params.toString()), false, true)));
-  }
-
-  /** Saves a stage with its own writer. */
-  static void saveStage(MLWritable w, Path path) {
-    try {
-      w.write().save(path.toString());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot save " + path + ": " + e.getMessage(), e);
-    }
+    NestedStages.saveParams(stage, path, sc, OBJECT_PARAMS);
   }
 
   /** Writes {@code tuning.json}, the part of a saved tuner or model Spark's metadata does not hold. */
@@ -98,11 +77,9 @@ final class TunerPersistence {
       if (!tuner.isDefined(tuner.estimator()) || !tuner.isDefined(tuner.evaluator()) || !tuner.isDefined(tuner.searchSpace())) {
         throw new IllegalStateException("an OmeletTuner is saved with its estimator, evaluator and searchSpace set");
       }
-      MLWritable estimator = writable(tuner.getEstimator(), "estimator");
-      MLWritable evaluator = writable(tuner.getEvaluator(), "evaluator");
       saveMetadata(tuner, path, sc());
-      saveStage(estimator, new Path(path, "estimator"));
-      saveStage(evaluator, new Path(path, "evaluator"));
+      NestedStages.save(tuner.getEstimator(), path, "estimator", "the tuner");
+      NestedStages.save(tuner.getEvaluator(), path, "evaluator", "the tuner");
       TunerSpace space = tuner.getSearchSpace();
       Map<String, PipelineStage> reachable = new LinkedHashMap<>();
       PipelineStages.collect(tuner.getEstimator(), reachable);
@@ -120,16 +97,11 @@ final class TunerPersistence {
           if (reachable.containsKey(s.uid())) continue;
           reachable.put(s.uid(), s);
           String dir = "options/" + i++;
-          saveStage(writable(s, "option " + PipelineStages.name(s)), new Path(path, dir));
+          NestedStages.save(s, path, dir, "the tuner's option " + PipelineStages.name(s));
           options.add(dir);
         }
       }
       writeTuningJson(o, path, sc(), "the tuner");
-    }
-
-    private static MLWritable writable(Object o, String what) {
-      if (o instanceof MLWritable w) return w;
-      throw new IllegalStateException("cannot save the tuner: its " + what + " (" + o.getClass().getName() + ") is not MLWritable");
     }
   }
 
@@ -139,13 +111,12 @@ final class TunerPersistence {
       DefaultParamsReader.Metadata meta = DefaultParamsReader.loadMetadata(path, sc(), OmeletTuner.class.getName());
       OmeletTuner tuner = new OmeletTuner(meta.uid());
       meta.getAndSetParams(tuner, Option.empty());
-      PipelineStage estimator = DefaultParamsReader.loadParamsInstance(new Path(path, "estimator").toString(), sc());
-      org.apache.spark.ml.evaluation.Evaluator evaluator =
-          DefaultParamsReader.loadParamsInstance(new Path(path, "evaluator").toString(), sc());
+      PipelineStage estimator = NestedStages.load(path, "estimator", sc());
+      org.apache.spark.ml.evaluation.Evaluator evaluator = NestedStages.load(path, "evaluator", sc());
       JsonNode o = readTuningJson(path, sc(), "a tuner");
       List<PipelineStage> stages = new ArrayList<>(List.of(estimator));
       for (JsonNode dir : o.path("options")) {
-        stages.add(DefaultParamsReader.loadParamsInstance(new Path(path, dir.asText()).toString(), sc()));
+        stages.add(NestedStages.load(path, dir.asText(), sc()));
       }
       TunerSpace space = TunerSpace.fromJson(o.get("tunerSpace").toString(), stages.toArray(new PipelineStage[0]));
       return tuner.setEstimator((org.apache.spark.ml.Estimator<?>) estimator).setEvaluator(evaluator).setSearchSpace(space);
