@@ -86,6 +86,7 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
   private final Param<String> runName;
   private final Param<String> registryRoot;
   private final Param<String> registerModelName;
+  private final Param<String> modelAlias;
   private final Param<String> resumeFrom;
 
   public OmeletTuner() {
@@ -118,6 +119,8 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
     registryRoot = new Param<>(this, "registryRoot", "registry root; empty for spark.omelet.registry.root or ./omelet-registry");
     registerModelName = new Param<>(this, "registerModelName",
         "register the best model as a new version of this model (needs experimentName); empty not to");
+    modelAlias = new Param<>(this, "modelAlias",
+        "point this alias (e.g. champion) at the registered version once its run finished; empty not to");
     resumeFrom = new Param<>(this, "resumeFrom",
         "warm-start the sampler from the COMPLETE trials of earlier searches of the same space in this experiment; empty not to");
     setDefault(numFolds, 3);
@@ -134,6 +137,7 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
     setDefault(runName, "");
     setDefault(registryRoot, "");
     setDefault(registerModelName, "");
+    setDefault(modelAlias, "");
     setDefault(resumeFrom, "");
   }
 
@@ -163,6 +167,7 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
   public Param<String> runName() { return runName; }
   public Param<String> registryRoot() { return registryRoot; }
   public Param<String> registerModelName() { return registerModelName; }
+  public Param<String> modelAlias() { return modelAlias; }
   public Param<String> resumeFrom() { return resumeFrom; }
 
   public OmeletTuner setEstimator(Estimator<?> v) { return put(estimator, v); }
@@ -186,6 +191,8 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
   public OmeletTuner setRunName(String v) { return put(runName, v == null ? "" : v); }
   public OmeletTuner setRegistryRoot(String v) { return put(registryRoot, v == null ? "" : v); }
   public OmeletTuner setRegisterModelName(String v) { return put(registerModelName, v == null ? "" : v); }
+  /** Moves this alias to the registered version (as OmeletAutoML's modelAlias): all or nothing with it. */
+  public OmeletTuner setModelAlias(String v) { return put(modelAlias, v == null ? "" : v); }
   public OmeletTuner setResumeFrom(String v) { return put(resumeFrom, v == null ? "" : v); }
 
   public Estimator<?> getEstimator() { return isDefined(estimator) ? getOrDefault(estimator) : null; }
@@ -198,6 +205,7 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
   public int getMaxTrials() { return (Integer) getOrDefault(maxTrials); }
   public double getTimeoutSeconds() { return (Double) getOrDefault(timeoutSeconds); }
   public boolean getPruning() { return (Boolean) getOrDefault(pruning); }
+  public String getModelAlias() { return getOrDefault(modelAlias); }
 
   /** Stops a running fit: no new trial starts; running trials finish; the best so far is refit. */
   public void cancel() {
@@ -247,7 +255,7 @@ public class OmeletTuner extends Estimator<TunerModel> implements MLWritable {
       throw new IllegalArgumentException("gridPoints must be >= 2, got " + getOrDefault(gridPoints));
     }
     TunerTracker.checkNames(getOrDefault(experimentName), getOrDefault(runName), getOrDefault(registerModelName),
-        getOrDefault(resumeFrom));
+        getModelAlias(), getOrDefault(resumeFrom));
     for (String f : schema.fieldNames()) {
       if (f.equals(FOLD_COL)) throw new IllegalArgumentException("the data has a column " + FOLD_COL + ", which the tuner uses for its folds");
     }
