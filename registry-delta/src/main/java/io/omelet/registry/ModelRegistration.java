@@ -105,7 +105,7 @@ public final class ModelRegistration {
     ModelVersion version = registry.createModelVersion(modelName, runId, artifactPath, description, tags);
     try {
       withVersion.accept(version);
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) { // Spark's AnalysisException is a checked exception thrown unchecked
       rollBack(version, modelExisted, e);
       throw e;
     }
@@ -127,7 +127,7 @@ public final class ModelRegistration {
     try {
       registry.deleteModelVersion(modelName, version.version());
       if (!modelExisted && registry.listModelVersions(modelName).isEmpty()) registry.deleteRegisteredModel(modelName);
-    } catch (RuntimeException rollback) {
+    } catch (Exception rollback) {
       cause.addSuppressed(rollback);
     }
   }
@@ -135,13 +135,13 @@ public final class ModelRegistration {
   private void moveAlias(ModelVersion version) {
     try {
       registry.setRegisteredModelAlias(modelName, alias, version.version());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       String run = reportRunId != null ? reportRunId : runId;
       String msg = "run " + run + " registered " + modelName + " version " + version.version() + ", but alias '"
           + alias + "' was not moved: " + e.getMessage();
       try {
         registry.setTag(run, Tags.ALIAS_ERROR, msg);
-      } catch (RuntimeException tagFailed) {
+      } catch (Exception tagFailed) {
         e.addSuppressed(tagFailed);
       }
       throw new RegistryException(msg, e);
