@@ -220,7 +220,7 @@ public final class TuneCommand extends OmeletSubcommand {
         .setPruning(!noPruning).setExperimentName(name).setRunName("omelet-tune-" + label).setRegistryRoot(reg.root());
     if (trainRatio != null) tuner.setTrainRatio(trainRatio);
     else tuner.setNumFolds(folds);
-    if (modelName != null) tuner.setRegisterModelName(modelName);
+    if (modelName != null) tuner.setRegisterModelName(modelName).setModelAlias(alias);
     TunerModel model;
     ScheduledExecutorService poller = progress(tuner);
     // Ctrl-C, as in 'omelet run': no new trial starts, the search ends KILLED and registers nothing.
@@ -258,7 +258,6 @@ public final class TuneCommand extends OmeletSubcommand {
     out().result(new CommandResult.Html("tuning history and importance", html.append("</div>").toString()));
 
     Integer version = model.registeredVersion().orElse(null);
-    if (version != null) reg.setRegisteredModelAlias(modelName, alias, version);
     LinkedHashMap<String, Object> v = new LinkedHashMap<>();
     v.put("run_id", model.trackedRunId().orElse(null));
     // a terminal shows no SVG: the plots are the run's artifacts (history, importance, one per parameter)

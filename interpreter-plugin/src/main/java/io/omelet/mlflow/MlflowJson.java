@@ -22,11 +22,6 @@ import java.util.Map;
  * proxy and need no access to the registry's file system.
  */
 final class MlflowJson {
-  static final String RUN_NAME_TAG = Tags.MLFLOW_RUN_NAME;
-  static final String USER_TAG = Tags.MLFLOW_USER;
-  static final String PARENT_RUN_TAG = Tags.MLFLOW_PARENT_RUN_ID;
-  static final String SOURCE_NAME_TAG = Tags.MLFLOW_SOURCE_NAME;
-  static final String DATASET_CONTEXT_TAG = Tags.MLFLOW_DATASET_CONTEXT;
   /** Model versions have no stages here (MLflow deprecates them for aliases): every version is in "None". */
   static final String NO_STAGE = "None";
 
@@ -79,10 +74,10 @@ final class MlflowJson {
     data.put("params", keyValues(run.data().params()));
     // MLflow's own tags for what Omelet keeps as attributes, so MLflow's tools find them where they look
     Map<String, String> tags = new LinkedHashMap<>(run.data().tags());
-    tags.putIfAbsent(RUN_NAME_TAG, info.runName());
-    if (info.userId() != null) tags.putIfAbsent(USER_TAG, info.userId());
-    if (info.parentRunId() != null) tags.putIfAbsent(PARENT_RUN_TAG, info.parentRunId());
-    if (info.source() != null) tags.putIfAbsent(SOURCE_NAME_TAG, info.source());
+    tags.putIfAbsent(Tags.MLFLOW_RUN_NAME, info.runName());
+    if (info.userId() != null) tags.putIfAbsent(Tags.MLFLOW_USER, info.userId());
+    if (info.parentRunId() != null) tags.putIfAbsent(Tags.MLFLOW_PARENT_RUN_ID, info.parentRunId());
+    if (info.source() != null) tags.putIfAbsent(Tags.MLFLOW_SOURCE_NAME, info.source());
     data.put("tags", keyValues(tags));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("info", runInfo(info));
@@ -117,7 +112,7 @@ final class MlflowJson {
     dataset.put("source_type", d.kind() == DatasetRef.Kind.DELTA ? "delta_table" : "local");
     dataset.put("source", MlflowApi.toJson(source));
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("tags", d.context() == null ? List.of() : keyValues(Map.of(DATASET_CONTEXT_TAG, d.context())));
+    m.put("tags", d.context() == null ? List.of() : keyValues(Map.of(Tags.MLFLOW_DATASET_CONTEXT, d.context())));
     m.put("dataset", dataset);
     return m;
   }

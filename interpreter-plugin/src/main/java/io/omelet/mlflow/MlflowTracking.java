@@ -5,6 +5,7 @@ import static io.omelet.mlflow.MlflowApi.ok;
 import static io.omelet.mlflow.MlflowRequest.invalid;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.omelet.registry.Tags;
 import io.omelet.registry.ArtifactInfo;
 import io.omelet.registry.DatasetRef;
 import io.omelet.registry.Experiment;
@@ -178,14 +179,14 @@ final class MlflowTracking {
     if (experimentId == null || experimentId.isEmpty()) experimentId = OmeletRegistry.DEFAULT_EXPERIMENT_ID;
     Map<String, String> tags = q.keyValues("tags");
     String runName = q.string("run_name");
-    if (runName == null || runName.isEmpty()) runName = tags.get(MlflowJson.RUN_NAME_TAG);
+    if (runName == null || runName.isEmpty()) runName = tags.get(Tags.MLFLOW_RUN_NAME);
     if (runName != null && runName.isEmpty()) runName = null;
     String user = q.string("user_id");
-    if (user == null || user.isEmpty()) user = tags.get(MlflowJson.USER_TAG);
-    String parent = tags.get(MlflowJson.PARENT_RUN_TAG);
+    if (user == null || user.isEmpty()) user = tags.get(Tags.MLFLOW_USER);
+    String parent = tags.get(Tags.MLFLOW_PARENT_RUN_ID);
     long start = q.longValue("start_time", System.currentTimeMillis());
     RunInfo info = registry.createRun(experimentId, runName, parent == null || parent.isEmpty() ? null : parent, tags,
-        user, tags.getOrDefault(MlflowJson.SOURCE_NAME_TAG, "mlflow-client"), start);
+        user, tags.getOrDefault(Tags.MLFLOW_SOURCE_NAME, "mlflow-client"), start);
     return ok(Map.of("run", MlflowJson.run(new Run(info, new RunData(Map.of(), Map.of(), tags, List.of())))));
   }
 
@@ -225,7 +226,7 @@ final class MlflowTracking {
   /** Tags; {@code mlflow.runName} also renames the run, as MLflow's stores do. */
   private void setTags(String runId, Map<String, String> tags) {
     registry.logBatch(runId, List.of(), Map.of(), tags);
-    String name = tags.get(MlflowJson.RUN_NAME_TAG);
+    String name = tags.get(Tags.MLFLOW_RUN_NAME);
     if (name != null && !name.isEmpty()) registry.setRunName(runId, name);
   }
 
@@ -264,7 +265,7 @@ final class MlflowTracking {
     Map<String, String> tagMap = new LinkedHashMap<>();
     for (JsonNode t : tags) tagMap.put(MlflowRequest.keyOf(t, "tags"), MlflowRequest.text(t, "value"));
     registry.logBatch(runId, points, paramMap, tagMap);
-    String name = tagMap.get(MlflowJson.RUN_NAME_TAG);
+    String name = tagMap.get(Tags.MLFLOW_RUN_NAME);
     if (name != null && !name.isEmpty()) registry.setRunName(runId, name);
     return empty();
   }
@@ -298,7 +299,7 @@ final class MlflowTracking {
       JsonNode tags = input.get("tags");
       if (tags != null && tags.isArray()) {
         for (JsonNode t : tags) {
-          if (MlflowJson.DATASET_CONTEXT_TAG.equals(MlflowRequest.text(t, "key"))) context = MlflowRequest.text(t, "value");
+          if (Tags.MLFLOW_DATASET_CONTEXT.equals(MlflowRequest.text(t, "key"))) context = MlflowRequest.text(t, "value");
         }
       }
       refs.add(datasetRef(name, MlflowRequest.text(dataset, "digest"), MlflowRequest.text(dataset, "source_type"),

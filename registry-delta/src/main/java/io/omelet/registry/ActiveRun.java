@@ -61,18 +61,18 @@ public final class ActiveRun implements AutoCloseable {
     this.info = info;
     this.batchSize = batchSize;
     this.flushIntervalMillis = flushIntervalMillis;
-    this.knownParams = new HashMap<>(registry.loggedParams(info.runId(), null));
+    this.knownParams = new HashMap<>(registry.logs().loggedParams(info.runId(), null));
     this.timer = FLUSHER.scheduleWithFixedDelay(this::flushQuietly, flushIntervalMillis, flushIntervalMillis,
         TimeUnit.MILLISECONDS);
     // The heartbeat says this process is alive; when it stops, the run reads as STALE after the timeout.
-    registry.heartbeat(info.runId());
-    long every = registry.heartbeatIntervalMillis();
+    registry.runs().heartbeat(info.runId());
+    long every = registry.runs().heartbeatIntervalMillis();
     this.beat = FLUSHER.scheduleWithFixedDelay(this::beatQuietly, every, every, TimeUnit.MILLISECONDS);
   }
 
   private void beatQuietly() {
     try {
-      if (!ended) registry.heartbeat(info.runId());
+      if (!ended) registry.runs().heartbeat(info.runId());
     } catch (RuntimeException e) {
       // a missed beat: the next one retries; only a long silence makes the run stale
     }
@@ -103,7 +103,7 @@ public final class ActiveRun implements AutoCloseable {
   }
 
   public ActiveRun logMetric(String key, double value, long step) {
-    OmeletRegistry.requireKey(key);
+    Names.requireKey(key);
     boolean full;
     synchronized (lock) {
       requireOpen();
@@ -123,7 +123,7 @@ public final class ActiveRun implements AutoCloseable {
   public ActiveRun logParam(String key, String value) {
     synchronized (lock) {
       requireOpen();
-      Map<String, String> fresh = registry.checkParams(info.runId(), Map.of(key, value == null ? "" : value), knownParams);
+      Map<String, String> fresh = registry.logs().checkParams(info.runId(), Map.of(key, value == null ? "" : value), knownParams);
       fresh.forEach((k, v) -> {
         knownParams.put(k, v);
         params.put(k, v);
@@ -138,7 +138,7 @@ public final class ActiveRun implements AutoCloseable {
   }
 
   public ActiveRun setTag(String key, String value) {
-    OmeletRegistry.requireKey(key);
+    Names.requireKey(key);
     synchronized (lock) {
       requireOpen();
       tags.put(key, value);
@@ -196,7 +196,7 @@ public final class ActiveRun implements AutoCloseable {
   private void flushPending() {
     // Called under 'flushing': one flush at a time, so 'unwritten' is only touched here.
     if (unwritten != null) {
-      registry.writeBatch(info.runId(), unwritten.metrics, unwritten.params, unwritten.tags, unwritten.written);
+      registry.logs().writeBatch(info.runId(), unwritten.metrics, unwritten.params, unwritten.tags, unwritten.written);
       unwritten = null;
     }
     Batch b;
@@ -208,7 +208,7 @@ public final class ActiveRun implements AutoCloseable {
       tags = new LinkedHashMap<>();
     }
     try {
-      registry.writeBatch(info.runId(), b.metrics, b.params, b.tags, b.written);
+      registry.logs().writeBatch(info.runId(), b.metrics, b.params, b.tags, b.written);
     } catch (RuntimeException e) {
       // Kept whole with the tables it reached: the next flush writes what this one could not, and only that.
       unwritten = b;

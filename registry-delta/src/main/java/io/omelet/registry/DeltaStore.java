@@ -26,6 +26,16 @@ final class DeltaStore {
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
   }
 
+  /** The root as its file system names it (relative folders become absolute), so every writer agrees on it. */
+  static String qualify(SparkSession spark, String root) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root);
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+    } catch (java.io.IOException e) {
+      throw new RegistryException("cannot reach the registry root " + root, e);
+    }
+  }
+
   String path(String table) {
     return root + "/" + table;
   }

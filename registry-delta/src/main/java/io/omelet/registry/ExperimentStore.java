@@ -132,7 +132,7 @@ final class ExperimentStore {
   }
 
   void setExperimentTag(String experimentId, String key, String value) {
-    OmeletRegistry.requireKey(key);
+    Names.requireKey(key);
     store.setTagIfUnchanged(RegistryTables.EXPERIMENTS, col("experiment_id").equalTo(experimentId), "last_update_time",
         () -> {
           Experiment e = getExperiment(experimentId);

@@ -70,6 +70,7 @@ final class ModelStore {
   }
 
   void setTag(String name, String key, String value) {
+    Names.requireKey(key);
     store.setTagIfUnchanged(RegistryTables.REGISTERED_MODELS, col("name").equalTo(name), "last_updated_time", () -> {
       RegisteredModel m = get(name);
       return new DeltaStore.Tagged(m.tags(), m.lastUpdatedTime());
@@ -207,6 +208,7 @@ final class ModelStore {
   }
 
   void setVersionTag(String name, int version, String key, String value) {
+    Names.requireKey(key);
     store.setTagIfUnchanged(RegistryTables.MODEL_VERSIONS, col("name").equalTo(name).and(col("version").equalTo(version)),
         "last_updated_time", () -> {
           ModelVersion v = version(name, version);
@@ -215,6 +217,7 @@ final class ModelStore {
   }
 
   void setAlias(String name, String alias, int version) {
+    Names.requireAlias(alias);
     version(name, version);
     Row row = RowFactory.create(name, alias, version, System.currentTimeMillis());
     Dataset<Row> source = store.spark.createDataFrame(List.of(row), RegistryTables.MODEL_ALIASES_SCHEMA);

@@ -19,7 +19,19 @@ public final class Names {
   private static final Pattern ALIAS = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
   private static final Pattern VERSION_LIKE_ALIAS = Pattern.compile("[vV]\\d+");
 
+  /** Longest metric, param or tag key, in characters. */
+  static final int MAX_KEY_LENGTH = 250;
+
   private Names() {}
+
+  /** A metric, param or tag key: non-empty, at most {@value #MAX_KEY_LENGTH} characters. */
+  static void requireKey(String key) {
+    if (key == null || key.isBlank()) throw new RegistryException("keys must be non-empty");
+    if (key.length() > MAX_KEY_LENGTH) {
+      throw new RegistryException("key '" + key.substring(0, 40) + "...' is " + key.length()
+          + " characters long; the limit is " + MAX_KEY_LENGTH);
+    }
+  }
 
   /** A registered model's name: a {@linkplain #requireSegment segment} without {@code @} (it starts an alias). */
   public static String requireModelName(String name) {

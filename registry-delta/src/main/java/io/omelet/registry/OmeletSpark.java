@@ -51,4 +51,14 @@ public final class OmeletSpark {
     for (String e : extensions.split(",")) if (e.trim().equals(DELTA_EXTENSION)) return extensions;
     return extensions + "," + DELTA_EXTENSION;
   }
+
+  /** The registry needs Delta's session extension; says how to set it when it is missing. */
+  static void requireDelta(SparkSession spark) {
+    String ext = spark.conf().get("spark.sql.extensions", "");
+    if (!ext.contains(DELTA_EXTENSION)) {
+      throw new RegistryException("the Spark session is not configured for Delta: set spark.sql.extensions="
+          + DELTA_EXTENSION + " and spark.sql.catalog.spark_catalog=" + DELTA_CATALOG
+          + " (OmeletSpark.builder(...) does this)");
+    }
+  }
 }

@@ -36,20 +36,20 @@ public final class RunBatch {
   public String addRun(String experimentId, String runName, String parentRunId, RunStatus status, long startTime,
       Long endTime) {
     requireOpen();
-    Experiment e = registry.getExperimentCached(experimentId);
-    OmeletRegistry.requireOpenForRuns(e);
+    Experiment e = registry.experiments().getExperimentCached(experimentId);
+    RunStore.requireOpenForRuns(e);
     String runId = Ids.newId();
     if (runName != null) Names.requireDisplayName(runName, "run name");
     RunInfo info = new RunInfo(runId, experimentId, runName, System.getProperty("user.name"), null, status,
-        startTime, endTime, parentRunId, OmeletRegistry.ACTIVE, OmeletRegistry.artifactRoot(e, runId));
+        startTime, endTime, parentRunId, OmeletRegistry.ACTIVE, RunStore.artifactRoot(e, runId));
     infos.add(info);
-    runs.add(OmeletRegistry.runRow(info));
+    runs.add(RunStore.runRow(info));
     return runId;
   }
 
   public RunBatch logMetric(String runId, String key, double value, long timestamp, long step) {
     requireOpen();
-    OmeletRegistry.requireKey(key);
+    Names.requireKey(key);
     metrics.add(RowFactory.create(runId, key, value, timestamp, step));
     return this;
   }
@@ -66,7 +66,7 @@ public final class RunBatch {
   public RunBatch logParams(String runId, Map<String, String> values) {
     requireOpen();
     values.forEach((k, v) -> {
-      OmeletRegistry.requireKey(k);
+      Names.requireKey(k);
       params.add(RowFactory.create(runId, k, v, DeltaStore.nowMicros()));
     });
     return this;
@@ -75,7 +75,7 @@ public final class RunBatch {
   public RunBatch setTags(String runId, Map<String, String> values) {
     requireOpen();
     values.forEach((k, v) -> {
-      OmeletRegistry.requireKey(k);
+      Names.requireKey(k);
       tags.add(RowFactory.create(runId, k, v, false, DeltaStore.nowMicros()));
     });
     return this;
@@ -92,7 +92,7 @@ public final class RunBatch {
   public RunBatch logBytes(String runId, byte[] bytes, String artifactFile) {
     RunInfo info = infos.stream().filter(i -> i.runId().equals(runId)).findFirst()
         .orElseThrow(() -> new RegistryException("run " + runId + " is not part of this batch"));
-    registry.writeArtifact(info, bytes, artifactFile);
+    registry.artifacts().write(info, bytes, artifactFile);
     return this;
   }
 
@@ -108,7 +108,7 @@ public final class RunBatch {
   public void commit() {
     if (committed) throw new RegistryException("this batch was committed; start a new one");
     committing = true;
-    registry.appendBatch(metrics, params, tags, inputs, runs, written);
+    registry.logs().appendBatch(metrics, params, tags, inputs, runs, written);
     committed = true;
   }
 

@@ -19,6 +19,8 @@ import org.apache.spark.sql.RowFactory;
  * and {@link RunBatch}.
  */
 final class RunLogStore {
+  static final int MAX_PARAM_VALUE_LENGTH = 6000;
+
   private final DeltaStore store;
 
   RunLogStore(DeltaStore store) {
@@ -29,10 +31,10 @@ final class RunLogStore {
   Map<String, String> checkParams(String runId, Map<String, String> params, Map<String, String> known) {
     if (params.isEmpty()) return params;
     params.forEach((k, v) -> {
-      OmeletRegistry.requireKey(k);
-      if (v != null && v.length() > OmeletRegistry.MAX_PARAM_VALUE_LENGTH) {
+      Names.requireKey(k);
+      if (v != null && v.length() > MAX_PARAM_VALUE_LENGTH) {
         throw new RegistryException("param '" + k + "' is " + v.length() + " characters long; the limit is "
-            + OmeletRegistry.MAX_PARAM_VALUE_LENGTH);
+            + MAX_PARAM_VALUE_LENGTH);
       }
     });
     Map<String, String> stored = known != null ? known : loggedParams(runId, params.keySet());
@@ -80,7 +82,7 @@ final class RunLogStore {
     if (!metrics.isEmpty()) {
       List<Row> rows = new ArrayList<>(metrics.size());
       for (Metric m : metrics) {
-        OmeletRegistry.requireKey(m.key());
+        Names.requireKey(m.key());
         rows.add(RowFactory.create(runId, m.key(), m.value(), m.timestamp(), m.step()));
       }
       store.appendOnce(RegistryTables.METRICS, RegistryTables.METRICS_SCHEMA, rows, written);
@@ -90,6 +92,11 @@ final class RunLogStore {
     }
   }
 
+  void appendInput(String runId, DatasetRef ref) {
+    store.append(RegistryTables.INPUTS, RegistryTables.INPUTS_SCHEMA, List.of(RowFactory.create(runId, ref.name(),
+        ref.kind().name(), ref.path(), ref.version(), ref.digest(), ref.context(), DeltaStore.nowMicros())));
+  }
+
   void appendTags(String runId, Map<String, String> set, List<String> delete) {
     store.append(RegistryTables.TAGS, RegistryTables.TAGS_SCHEMA, tagRows(runId, set, delete));
   }
@@ -97,7 +104,7 @@ final class RunLogStore {
   private static List<Row> tagRows(String runId, Map<String, String> set, List<String> delete) {
     List<Row> rows = new ArrayList<>();
     set.forEach((k, v) -> {
-      OmeletRegistry.requireKey(k);
+      Names.requireKey(k);
       rows.add(RowFactory.create(runId, k, v, false, DeltaStore.nowMicros()));
     });
     for (String k : delete) rows.add(RowFactory.create(runId, k, null, true, DeltaStore.nowMicros()));

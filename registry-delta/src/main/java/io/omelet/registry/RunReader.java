@@ -152,4 +152,18 @@ final class RunReader {
   /** MLflow's "latest": highest step, then latest timestamp, then largest value. */
   private static final java.util.Comparator<Metric> LATEST = java.util.Comparator.comparingLong(Metric::step)
       .thenComparingLong(Metric::timestamp).thenComparingDouble(Metric::value);
+
+  /**
+   * MLflow's compare view: one row per attribute, param and metric, one column per run (named by
+   * its run id), and {@code differs} true where the runs disagree.
+   */
+  Dataset<Row> compare(List<String> runIds) {
+    if (runIds.isEmpty()) throw new RegistryException("compareRuns needs at least one run id");
+    Map<String, RunInfo> byId = new HashMap<>();
+    infos(runIds).forEach(i -> byId.put(i.runId(), i));
+    for (String id : runIds) if (!byId.containsKey(id)) throw new NotFoundException("no run with id '" + id + "'");
+    Map<String, RunData> data = data(runIds);
+    List<Run> runs = runIds.stream().map(id -> new Run(byId.get(id), data.get(id))).toList();
+    return RunFrames.compare(store.spark, runs);
+  }
 }

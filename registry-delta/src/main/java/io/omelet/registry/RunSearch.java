@@ -1,8 +1,12 @@
 package io.omelet.registry;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
 import io.omelet.registry.search.Field;
@@ -13,7 +17,9 @@ import io.omelet.registry.search.OrderBy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -114,6 +120,31 @@ final class RunSearch {
     for (Row r : page) runs.add(RunIndex.toRun(r));
     String next = rows.size() > offset + max ? encodeToken(request, offset + max) : null;
     return new RunPage(runs, next);
+  }
+
+  /** Every run matching, following page tokens (at most {@code limit} runs). */
+  List<Run> searchAll(SearchRunsRequest request, int limit) {
+    List<Run> out = new ArrayList<>();
+    String token = null;
+    do {
+      RunPage page = search(request.pageToken(token));
+      out.addAll(page.runs());
+      token = page.nextPageToken();
+    } while (token != null && out.size() < limit);
+    return out.size() > limit ? out.subList(0, limit) : out;
+  }
+
+  /** How many runs each experiment holds and when one last started or ended, in one job over the index. */
+  Map<String, OmeletRegistry.ExperimentActivity> activity(List<String> experimentIds) {
+    Map<String, OmeletRegistry.ExperimentActivity> out = new HashMap<>();
+    if (experimentIds.isEmpty()) return out;
+    Dataset<Row> runs = plan(SearchRunsRequest.in(experimentIds).viewType(ViewType.ALL)).frame();
+    for (Row r : runs.groupBy(col("experiment_id"))
+        .agg(count("*"), max(greatest(col("start_time"), coalesce(col("end_time"), lit(0L)))))
+        .collectAsList()) {
+      out.put(r.getString(0), new OmeletRegistry.ExperimentActivity(r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)));
+    }
+    return out;
   }
 
   private static String encodeToken(SearchRunsRequest request, int offset) {

@@ -31,6 +31,41 @@ final class RunStore {
     this.heartbeats = heartbeats;
   }
 
+  /**
+   * Starts a run in {@code e}: checks the experiment is open, the parent exists, the tag keys, the
+   * start time and the name, then writes the row, RUNNING.
+   */
+  RunInfo create(Experiment e, String runName, String parentRunId, Map<String, String> tags, String userId,
+      String source, long startTime) {
+    requireOpenForRuns(e);
+    if (parentRunId != null) getRunInfo(parentRunId);
+    tags.keySet().forEach(Names::requireKey);
+    if (startTime < 0) throw new RegistryException("start time must be epoch milliseconds, got " + startTime);
+    String runId = Ids.newId();
+    if (runName != null) Names.requireDisplayName(runName, "run name");
+    RunInfo info = new RunInfo(runId, e.experimentId(), runName == null ? runId.substring(20) : runName, userId, source,
+        RunStatus.RUNNING, startTime, null, parentRunId, OmeletRegistry.ACTIVE, artifactRoot(e, runId));
+    insert(info, tags);
+    return info;
+  }
+
+  /** New runs go only into experiments that are not deleted (create and RunBatch.addRun alike). */
+  static void requireOpenForRuns(Experiment e) {
+    if (e.isDeleted()) throw new RegistryException("experiment '" + e.name() + "' is deleted: cannot start runs in it");
+  }
+
+  /** A new run's default source: the first caller outside the registry. */
+  static String callerClass() {
+    for (StackTraceElement e : new Throwable().getStackTrace()) {
+      if (!e.getClassName().startsWith("io.omelet.registry.")) return e.getClassName();
+    }
+    return null;
+  }
+
+  static String artifactRoot(Experiment e, String runId) {
+    return e.artifactLocation() + "/" + runId;
+  }
+
   /** Writes a new run's row (and its first tags). */
   void insert(RunInfo info, Map<String, String> tags) {
     store.append(RegistryTables.RUNS, RegistryTables.RUNS_SCHEMA, List.of(runRow(info)));
@@ -143,6 +178,7 @@ final class RunStore {
   }
 
   void setRunName(String runId, String runName) {
+    Names.requireDisplayName(runName, "run name");
     getRunInfo(runId);
     updateRun(runId, Map.of("run_name", lit(runName)));
   }

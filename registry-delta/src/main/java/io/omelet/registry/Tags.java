@@ -18,7 +18,7 @@ public final class Tags {
   public static final String MLFLOW_DATASET_CONTEXT = "mlflow.data.context";
 
   // ---- every kind of run
-  /** What wrote the run: automl, automl_model, tuning, tuning_trial, profile. */
+  /** What wrote the run: automl, automl-model, automl-refit, tuning, tuning-trial, profile. */
   public static final String KIND = "omelet.kind";
   /** On a FAILED run: the error, one line. */
   public static final String ERROR = "omelet.error";
@@ -40,13 +40,15 @@ public final class Tags {
   public static final String ESTIMATE = "omelet.estimate";
   public static final String WARNINGS = "omelet.warnings";
   public static final String ENGINE_MESSAGES = "omelet.engine_messages";
-  /** On a FINISHED parent whose version was registered but whose alias could not be moved. */
+  /** On a FINISHED run whose version was registered but whose alias could not be moved ({@link ModelRegistration}). */
   public static final String ALIAS_ERROR = "omelet.alias_error";
 
   // ---- tuning
   /** Runs of the same search space carry the same value; {@code resumeFrom} looks for it. */
   public static final String TUNING_SPACE = "omelet.tuning.space";
   public static final String TUNING_TRIAL = "omelet.tuning.trial";
+  /** On a trial's run: COMPLETE, PRUNED or FAILED; {@code resumeFrom} warm-starts from the COMPLETE ones. */
+  public static final String TUNING_TRIAL_STATE = "state";
   public static final String TUNING_BEST_RUN_ID = "omelet.tuning.best_run_id";
   public static final String TUNING_BEST_TRIAL = "omelet.tuning.best_trial";
   /** On the parent: the registered version of the best model, as {@code name/version}. */

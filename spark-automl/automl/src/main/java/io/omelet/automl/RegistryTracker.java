@@ -4,6 +4,7 @@ import io.omelet.registry.Tags;
 import io.omelet.automl.metrics.HoldoutMetrics;
 import io.omelet.registry.ActiveRun;
 import io.omelet.registry.DatasetRef;
+import io.omelet.registry.ModelRegistration;
 import io.omelet.registry.ModelVersion;
 import io.omelet.registry.Names;
 import io.omelet.registry.OmeletRegistry;
@@ -25,17 +26,6 @@ import java.util.Map;
  * The children are written in one batch (one commit per table), not a commit per call.
  */
 public final class RegistryTracker implements AutoMLListener {
-  /** Tags every AutoML run carries. */
-  public static final String KIND_TAG = Tags.KIND;
-  public static final String MODEL_ID_TAG = Tags.MODEL_ID;
-  public static final String LEADER_RUN_TAG = Tags.LEADER_RUN_ID;
-  /** The child run of the model that is served: the refit of the leader, or the leader. */
-  public static final String SERVED_RUN_TAG = Tags.SERVED_RUN_ID;
-  /** On a refit's child run: the leaderboard model it refits. */
-  public static final String REFIT_OF_TAG = Tags.REFIT_OF;
-  /** On a FINISHED parent whose version was registered but whose alias could not be moved. */
-  public static final String ALIAS_ERROR_TAG = Tags.ALIAS_ERROR;
-
   private final OmeletRegistry registry;
   private final String experimentName;
   private final String runName;
@@ -71,8 +61,8 @@ public final class RegistryTracker implements AutoMLListener {
   static void checkNames(String experimentName, String runName, String registeredModelName, String alias) {
     Names.requireDisplayName(experimentName, "experiment name");
     if (runName != null) Names.requireDisplayName(runName, "run name");
-    if (registeredModelName != null) Names.requireModelName(registeredModelName);
-    if (alias != null) Names.requireAlias(alias);
+    if (registeredModelName != null) ModelRegistration.checkNames(registeredModelName, alias);
+    else if (alias != null) Names.requireAlias(alias);
   }
 
   /** What was tracked, once the job completed; null before. */
@@ -94,7 +84,7 @@ public final class RegistryTracker implements AutoMLListener {
     parent.logParams(params);
     parent.logMetric("input_rows", info.inputRows()).logMetric("train_rows", info.trainRows())
         .logMetric("holdout_rows", info.holdoutRows());
-    parent.setTag(KIND_TAG, "automl");
+    parent.setTag(Tags.KIND, "automl");
     if (!info.warnings().isEmpty()) parent.setTag(Tags.WARNINGS, String.join("\n", info.warnings()));
     for (DatasetRef ref : data) parent.logInput(ref);
     parent.flush();
@@ -108,9 +98,9 @@ public final class RegistryTracker implements AutoMLListener {
   /**
    * Records the finished job in this order, so that a failure at any step leaves the run FAILED
    * (through {@link #onFailure}) with its child runs written once, and an alias never points at
-   * a version whose run did not finish: child runs; the version (an error if the served model has
-   * no MOJO to register); the parent's results and its FINISHED status (a failure there deletes
-   * the version again); last, the alias.
+   * a version whose run did not finish: child runs; then, through {@link ModelRegistration}, the
+   * version (an error if the served model has no MOJO to register), the parent's results and its
+   * FINISHED status (a failure there deletes the version again), last the alias.
    */
   @Override
   public void onComplete(AutoMLResult result) {
@@ -125,51 +115,33 @@ public final class RegistryTracker implements AutoMLListener {
           + served.modelId() + " (" + served.algo() + ") has no MOJO"
           + (served.error() != null ? " (" + served.error() + ")" : "") + "; nothing was registered");
     }
-    ModelVersion version = null;
-    if (register) {
-      Map<String, String> tags = new LinkedHashMap<>();
-      tags.put("algo", served.algo());
-      tags.put("model_id", served.modelId());
-      tags.put("training_rows", Long.toString(served.trainingRows()));
-      if (result.refit() != null) tags.put("refit_of", leader.modelId());
-      version = registry.createModelVersion(registeredModelName, servedRun, "model/model.zip",
-          (result.refit() != null ? "AutoML leader refit on all " + served.trainingRows() + " rows, of run "
-              : "AutoML leader of run ") + parent.runId(), tags);
-    }
-    try {
+    if (!register) {
       finishParent(result, leader, served, leaderRun, servedRun);
-    } catch (RuntimeException | Error e) {
-      if (version != null) {
-        try {
-          registry.deleteModelVersion(registeredModelName, version.version());
-        } catch (RuntimeException rollback) {
-          e.addSuppressed(rollback);
-        }
-      }
-      throw e;
+      tracked = new TrackedRun(parent.runId(), children, leaderRun, servedRun, null);
+      return;
     }
-    tracked = new TrackedRun(parent.runId(), children, leaderRun, servedRun, version);
-    if (version != null && alias != null && !alias.isBlank()) {
-      try {
-        registry.setRegisteredModelAlias(registeredModelName, alias, version.version());
-      } catch (RuntimeException e) {
-        String msg = "run " + parent.runId() + " finished and registered " + registeredModelName + " version "
-            + version.version() + ", but alias '" + alias + "' was not moved: " + e.getMessage();
-        try {
-          registry.setTag(parent.runId(), ALIAS_ERROR_TAG, msg);
-        } catch (RuntimeException tagFailed) {
-          e.addSuppressed(tagFailed);
-        }
-        throw new io.omelet.registry.RegistryException(msg, e);
-      }
-    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("algo", served.algo());
+    tags.put("model_id", served.modelId());
+    tags.put("training_rows", Long.toString(served.trainingRows()));
+    if (result.refit() != null) tags.put("refit_of", leader.modelId());
+    ModelRegistration registration = ModelRegistration.of(registry, registeredModelName)
+        .source(servedRun, "model/model.zip")
+        .description((result.refit() != null ? "AutoML leader refit on all " + served.trainingRows() + " rows, of run "
+            : "AutoML leader of run ") + parent.runId())
+        .tags(tags).alias(alias).reportTo(parent.runId());
+    // The run is tracked once it finished with its version, even when the alias then fails to move.
+    registration.register(version -> {
+      finishParent(result, leader, served, leaderRun, servedRun);
+      tracked = new TrackedRun(parent.runId(), children, leaderRun, servedRun, version);
+    });
   }
 
   /** The parent's results, then its FINISHED status; ActiveRun ends it FAILED if they cannot be written. */
   private void finishParent(AutoMLResult result, ModelResult leader, ModelResult served, String leaderRun,
       String servedRun) {
-    parent.setTag(LEADER_RUN_TAG, leaderRun).setTag(Tags.LEADER_MODEL_ID, leader.modelId())
-        .setTag(SERVED_RUN_TAG, servedRun).setTag(Tags.SERVED_MODEL_ID, served.modelId())
+    parent.setTag(Tags.LEADER_RUN_ID, leaderRun).setTag(Tags.LEADER_MODEL_ID, leader.modelId())
+        .setTag(Tags.SERVED_RUN_ID, servedRun).setTag(Tags.SERVED_MODEL_ID, served.modelId())
         .setTag(Tags.ESTIMATE, result.estimate());
     if (result.refitNote() != null) parent.setTag(Tags.REFIT, result.refitNote());
     if (leader.holdout() != null) logHoldout(leader.holdout(), parent::logMetric);
@@ -193,7 +165,7 @@ public final class RegistryTracker implements AutoMLListener {
     if (error instanceof AutoMLCancelledException) {
       // Stopped by its user: KILLED as MLflow names it, and no child runs or version that would
       // look like a result; the parent keeps what it logged so far.
-      parent.setTag(OmeletRegistry.ERROR_TAG, "cancelled by the user: " + error.getMessage());
+      parent.setTag(Tags.ERROR, "cancelled by the user: " + error.getMessage());
       parent.end(RunStatus.KILLED);
       return;
     }
@@ -245,14 +217,14 @@ public final class RegistryTracker implements AutoMLListener {
       batch.logMetrics(child, metrics);
       if (m.holdout() != null) logHoldout(m.holdout(), (k, v) -> batch.logMetric(child, k, v, now, 0));
       Map<String, String> tags = new LinkedHashMap<>();
-      tags.put(KIND_TAG, isRefit ? "automl-refit" : "automl-model");
-      tags.put(MODEL_ID_TAG, m.modelId());
+      tags.put(Tags.KIND, isRefit ? "automl-refit" : "automl-model");
+      tags.put(Tags.MODEL_ID, m.modelId());
       if (isRefit) {
-        tags.put(REFIT_OF_TAG, refit.leaderModelId());
+        tags.put(Tags.REFIT_OF, refit.leaderModelId());
         tags.put(Tags.REFIT_OF_RUN_ID, ids.get(refit.leaderModelId()));
       }
       tags.put("algo", m.algo());
-      if (m.error() != null) tags.put(OmeletRegistry.ERROR_TAG, m.error());
+      if (m.error() != null) tags.put(Tags.ERROR, m.error());
       batch.setTags(child, tags);
       for (DatasetRef ref : data) batch.logInput(child, ref);
       if (m.hasMojo()) batch.logBytes(child, m.mojo(), "model/model.zip");

@@ -9,6 +9,7 @@ import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.Run;
 import io.omelet.registry.RunStatus;
 import io.omelet.registry.SearchRunsRequest;
+import io.omelet.registry.Tags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ final class Tracked {
       assertEquals(1, refits.size());
       Run refit = refits.get(0);
       assertEquals(t.servedRunId(), refit.info().runId());
-      assertEquals(result.leader().modelId(), refit.data().tags().get(RegistryTracker.REFIT_OF_TAG));
+      assertEquals(result.leader().modelId(), refit.data().tags().get(Tags.REFIT_OF));
       assertEquals(t.leaderRunId(), refit.data().tags().get("omelet.refit_of_run_id"));
       assertEquals((double) result.refit().rows(), refit.data().metrics().get("training_rows").value());
       assertFalse(refit.data().inputs().isEmpty(), "training data reference");

@@ -13,6 +13,7 @@ import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.Run;
 import io.omelet.registry.RunStatus;
 import io.omelet.registry.SearchRunsRequest;
+import io.omelet.registry.Tags;
 import io.omelet.scoring.MojoModel;
 import java.nio.file.Files;
 import java.util.List;
@@ -47,7 +48,7 @@ class TrackingTest {
     assertEquals("automl-penguins", parent.info().runName());
     assertEquals("species", parent.data().params().get("label"));
     assertEquals("MULTINOMIAL", parent.data().params().get("problem_type"));
-    assertEquals("automl", parent.data().tags().get(RegistryTracker.KIND_TAG));
+    assertEquals("automl", parent.data().tags().get(Tags.KIND));
     assertTrue(parent.data().metric("holdout_accuracy") > 0.85, parent.data().metrics().toString());
     DatasetRef ref = parent.data().inputs().get(0);
     assertEquals(DatasetRef.Kind.DELTA, ref.kind());

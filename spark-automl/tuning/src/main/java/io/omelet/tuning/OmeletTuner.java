@@ -88,6 +88,8 @@ public class OmeletTuner extends Estimator<TunerModel> implements TunerParams, M
   public OmeletTuner setRunName(String v) { return put(runName(), v == null ? "" : v); }
   public OmeletTuner setRegistryRoot(String v) { return put(registryRoot(), v == null ? "" : v); }
   public OmeletTuner setRegisterModelName(String v) { return put(registerModelName(), v == null ? "" : v); }
+  /** Moves this alias to the registered version (as OmeletAutoML's modelAlias): all or nothing with it. */
+  public OmeletTuner setModelAlias(String v) { return put(modelAlias(), v == null ? "" : v); }
   public OmeletTuner setResumeFrom(String v) { return put(resumeFrom(), v == null ? "" : v); }
 
   /** Stops a running fit: no new trial starts; running trials finish; the best so far is refit. */
@@ -135,7 +137,7 @@ public class OmeletTuner extends Estimator<TunerModel> implements TunerParams, M
       throw new IllegalArgumentException("startupTrials must be >= 0, got " + getStartupTrials());
     }
     if (getGridPoints() < 2) throw new IllegalArgumentException("gridPoints must be >= 2, got " + getGridPoints());
-    TunerTracker.checkNames(getExperimentName(), getRunName(), getRegisterModelName(), getResumeFrom());
+    TunerTracker.checkNames(getExperimentName(), getRunName(), getRegisterModelName(), getModelAlias(), getResumeFrom());
     for (String f : schema.fieldNames()) {
       if (f.equals(CrossValidatedSearch.FOLD_COL)) {
         throw new IllegalArgumentException("the data has a column " + f + ", which the tuner uses for its folds");

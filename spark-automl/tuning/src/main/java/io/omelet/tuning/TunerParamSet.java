@@ -35,6 +35,7 @@ public final class TunerParamSet {
   final Param<String> runName;
   final Param<String> registryRoot;
   final Param<String> registerModelName;
+  final Param<String> modelAlias;
   final Param<String> resumeFrom;
 
   /** The Params of {@code owner} (whose uid is already set), with their defaults set on it. */
@@ -63,6 +64,8 @@ public final class TunerParamSet {
     registryRoot = new Param<>(owner, "registryRoot", "registry root; empty for spark.omelet.registry.root or ./omelet-registry");
     registerModelName = new Param<>(owner, "registerModelName",
         "register the best model as a new version of this model (needs experimentName); empty not to");
+    modelAlias = new Param<>(owner, "modelAlias",
+        "point this alias (e.g. champion) at the registered version once its run finished; empty not to");
     resumeFrom = new Param<>(owner, "resumeFrom",
         "warm-start the sampler from the COMPLETE trials of earlier searches of the same space in this experiment; empty not to");
     owner.setDefault(numFolds, 3);
@@ -79,6 +82,7 @@ public final class TunerParamSet {
     owner.setDefault(runName, "");
     owner.setDefault(registryRoot, "");
     owner.setDefault(registerModelName, "");
+    owner.setDefault(modelAlias, "");
     owner.setDefault(resumeFrom, "");
   }
 }

@@ -39,6 +39,7 @@ public interface TunerParams extends Params {
   default Param<String> runName() { return tunerParams().runName; }
   default Param<String> registryRoot() { return tunerParams().registryRoot; }
   default Param<String> registerModelName() { return tunerParams().registerModelName; }
+  default Param<String> modelAlias() { return tunerParams().modelAlias; }
   default Param<String> resumeFrom() { return tunerParams().resumeFrom; }
 
   // Getters; null for an unset Param without a default.
@@ -65,5 +66,6 @@ public interface TunerParams extends Params {
   default String getRunName() { return getOrDefault(runName()); }
   default String getRegistryRoot() { return getOrDefault(registryRoot()); }
   default String getRegisterModelName() { return getOrDefault(registerModelName()); }
+  default String getModelAlias() { return getOrDefault(modelAlias()); }
   default String getResumeFrom() { return getOrDefault(resumeFrom()); }
 }

@@ -3,6 +3,7 @@ package io.omelet.tuning;
 import io.omelet.registry.Tags;
 import io.omelet.registry.Experiment;
 import io.omelet.registry.Metric;
+import io.omelet.registry.ModelRegistration;
 import io.omelet.registry.ModelVersion;
 import io.omelet.registry.Names;
 import io.omelet.registry.OmeletRegistry;
@@ -29,16 +30,12 @@ import org.apache.spark.sql.Dataset;
  * fold (step = fold), the mean (the metric's name and {@code value}), its duration and its state (tag
  * {@code state}: COMPLETE and PRUNED runs end FINISHED, FAILED ones FAILED with the error); at the end
  * the parent gets the best value and params, the trials and space as JSON, SVG plots under
- * {@code plots/}, and the best model under {@code model/} (registered when a model name is given).
- * Runs of the same space carry the same {@value #SPACE_TAG} tag, which {@code resumeFrom} looks for.
+ * {@code plots/}, and the best model under {@code model/}, registered when a model name is given (with
+ * {@link ModelRegistration}: the version and the parent's FINISHED status are written together or not
+ * at all, then the alias moves). Runs of the same space carry the same {@link Tags#TUNING_SPACE} tag,
+ * which {@code resumeFrom} looks for.
  */
 final class TunerTracker {
-  static final String KIND_TAG = Tags.KIND;
-  static final String STATE_TAG = "state";
-  static final String SPACE_TAG = Tags.TUNING_SPACE;
-  static final String TRIAL_TAG = Tags.TUNING_TRIAL;
-  static final String BEST_RUN_TAG = Tags.TUNING_BEST_RUN_ID;
-
   private final OmeletRegistry registry;
   private final OmeletTuner tuner;
   private final TunerSpace space;
@@ -65,12 +62,16 @@ final class TunerTracker {
   }
 
   /** Checks the tracking names (empty: not used) before any job. */
-  static void checkNames(String experiment, String runName, String modelName, String resumeFrom) {
+  static void checkNames(String experiment, String runName, String modelName, String alias, String resumeFrom) {
     if (!experiment.isBlank()) Names.requireDisplayName(experiment, "experiment name");
     if (!runName.isBlank()) Names.requireDisplayName(runName, "run name");
     if (!resumeFrom.isBlank()) Names.requireDisplayName(resumeFrom, "resumeFrom experiment name");
+    if (modelName.isBlank() && !alias.isBlank()) {
+      throw new IllegalArgumentException("modelAlias '" + alias + "' needs registerModelName: the alias points at the"
+          + " registered version");
+    }
     if (!modelName.isBlank()) {
-      Names.requireModelName(modelName);
+      ModelRegistration.checkNames(modelName, alias.isBlank() ? null : alias);
       if (experiment.isBlank()) {
         throw new IllegalArgumentException("registerModelName '" + modelName + "' needs experimentName: the registered"
             + " version comes from a tracked run");
@@ -108,7 +109,7 @@ final class TunerTracker {
     Experiment e = registry.findExperimentByName(resumeFrom);
     if (e == null) throw new IllegalArgumentException("resumeFrom: no experiment named '" + resumeFrom + "' in " + registry.root());
     List<Run> runs = registry.searchAllRuns(SearchRunsRequest.in(e.experimentId())
-        .filter("tags.`" + SPACE_TAG + "` = '" + spaceHash + "' and tags.`" + STATE_TAG + "` = 'COMPLETE'"), 100_000);
+        .filter("tags.`" + Tags.TUNING_SPACE + "` = '" + spaceHash + "' and tags.`" + Tags.TUNING_TRIAL_STATE + "` = 'COMPLETE'"), 100_000);
     int added = 0;
     for (Run r : runs) {
       double v = r.data().metric("value");
@@ -128,8 +129,8 @@ final class TunerTracker {
     if (!tracking()) return;
     experimentId = registry.getOrCreateExperiment(tuner.experiment()).experimentId();
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put(KIND_TAG, "tuning");
-    tags.put(SPACE_TAG, spaceHash);
+    tags.put(Tags.KIND, "tuning");
+    tags.put(Tags.TUNING_SPACE, spaceHash);
     parentRunId = registry.createRun(experimentId, tuner.parentRunName(), null, tags).runId();
     Map<String, String> params = new LinkedHashMap<>(tuner.settings());
     String spaceJson = SpaceJson.toJson(space.space());
@@ -164,11 +165,11 @@ final class TunerTracker {
       b.logMetric(id, "duration_ms", end - start, end, 0);
       b.logMetric(id, "folds_done", t.intermediateValues().size(), end, 0);
       Map<String, String> tags = new LinkedHashMap<>();
-      tags.put(KIND_TAG, "tuning-trial");
-      tags.put(STATE_TAG, t.state().name());
-      tags.put(SPACE_TAG, spaceHash);
-      tags.put(TRIAL_TAG, Integer.toString(t.number()));
-      if (t.error() != null) tags.put(OmeletRegistry.ERROR_TAG, t.error().length() > 5000 ? t.error().substring(0, 5000) : t.error());
+      tags.put(Tags.KIND, "tuning-trial");
+      tags.put(Tags.TUNING_TRIAL_STATE, t.state().name());
+      tags.put(Tags.TUNING_SPACE, spaceHash);
+      tags.put(Tags.TUNING_TRIAL, Integer.toString(t.number()));
+      if (t.error() != null) tags.put(Tags.ERROR, t.error().length() > 5000 ? t.error().substring(0, 5000) : t.error());
       b.setTags(id, tags);
       b.commit();
       childRuns.put(t.number(), id);
@@ -202,7 +203,7 @@ final class TunerTracker {
     metrics.add(new Metric("trials_failed", failed, now, 0));
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(Tags.TUNING_BEST_TRIAL, Integer.toString(best.number()));
-    if (childRuns.containsKey(best.number())) tags.put(BEST_RUN_TAG, childRuns.get(best.number()));
+    if (childRuns.containsKey(best.number())) tags.put(Tags.TUNING_BEST_RUN_ID, childRuns.get(best.number()));
     registry.logBatch(parentRunId, metrics, params, tags);
     try {
       registry.logText(parentRunId, SpaceJson.JSON.writerWithDefaultPrettyPrinter()
@@ -236,12 +237,20 @@ final class TunerTracker {
       Map<String, String> vtags = new LinkedHashMap<>();
       vtags.put("estimator", model.bestModel().getClass().getSimpleName());
       vtags.put("best_" + metric, Double.toString(best.value()));
-      version = registry.createModelVersion(tuner.modelName(), parentRunId, "model",
-          "best of a " + samplerName + " search of " + model.trialList().size() + " trials, run " + parentRunId, vtags);
-      registry.setTag(parentRunId, Tags.TUNING_MODEL_VERSION, tuner.modelName() + "/" + version.version());
+      version = ModelRegistration.of(registry, tuner.modelName()).source(parentRunId, "model")
+          .description("best of a " + samplerName + " search of " + model.trialList().size() + " trials, run " + parentRunId)
+          .tags(vtags).alias(tuner.getModelAlias())
+          .register(this::finishParent);
+    } else {
+      finishParent(null);
     }
-    registry.setTerminated(parentRunId, RunStatus.FINISHED);
     model.setTracked(parentRunId, version == null ? null : version.version());
+  }
+
+  /** The parent names its registered version (if any) and ends FINISHED. */
+  private void finishParent(ModelVersion version) {
+    if (version != null) registry.setTag(parentRunId, Tags.TUNING_MODEL_VERSION, version.name() + "/" + version.version());
+    registry.setTerminated(parentRunId, RunStatus.FINISHED);
   }
 
   void fail(Throwable e) {
