@@ -84,13 +84,14 @@ public final class AutoMLJob {
       HOLD = "__omelet_holdout", SPLIT = "__omelet_split", GU = "__omelet_gu";
 
   private final H2OEngine engine;
-  private final AutoMLSettings settings;
+  private final AutoMLRunSettings settings;
   private final List<AutoMLListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
 
-  public AutoMLJob(H2OEngine engine, AutoMLSettings settings) {
+  /** A job with the values {@code params} hold now (a named profile is not applied: see {@link OmeletAutoML#fit}). */
+  public AutoMLJob(H2OEngine engine, AutoMLParams params) {
     this.engine = engine;
-    this.settings = settings.copy();
+    this.settings = AutoMLRunSettings.of(params);
   }
 
   public AutoMLJob addListener(AutoMLListener listener) {
@@ -164,7 +165,7 @@ public final class AutoMLJob {
           }
         }
       }
-      AutoMLRunInfo info = new AutoMLRunInfo(settings.copy(), plan.type, plan.label,
+      AutoMLRunInfo info = new AutoMLRunInfo(settings, plan.type, plan.label,
           List.copyOf(plan.features), plan.classes == null ? null : List.copyOf(plan.classes),
           plan.inputRows, usedRows, trainRows, holdoutRows, plan.seed, List.copyOf(plan.warnings),
           plan.positiveClass, plan.positiveClassReason);
@@ -194,8 +195,7 @@ public final class AutoMLJob {
 
       progress(AutoMLListener.Phase.CONVERTING, 5, "moving " + trainRows + " rows into H2O");
       engine.start();
-      String project = settings.projectName() != null ? settings.projectName()
-          : "omelet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      String project = "omelet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
       train = engine.toH2OFrame(trainDf, Key.make(project + "_train"));
       checkCancelled();
 
@@ -377,7 +377,7 @@ public final class AutoMLJob {
     if (plan.foldCol != null) ignored.add(plan.foldCol);
     if (plan.groupCol != null) ignored.add(plan.groupCol);
     List<String> candidates = new ArrayList<>();
-    if (settings.featuresCols() != null) {
+    if (!settings.featuresCols().isEmpty()) {
       for (String c : settings.featuresCols()) candidates.add(resolve(data, c, "feature column"));
     } else {
       candidates.addAll(Arrays.asList(data.columns()));
@@ -665,8 +665,8 @@ public final class AutoMLJob {
     OmeletSteps.register();
     spec.build_models.modeling_plan = ModelingPlan.steps(runtimeSecs > 0);
     if (settings.exploitationRatio() >= 0) spec.build_models.exploitation_ratio = settings.exploitationRatio();
-    if (settings.includeAlgos() != null) spec.build_models.include_algos = algos(settings.includeAlgos());
-    if (settings.excludeAlgos() != null) spec.build_models.exclude_algos = algos(settings.excludeAlgos());
+    if (!settings.includeAlgos().isEmpty()) spec.build_models.include_algos = algos(settings.includeAlgos());
+    if (!settings.excludeAlgos().isEmpty()) spec.build_models.exclude_algos = algos(settings.excludeAlgos());
     return spec;
   }
 
@@ -677,8 +677,8 @@ public final class AutoMLJob {
     throw new AutoMLInputException("unknown stoppingMetric '" + name + "'");
   }
 
-  private static Algo[] algos(String[] names) {
-    return Arrays.stream(names).map(Algo::valueOf).toArray(Algo[]::new);
+  private static Algo[] algos(List<String> names) {
+    return names.stream().map(Algo::valueOf).toArray(Algo[]::new);
   }
 
   // ---------------------------------------------------------------- refit
