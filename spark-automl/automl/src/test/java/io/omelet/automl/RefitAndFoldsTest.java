@@ -184,11 +184,11 @@ class RefitAndFoldsTest {
   void aBudgetTooSmallForTheRefitSaysSo() {
     long now = 1_000_000;
     LeaderRefit.Skipped e = assertThrows(LeaderRefit.Skipped.class,
-        () -> AutoMLJob.checkRefitBudget("GBM_1", 1000, 30_000, now, now + 10_000, 60));
+        () -> RefitOnAllRows.checkRefitBudget("GBM_1", 1000, 30_000, now, now + 10_000, 60));
     assertEquals("the time budget is too small to refit GBM_1 on all 1000 rows: it needs about 30 s,"
         + " 10 s of maxRuntimeSecs 60 are left", e.getMessage());
-    AutoMLJob.checkRefitBudget("GBM_1", 1000, 30_000, now, now + 40_000, 60);
-    AutoMLJob.checkRefitBudget("GBM_1", 1000, 30_000, now, Long.MAX_VALUE, 0);
+    RefitOnAllRows.checkRefitBudget("GBM_1", 1000, 30_000, now, now + 40_000, 60);
+    RefitOnAllRows.checkRefitBudget("GBM_1", 1000, 30_000, now, Long.MAX_VALUE, 0);
   }
 
   @Test
