@@ -67,7 +67,8 @@ public class OmeletAutoML extends Estimator<AutoMLModel> implements AutoMLParams
   public OmeletAutoML setLabelCol(String v) { return put(labelCol(), v); }
   public OmeletAutoML setFeaturesCols(String... v) { return put(featuresCols(), orEmpty(v)); }
   public OmeletAutoML setIgnoredCols(String... v) { return put(ignoredCols(), orEmpty(v)); }
-  public OmeletAutoML setProblemType(String v) { return put(problemTypeParam(), v); }
+  /** auto (or null) to detect it from the label, binomial (binary), multinomial (multiclass) or regression. */
+  public OmeletAutoML setProblemType(String v) { return put(problemTypeParam(), v == null ? "auto" : v); }
   public OmeletAutoML setMaxModels(int v) { return put(maxModels(), v); }
   public OmeletAutoML setMaxRuntimeSecs(double v) { return put(maxRuntimeSecs(), v); }
   public OmeletAutoML setMaxRuntimeSecsPerModel(double v) { return put(maxRuntimeSecsPerModel(), v); }

@@ -76,6 +76,7 @@ class ParamsTest {
     e = assertThrows(IllegalArgumentException.class, () -> est.setSortMetric("accuracy"));
     assertTrue(e.getMessage().contains("unknown sortMetric value 'accuracy'"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> est.setProblemType("clustering"));
+    assertEquals(null, AutoMLRunSettings.of(est.setProblemType(null)).problemType(), "null detects it, as auto");
     assertArrayEquals(new String[] {"DRF", "GBM"}, est.setIncludeAlgos("xrt", "gbm").getIncludeAlgos());
   }
 }
