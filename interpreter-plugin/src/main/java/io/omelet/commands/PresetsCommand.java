@@ -1,7 +1,8 @@
 package io.omelet.commands;
 
 import io.omelet.automl.AutoMLProfiles;
-import io.omelet.automl.AutoMLSettings;
+import io.omelet.automl.AutoMLRunSettings;
+import io.omelet.automl.OmeletAutoML;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.Preset;
 import java.util.ArrayList;
@@ -30,7 +31,9 @@ public final class PresetsCommand extends OmeletCommands.Group {
       ctx().format(format.format);
       OmeletRegistry reg = ctx().registry(registry.root);
       List<List<Object>> rows = new ArrayList<>();
-      AutoMLProfiles.builtIn().forEach((name, s) -> rows.add(List.of(name, "built in", settings(s.toMap()), "")));
+      for (String name : AutoMLProfiles.builtInNames()) {
+        rows.add(List.of(name, "built in", settings(AutoMLProfiles.settings(null, name).toMap()), ""));
+      }
       for (Preset p : reg.listPresets(AutoMLProfiles.KIND)) {
         rows.add(List.of(p.name(), "registry (" + p.owner() + ", " + Tables.time(p.updatedTime()) + ")",
             settings(p.settings()), p.description() == null ? "" : p.description()));
@@ -39,9 +42,14 @@ public final class PresetsCommand extends OmeletCommands.Group {
     }
   }
 
+  /** AutoML's defaults, as text. */
+  private static Map<String, String> defaults() {
+    return AutoMLRunSettings.of(new OmeletAutoML()).toMap();
+  }
+
   /** Only the settings a profile sets, as {@code key=value}. */
   static String settings(Map<String, String> m) {
-    Map<String, String> defaults = new AutoMLSettings().toMap();
+    Map<String, String> defaults = defaults();
     StringBuilder sb = new StringBuilder();
     m.forEach((k, v) -> {
       if (v != null && !v.equals(defaults.get(k))) sb.append(sb.isEmpty() ? "" : " ").append(k).append('=').append(v);
@@ -60,17 +68,18 @@ public final class PresetsCommand extends OmeletCommands.Group {
     @Override
     protected void run() {
       ctx().format(format.format);
-      OmeletRegistry reg = AutoMLProfiles.builtIn().containsKey(name) ? null : ctx().registry(registry.root);
-      AutoMLSettings s = load(reg, name);
+      OmeletRegistry reg = AutoMLProfiles.isBuiltIn(name) ? null : ctx().registry(registry.root);
+      AutoMLRunSettings s = load(reg, name);
       List<List<Object>> rows = new ArrayList<>();
       s.toMap().forEach((k, v) -> rows.add(java.util.Arrays.asList(k, v)));
       out().result(Tables.of("profile " + name, List.of("setting", "value"), rows, ctx().maxRows()));
     }
   }
 
-  static AutoMLSettings load(OmeletRegistry reg, String name) {
+  /** Every setting of profile {@code name}; an unknown name is a command error. */
+  static AutoMLRunSettings load(OmeletRegistry reg, String name) {
     try {
-      return AutoMLProfiles.load(reg, name);
+      return AutoMLProfiles.settings(reg, name);
     } catch (IllegalArgumentException e) {
       throw new CommandException(e.getMessage(), e);
     }
@@ -99,17 +108,17 @@ public final class PresetsCommand extends OmeletCommands.Group {
     protected void run() {
       if (set.isEmpty() && basedOn == null) throw usage("give --set KEY=VALUE settings and/or --based-on PROFILE");
       OmeletRegistry reg = ctx().registry(registry.root);
-      Map<String, String> values = basedOn == null ? new AutoMLSettings().toMap() : new LinkedHashMap<>(load(reg, basedOn).toMap());
-      Map<String, String> known = new AutoMLSettings().toMap();
+      Map<String, String> values = basedOn == null ? defaults() : new LinkedHashMap<>(load(reg, basedOn).toMap());
+      Map<String, String> known = defaults();
       for (Map.Entry<String, String> e : set.entrySet()) {
         if (!known.containsKey(e.getKey())) {
           throw usage("unknown setting '" + e.getKey() + "'; settings: " + String.join(", ", known.keySet()));
         }
         values.put(e.getKey(), e.getValue());
       }
-      AutoMLSettings s;
+      AutoMLRunSettings s;
       try {
-        s = AutoMLSettings.fromMap(values);
+        s = AutoMLRunSettings.fromMap(values);
         AutoMLProfiles.save(reg, name, s, description);
       } catch (IllegalArgumentException e) {
         throw new CommandException(e.getMessage(), e);

@@ -136,7 +136,7 @@ public final class RunCommand extends OmeletSubcommand {
     long t0 = System.currentTimeMillis();
     ctx().spark(registry.master);
     OmeletRegistry reg = ctx().registry(registry.root);
-    if (!AutoMLProfiles.builtIn().containsKey(profile)) PresetsCommand.load(reg, profile);
+    if (!AutoMLProfiles.isBuiltIn(profile)) PresetsCommand.load(reg, profile);
 
     Dataset<Row> data = in.read(ctx()).cache();
     try {
@@ -267,7 +267,7 @@ public final class RunCommand extends OmeletSubcommand {
   private void dryRun(DataInput in, String name, String modelName, double sampleValue) {
     ctx().spark(registry.master);
     String presetRoot = null;
-    if (!AutoMLProfiles.builtIn().containsKey(profile)) {
+    if (!AutoMLProfiles.isBuiltIn(profile)) {
       OmeletRegistry reg = ctx().registry(registry.root);
       PresetsCommand.load(reg, profile);
       presetRoot = reg.root();

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.omelet.automl.AutoMLJob;
 import io.omelet.automl.AutoMLModel;
 import io.omelet.automl.AutoMLResult;
-import io.omelet.automl.AutoMLSettings;
+import io.omelet.automl.OmeletAutoML;
 import io.omelet.scoring.FeatureBinding;
 import io.omelet.scoring.MojoModel;
 import io.omelet.scoring.MojoScoring;
@@ -188,7 +188,7 @@ class MojoShapTest {
   @Test
   void autoMLModelKernelShapAgreesWithExactTreeShapOnTheLogOddsScale() {
     Dataset<Row> lc = H2OModels.lendingClubH2OColumns();
-    AutoMLSettings s = new AutoMLSettings().labelCol("Class").includeAlgos("GBM").maxModels(1).nfolds(2).seed(42);
+    OmeletAutoML s = new OmeletAutoML().setLabelCol("Class").setIncludeAlgos("GBM").setMaxModels(1).setNfolds(2).setSeed(42);
     AutoMLResult result = new AutoMLJob(H2OModels.h2o(), s).run(lc);
     AutoMLModel model = new AutoMLModel("shap_automl_gbm", result);
     Dataset<Row> rows = lc.drop("Class").limit(20).cache();

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -36,8 +35,11 @@ import scala.Option;
  * importance and holdout metrics. Saved with Spark ML persistence: params as Spark's metadata, the
  * leaderboard as JSON and each model's MOJO as its own zip, read when first used (see
  * {@link ResultFiles}).
+ *
+ * <p>It carries the estimator's params as they were for its fit (a profile applied), as Spark's
+ * models do; only the output columns have setters, the others describe how it was trained.
  */
-public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
+public class AutoMLModel extends Model<AutoMLModel> implements AutoMLParams, MLWritable {
   private static final long serialVersionUID = 1L;
   /** The prefix of the per-class probability columns. */
   public static final String CLASS_PROBABILITY_PREFIX = "p_";
@@ -47,9 +49,7 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
   private final String scoringModelId;
   private transient MojoModel mojo;
   private transient RegistryTracker.TrackedRun trackedRun;
-
-  private final Param<String> predictionCol;
-  private final Param<String> probabilityCol;
+  private final Declared declared;
 
   public AutoMLModel(String uid, AutoMLResult result) {
     this(uid, result, result.servedModel().modelId());
@@ -57,23 +57,14 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
 
   private AutoMLModel(String uid, AutoMLResult result, String scoringModelId) {
     this.uid = uid;
-    // Params need the uid, so they are made here, not in field initializers.
-    probabilityCol = new Param<>(this, "probabilityCol", "class probability vector column to add (classification); empty to leave it out");
-    predictionCol = new Param<>(this, "predictionCol",
-        "prediction column to add");
+    this.declared = new Declared(this);
     this.result = result;
     this.scoringModelId = scoringModelId;
-    setDefault(predictionCol, "prediction");
-    setDefault(probabilityCol, "probability");
   }
 
-  // Spark ML finds params through public no-argument methods returning them.
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  public Param<String> predictionCol() {
-    return predictionCol;
+  @Override
+  public Declared declared() {
+    return declared;
   }
 
   @Override
@@ -82,12 +73,13 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
   }
 
   public AutoMLModel setPredictionCol(String v) {
-    set(predictionCol, v);
+    set(predictionCol(), v);
     return this;
   }
 
+  /** The class probability vector column; empty to leave it out. */
   public AutoMLModel setProbabilityCol(String v) {
-    set(probabilityCol, v);
+    set(probabilityCol(), v);
     return this;
   }
 
@@ -190,8 +182,8 @@ public class AutoMLModel extends Model<AutoMLModel> implements MLWritable {
   // ------------------------------------------------------------ Transformer
 
   private ScoringColumns columns() {
-    String prob = getOrDefault(probabilityCol);
-    return new ScoringColumns(getOrDefault(predictionCol), prob == null || prob.isEmpty() ? null : prob,
+    String prob = getProbabilityCol();
+    return new ScoringColumns(getPredictionCol(), prob == null || prob.isEmpty() ? null : prob,
         CLASS_PROBABILITY_PREFIX);
   }
 

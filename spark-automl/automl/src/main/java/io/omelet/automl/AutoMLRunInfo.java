@@ -7,7 +7,7 @@ import java.util.List;
  * What a job is about to train on, known once the input is validated and split (before training):
  * for the parent run's parameters and data reference.
  *
- * @param settings the settings in force (a copy)
+ * @param settings the settings in force
  * @param problemType detected or given
  * @param labelCol the label column as found in the input
  * @param features the feature columns used
@@ -22,7 +22,7 @@ import java.util.List;
  *     (null otherwise)
  * @param positiveClassReason why that class: "as asked" or the minority class's share
  */
-public record AutoMLRunInfo(AutoMLSettings settings, ProblemType problemType, String labelCol,
+public record AutoMLRunInfo(AutoMLRunSettings settings, ProblemType problemType, String labelCol,
                             List<String> features, List<String> classLabels, long inputRows,
                             long usedRows, long trainRows, long holdoutRows, long seed,
                             List<String> warnings, String positiveClass,

@@ -197,7 +197,7 @@ final class ResultFiles {
     Map<String, String> settings = new LinkedHashMap<>();
     n.path("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), text(e.getValue())));
     JsonNode labels = n.get("classLabels");
-    return new AutoMLRunInfo(AutoMLSettings.fromMap(settings), ProblemType.valueOf(n.path("problemType").asText()),
+    return new AutoMLRunInfo(AutoMLRunSettings.fromMap(settings), ProblemType.valueOf(n.path("problemType").asText()),
         text(n.get("labelCol")), strings(n.path("features")), labels == null ? null : strings(labels),
         n.path("inputRows").asLong(), n.path("usedRows").asLong(), n.path("trainRows").asLong(),
         n.path("holdoutRows").asLong(), n.path("seed").asLong(), strings(n.path("warnings")),

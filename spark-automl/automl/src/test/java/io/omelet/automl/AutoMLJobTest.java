@@ -39,9 +39,9 @@ class AutoMLJobTest {
     @Override public void onFailure(Throwable t) { failure = t; events.add("failure"); }
   }
 
-  static AutoMLSettings small(String label) {
-    return new AutoMLSettings().labelCol(label).maxModels(3).nfolds(3).seed(42)
-        .excludeAlgos("DeepLearning");
+  static OmeletAutoML small(String label) {
+    return new OmeletAutoML().setLabelCol(label).setMaxModels(3).setNfolds(3).setSeed(42)
+        .setExcludeAlgos("DeepLearning");
   }
 
   @Test
@@ -50,8 +50,8 @@ class AutoMLJobTest {
     Recorder rec = new Recorder();
     // GLM and GBM, then the stacked ensembles over them (XGBoost is covered by the penguins and
     // credit_data runs, where it is cheaper)
-    AutoMLSettings s = new AutoMLSettings().labelCol("Class").maxModels(2).nfolds(3).seed(42)
-        .includeAlgos("GBM", "GLM", "StackedEnsemble");
+    OmeletAutoML s = new OmeletAutoML().setLabelCol("Class").setMaxModels(2).setNfolds(3).setSeed(42)
+        .setIncludeAlgos("GBM", "GLM", "StackedEnsemble");
     RegistryTracker tracker = Tracked.tracker("lending_club", lc);
     AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).addListener(rec).addListener(tracker).run(lc);
     Tracked.assertVisible(tracker, r, "lending_club");

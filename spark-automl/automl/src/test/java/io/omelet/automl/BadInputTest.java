@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Each bad input fails with a clear message before any training starts; a job can be cancelled. */
 class BadInputTest {
 
-  private static AutoMLInputException fails(Dataset<Row> df, AutoMLSettings s) {
+  private static AutoMLInputException fails(Dataset<Row> df, OmeletAutoML s) {
     AutoMLJobTest.Recorder rec = new AutoMLJobTest.Recorder();
     AutoMLInputException e = assertThrows(AutoMLInputException.class,
         () -> new AutoMLJob(TestSupport.h2o(), s).addListener(rec).run(df));
@@ -101,26 +101,26 @@ class BadInputTest {
     AutoMLInputException e2 = fails(nulls, AutoMLJobTest.small("Status"));
     assertTrue(e2.getMessage().contains("no usable feature columns"), e2.getMessage());
     AutoMLInputException e3 = fails(credit().select("Status", "Age"),
-        AutoMLJobTest.small("Status").ignoredCols("Age"));
+        AutoMLJobTest.small("Status").setIgnoredCols("Age"));
     assertTrue(e3.getMessage().contains("no usable feature columns"), e3.getMessage());
   }
 
   @Test
   void tooFewRowsForTheFolds() {
-    AutoMLInputException e = fails(credit().limit(8), AutoMLJobTest.small("Status").nfolds(3));
+    AutoMLInputException e = fails(credit().limit(8), AutoMLJobTest.small("Status").setNfolds(3));
     assertTrue(e.getMessage().contains("too few rows"), e.getMessage());
     assertTrue(e.getMessage().contains("3-fold"), e.getMessage());
     // enough rows in all, but a class too rare for every fold to see it
     Dataset<Row> rare = credit().filter("Status = 'bad'").limit(3)
         .union(credit().filter("Status = 'good'").limit(40));
-    AutoMLInputException e2 = fails(rare, AutoMLJobTest.small("Status").nfolds(5));
+    AutoMLInputException e2 = fails(rare, AutoMLJobTest.small("Status").setNfolds(5));
     assertTrue(e2.getMessage().contains("class 'bad'"), e2.getMessage());
     assertTrue(e2.getMessage().contains("5-fold"), e2.getMessage());
   }
 
   @Test
   void unknownPositiveClassListsTheClasses() {
-    AutoMLInputException e = fails(credit(), AutoMLJobTest.small("Status").positiveClass("Good"));
+    AutoMLInputException e = fails(credit(), AutoMLJobTest.small("Status").setPositiveClass("Good"));
     assertTrue(e.getMessage().contains("positive class 'Good' is not a class of label 'Status'"), e.getMessage());
     assertTrue(e.getMessage().contains("bad, good"), "lists the classes: " + e.getMessage());
   }
@@ -128,7 +128,7 @@ class BadInputTest {
   @Test
   void regressionOnATextLabelAndBadSettings() {
     AutoMLInputException e = fails(credit(),
-        AutoMLJobTest.small("Status").problemType(ProblemType.REGRESSION));
+        AutoMLJobTest.small("Status").setProblemType("regression"));
     assertTrue(e.getMessage().contains("regression needs a numeric label"), e.getMessage());
     IllegalArgumentException a = assertThrows(IllegalArgumentException.class,
         () -> new OmeletAutoML().setExcludeAlgos("RandomForest"));
@@ -140,8 +140,8 @@ class BadInputTest {
   @Test
   void cancelStopsARunningJob() throws Exception {
     CountDownLatch training = new CountDownLatch(1);
-    AutoMLSettings s = new AutoMLSettings().labelCol("Status").maxModels(30).nfolds(3).seed(1)
-        .excludeAlgos("DeepLearning");
+    OmeletAutoML s = new OmeletAutoML().setLabelCol("Status").setMaxModels(30).setNfolds(3).setSeed(1)
+        .setExcludeAlgos("DeepLearning");
     AutoMLJob job = new AutoMLJob(TestSupport.h2o(), s);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     job.addListener(new AutoMLListener() {
@@ -174,8 +174,8 @@ class BadInputTest {
     // 150 rows in 2 folds: too few for the GBM defaults that ask for min_rows=100 per leaf split
     // (H2O fails those models); GLM still trains and the job completes.
     Dataset<Row> small = credit().limit(150);
-    AutoMLResult r = new AutoMLJob(TestSupport.h2o(), new AutoMLSettings().labelCol("Status")
-        .maxModels(4).nfolds(2).seed(1).includeAlgos("GBM", "GLM")).run(small);
+    AutoMLResult r = new AutoMLJob(TestSupport.h2o(), new OmeletAutoML().setLabelCol("Status")
+        .setMaxModels(4).setNfolds(2).setSeed(1).setIncludeAlgos("GBM", "GLM")).run(small);
     System.err.println("engine messages: " + r.engineMessages());
     assertTrue(r.models().stream().anyMatch(m -> m.algo().equals("glm")), "the GLM trained");
     // the failed GBMs are reported as H2O reports them, with the reason

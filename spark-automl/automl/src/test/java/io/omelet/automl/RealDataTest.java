@@ -15,8 +15,8 @@ class RealDataTest {
   @Test
   void diamondsSampleRegression() {
     Dataset<Row> diamonds = TestSupport.csv("diamonds.csv");
-    AutoMLSettings s = new AutoMLSettings().labelCol("price").maxModels(2).nfolds(2).seed(42)
-        .includeAlgos("GBM", "GLM").sample(3000);
+    OmeletAutoML s = new OmeletAutoML().setLabelCol("price").setMaxModels(2).setNfolds(2).setSeed(42)
+        .setIncludeAlgos("GBM", "GLM").setSample(3000);
     RegistryTracker tracker = Tracked.tracker("diamonds", diamonds);
     AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).addListener(tracker).run(diamonds);
     Tracked.assertVisible(tracker, r, "diamonds");
@@ -41,8 +41,8 @@ class RealDataTest {
     Dataset<Row> credit = TestSupport.csv("credit_data.csv")
         .withColumn("w", org.apache.spark.sql.functions.expr("IF(Status = 'bad', 2.0, 1.0)"));
     assertTrue(credit.filter("Income IS NULL OR Assets IS NULL OR Debt IS NULL").count() > 0);
-    AutoMLSettings s = new AutoMLSettings().labelCol("Status").maxModels(2).nfolds(2).seed(42)
-        .excludeAlgos("DeepLearning", "StackedEnsemble").weightCol("w").positiveClass("good");
+    OmeletAutoML s = new OmeletAutoML().setLabelCol("Status").setMaxModels(2).setNfolds(2).setSeed(42)
+        .setExcludeAlgos("DeepLearning", "StackedEnsemble").setWeightCol("w").setPositiveClass("good");
     RegistryTracker tracker = Tracked.tracker("credit_data", credit);
     AutoMLResult r = new AutoMLJob(TestSupport.h2o(), s).addListener(tracker).run(credit);
     Tracked.assertVisible(tracker, r, "credit_data");

@@ -184,16 +184,16 @@ class RefitAndFoldsTest {
   void aBudgetTooSmallForTheRefitSaysSo() {
     long now = 1_000_000;
     LeaderRefit.Skipped e = assertThrows(LeaderRefit.Skipped.class,
-        () -> AutoMLJob.checkRefitBudget("GBM_1", 1000, 30_000, now, now + 10_000, 60));
+        () -> RefitOnAllRows.checkRefitBudget("GBM_1", 1000, 30_000, now, now + 10_000, 60));
     assertEquals("the time budget is too small to refit GBM_1 on all 1000 rows: it needs about 30 s,"
         + " 10 s of maxRuntimeSecs 60 are left", e.getMessage());
-    AutoMLJob.checkRefitBudget("GBM_1", 1000, 30_000, now, now + 40_000, 60);
-    AutoMLJob.checkRefitBudget("GBM_1", 1000, 30_000, now, Long.MAX_VALUE, 0);
+    RefitOnAllRows.checkRefitBudget("GBM_1", 1000, 30_000, now, now + 40_000, 60);
+    RefitOnAllRows.checkRefitBudget("GBM_1", 1000, 30_000, now, Long.MAX_VALUE, 0);
   }
 
   @Test
   void classificationFoldsAreStratifiedAndTheHoldoutToo() {
-    Dataset<Row> s = new AutoMLJob(TestSupport.h2o(), new AutoMLSettings().labelCol("Status").nfolds(5).seed(11))
+    Dataset<Row> s = new AutoMLJob(TestSupport.h2o(), new OmeletAutoML().setLabelCol("Status").setNfolds(5).setSeed(11))
         .splits(TestSupport.csv("credit_data.csv")).cache();
     Map<String, Long> perClass = counts(s.groupBy("Status").count());
     for (Row c : s.filter("not holdout").groupBy("Status", AutoMLJob.FOLD_COL).count().collectAsList()) {
@@ -215,8 +215,8 @@ class RefitAndFoldsTest {
 
   @Test
   void aGroupLiesInOneFoldAndOnOneSideOfTheHoldout() {
-    Dataset<Row> s = new AutoMLJob(TestSupport.h2o(), new AutoMLSettings().labelCol("class").nfolds(4).seed(5)
-        .groupCol("customer")).splits(withCustomers()).cache();
+    Dataset<Row> s = new AutoMLJob(TestSupport.h2o(), new OmeletAutoML().setLabelCol("class").setNfolds(4).setSeed(5)
+        .setGroupCol("customer")).splits(withCustomers()).cache();
     assertEquals(1000, s.count());
     Row spread = s.groupBy("split").agg(countDistinct("holdout"), countDistinct(AutoMLJob.FOLD_COL),
         countDistinct(AutoMLJob.ALL_FOLD_COL)).selectExpr("max(`count(DISTINCT holdout)`)",
@@ -233,7 +233,7 @@ class RefitAndFoldsTest {
   @Test
   void aFoldColumnGivesTheFolds() {
     Dataset<Row> data = german().withColumn("fold", monotonically_increasing_id().mod(3).cast("string"));
-    Dataset<Row> s = new AutoMLJob(TestSupport.h2o(), new AutoMLSettings().labelCol("class").seed(5).foldCol("fold"))
+    Dataset<Row> s = new AutoMLJob(TestSupport.h2o(), new OmeletAutoML().setLabelCol("class").setSeed(5).setFoldCol("fold"))
         .splits(data);
     assertEquals(0, s.filter(col(AutoMLJob.FOLD_COL).notEqual(col("split"))).count());
     assertEquals(3, s.select(AutoMLJob.FOLD_COL).distinct().count());
@@ -244,28 +244,28 @@ class RefitAndFoldsTest {
   void badFoldAndGroupColumnsFailBeforeTraining() {
     AutoMLJobTest.Recorder rec = new AutoMLJobTest.Recorder();
     Dataset<Row> g = withCustomers();
-    Map<AutoMLSettings, String> cases = new java.util.LinkedHashMap<>();
-    cases.put(new AutoMLSettings().labelCol("class").groupCol("foreign_worker"), "group column 'foreign_worker' has 2 groups");
-    cases.put(new AutoMLSettings().labelCol("class").groupCol("customer").foldCol("customer"), "foldCol and groupCol both set");
-    cases.put(new AutoMLSettings().labelCol("class").foldCol("no_such"), "fold column 'no_such' does not exist");
-    cases.put(new AutoMLSettings().labelCol("class").foldCol("class"), "is the label");
-    cases.put(new AutoMLSettings().labelCol("class").foldCol("customer").nfolds(0), "nfolds is 0");
-    for (Map.Entry<AutoMLSettings, String> c : cases.entrySet()) {
+    Map<OmeletAutoML, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(new OmeletAutoML().setLabelCol("class").setGroupCol("foreign_worker"), "group column 'foreign_worker' has 2 groups");
+    cases.put(new OmeletAutoML().setLabelCol("class").setGroupCol("customer").setFoldCol("customer"), "foldCol and groupCol both set");
+    cases.put(new OmeletAutoML().setLabelCol("class").setFoldCol("no_such"), "fold column 'no_such' does not exist");
+    cases.put(new OmeletAutoML().setLabelCol("class").setFoldCol("class"), "is the label");
+    cases.put(new OmeletAutoML().setLabelCol("class").setFoldCol("customer").setNfolds(0), "nfolds is 0");
+    for (Map.Entry<OmeletAutoML, String> c : cases.entrySet()) {
       AutoMLInputException e = assertThrows(AutoMLInputException.class,
           () -> new AutoMLJob(TestSupport.h2o(), c.getKey()).addListener(rec).run(g));
       assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
     }
     Dataset<Row> oneGroup = g.withColumn("one", org.apache.spark.sql.functions.lit("all"));
     AutoMLInputException e = assertThrows(AutoMLInputException.class, () -> new AutoMLJob(TestSupport.h2o(),
-        new AutoMLSettings().labelCol("class").groupCol("one")).addListener(rec).run(oneGroup));
+        new OmeletAutoML().setLabelCol("class").setGroupCol("one")).addListener(rec).run(oneGroup));
     assertTrue(e.getMessage().startsWith("group column 'one' has one group in the labelled rows"), e.getMessage());
     e = assertThrows(AutoMLInputException.class, () -> new AutoMLJob(TestSupport.h2o(),
-        new AutoMLSettings().labelCol("class").foldCol("one")).addListener(rec).run(oneGroup));
+        new OmeletAutoML().setLabelCol("class").setFoldCol("one")).addListener(rec).run(oneGroup));
     assertTrue(e.getMessage().startsWith("fold column 'one' has one value in the labelled rows; cross-validation needs"),
         e.getMessage());
     Dataset<Row> withNull = g.withColumn("customer", org.apache.spark.sql.functions.expr("if(customer = 3, null, customer)"));
     e = assertThrows(AutoMLInputException.class, () -> new AutoMLJob(TestSupport.h2o(),
-        new AutoMLSettings().labelCol("class").groupCol("customer")).addListener(rec).run(withNull));
+        new OmeletAutoML().setLabelCol("class").setGroupCol("customer")).addListener(rec).run(withNull));
     assertTrue(e.getMessage().contains("is null in 11 labelled rows"), e.getMessage());
     assertEquals(0, rec.models.size());
     assertFalse(rec.events.contains("start"), "no job started: " + rec.events);

@@ -23,8 +23,8 @@ class TrackerFaultsTest {
     OmeletRegistry registry = OmeletRegistry.open(TestSupport.spark(),
         Files.createTempDirectory("tracker-faults").resolve("registry").toString());
     RegistryTracker tracker = new RegistryTracker(registry, "no-mojo", null, List.of(), "nomojo", "champion");
-    AutoMLSettings settings = new AutoMLSettings().labelCol("y").nfolds(2).seed(1);
-    AutoMLRunInfo info = new AutoMLRunInfo(settings, ProblemType.REGRESSION, "y", List.of("x"), null, 10, 10, 10, 0,
+    OmeletAutoML settings = new OmeletAutoML().setLabelCol("y").setNfolds(2).setSeed(1);
+    AutoMLRunInfo info = new AutoMLRunInfo(AutoMLRunSettings.of(settings), ProblemType.REGRESSION, "y", List.of("x"), null, 10, 10, 10, 0,
         1, List.of(), null, null);
     // Two models as H2O reports them when their MOJO could not be made: the same path as a real job's.
     ModelResult leader = model("GLM_1", 1);

@@ -70,6 +70,7 @@ public final class Format1Reader {
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
       if (desc.getName().equals("io.omelet.automl.ModelResult")) return ModelResult.class;
+      if (desc.getName().equals("io.omelet.automl.AutoMLSettings")) return AutoMLSettings.class;
       return super.resolveClass(desc);
     }
   }

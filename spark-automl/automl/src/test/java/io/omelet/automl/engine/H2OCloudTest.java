@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.omelet.automl.AutoMLJob;
 import io.omelet.automl.AutoMLResult;
-import io.omelet.automl.AutoMLSettings;
+import io.omelet.automl.OmeletAutoML;
 import io.omelet.automl.ModelResult;
 import io.omelet.automl.TestSupport;
 import java.io.BufferedReader;
@@ -117,8 +117,8 @@ class H2OCloudTest {
       fr.delete();
     }
 
-    AutoMLSettings s = new AutoMLSettings().labelCol("Status").maxModels(1).nfolds(2).seed(42)
-        .includeAlgos("GBM");
+    OmeletAutoML s = new OmeletAutoML().setLabelCol("Status").setMaxModels(1).setNfolds(2).setSeed(42)
+        .setIncludeAlgos("GBM");
     AutoMLResult r = new AutoMLJob(engine, s).run(credit);
     assertEquals(1, r.models().size());
     for (ModelResult m : r.models()) {
