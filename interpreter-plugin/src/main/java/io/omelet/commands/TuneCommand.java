@@ -1,5 +1,6 @@
 package io.omelet.commands;
 
+import io.omelet.common.RowSampler;
 import io.omelet.registry.OmeletRegistry;
 import io.omelet.registry.RunStatus;
 import io.omelet.tuning.FeaturePreparation;
@@ -151,9 +152,9 @@ public final class TuneCommand extends OmeletSubcommand {
     String label = DataInput.checkTarget(raw, target);
     Dataset<Row> data = raw.where(raw.col("`" + label + "`").isNotNull());
     if (sampleValue >= 1) {
-      // N rows drawn at random, not the file's first N
+      // N rows drawn uniformly at random, not the file's first N nor its first partitions'
       long all = data.count();
-      if (sampleValue < all) data = data.sample(false, Math.min(1.0, sampleValue * 1.05 / all), seed).limit((int) sampleValue);
+      if (sampleValue < all) data = RowSampler.sample(data, (int) sampleValue, seed, all);
     } else if (sampleValue > 0) {
       data = data.sample(false, sampleValue, seed);
     }

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.row_number;
 
+import io.omelet.common.RowSampler;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
@@ -162,14 +163,13 @@ final class DataSplit {
   }
 
   /**
-   * The rows a run uses: all (0 or 1), a fraction in (0, 1), or about {@code sample} rows (a count
+   * The rows a run uses: all (0 or 1), a fraction in (0, 1), or {@code sample} rows (a count
    * above 1), drawn with {@code seed}.
    */
   static Dataset<Row> sample(Dataset<Row> rows, double sample, long labelledRows, long seed) {
     if (sample > 0 && sample < 1) return rows.sample(false, sample, seed);
     if (sample > 1 && sample < labelledRows) {
-      double f = Math.min(1.0, 1.1 * sample / labelledRows);
-      return rows.sample(false, f, seed).withColumn(U, rand(seed + 7)).orderBy(U).limit((int) sample).drop(U);
+      return RowSampler.sample(rows, (int) sample, seed, labelledRows);
     }
     return rows;
   }

@@ -1,6 +1,8 @@
 package io.omelet.common;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
 /**
@@ -19,5 +21,20 @@ public final class RowSampler {
   public static <T> Dataset<T> sample(Dataset<T> data, int n, long seed) {
     if (n < 0) throw new IllegalArgumentException("cannot sample " + n + " rows");
     return data.orderBy(functions.rand(seed)).limit(n);
+  }
+
+  /**
+   * The same draw when the data's row count is known: rows whose key is past a threshold that at least
+   * n keys stay under (n plus six standard deviations) are dropped before the top-n, so each partition
+   * sends its share of n rows, not n. The rows are those {@link #sample(Dataset, int, long)} draws unless
+   * fewer than n keys fall under the threshold (probability below 1e-8), and then all that do.
+   */
+  public static Dataset<Row> sample(Dataset<Row> data, int n, long seed, long rows) {
+    if (n < 0) throw new IllegalArgumentException("cannot sample " + n + " rows");
+    if (rows <= n) return sample(data, n, seed);
+    double threshold = Math.min(1.0, (n + 6 * Math.sqrt(n) + 10) / rows);
+    String key = "__omelet_sample_key";
+    Column k = functions.col(key);
+    return data.withColumn(key, functions.rand(seed)).filter(k.lt(threshold)).orderBy(k).limit(n).drop(key);
   }
 }

@@ -67,6 +67,17 @@ class RowSamplerTest {
   }
 
   @Test
+  void knowingTheRowCountThinsFirstAndDrawsTheSameRows() {
+    Dataset<Row> data = skewed();
+    long rows = data.count();
+    for (int n : new int[] {1, 50, 400}) {
+      List<Long> thinned = ids(RowSampler.sample(data, n, 11, rows));
+      assertEquals(n, thinned.size());
+      assertEquals(Set.copyOf(ids(RowSampler.sample(data, n, 11))), Set.copyOf(thinned));
+    }
+  }
+
+  @Test
   void fewerRowsThanAskedGivesThemAll() {
     Dataset<Row> data = SharedSpark.session().range(0, 30, 1, 3).toDF("id");
     assertEquals(Set.copyOf(ids(data)), Set.copyOf(ids(RowSampler.sample(data, 100, 1))));
