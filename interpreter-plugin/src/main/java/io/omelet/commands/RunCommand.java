@@ -183,7 +183,7 @@ public final class RunCommand extends OmeletSubcommand {
       RegistryTracker.TrackedRun tracked = model.trackedRun().orElseThrow();
       ModelResult leader = model.leader();
       prof.logTo(reg, tracked.parentRunId(), "profile");
-      out().result(leaderboard(result, ctx().maxRows()));
+      out().result(LeaderboardTable.of(result, ctx().maxRows()));
       ctx().checkCancelled();
 
       RunReport report = new RunReport()
@@ -198,7 +198,7 @@ public final class RunCommand extends OmeletSubcommand {
       var info = result.info();
       report.target(label, info.problemType().name(), info.positiveClass(), info.positiveClassReason())
           .tracking(name, tracked.parentRunId(), uri, version == null ? null : version.version(), System.currentTimeMillis() - t0)
-          .leaderboard(leaderboardColumns(result), leaderboardRows(result), leader.modelId())
+          .leaderboard(LeaderboardTable.columns(result), LeaderboardTable.rows(result), leader.modelId())
           .snippets(uri, exampleRow(data, label))
           .warnings(warnings(result, prof, modelName, leader));
       if (leader.holdout() != null) {
@@ -226,7 +226,7 @@ public final class RunCommand extends OmeletSubcommand {
           ? served.modelId() + " (the leader refit on all " + served.trainingRows() + " rows)"
           : leader.modelId() + " (" + result.refitNote() + ")");
       v.put("estimate", result.estimate());
-      if (leader.holdout() != null) v.put("holdout", headline(leader, info.problemType()));
+      if (leader.holdout() != null) v.put("holdout", LeaderboardTable.headline(leader, info.problemType()));
       if (info.positiveClass() != null) v.put("positive_class", info.positiveClass());
       v.put("model_uri", uri);
       if (version != null) v.put("model_version", version.version());
@@ -357,58 +357,6 @@ public final class RunCommand extends OmeletSubcommand {
       report.shapUnavailable("SHAP of " + chosen.modelId() + " failed: " + Errors.oneLine(e));
       text("SHAP: failed (%s); the report says so", Errors.oneLine(e));
     }
-  }
-
-  private static String headline(ModelResult leader, ProblemType type) {
-    Map<String, Double> h = leader.holdout().values();
-    List<String> keys = type == ProblemType.REGRESSION ? List.of("rmse", "mae", "r2")
-        : type == ProblemType.BINOMIAL ? List.of("auc", "logloss", "f1") : List.of("logloss", "accuracy", "mean_per_class_error");
-    StringBuilder sb = new StringBuilder();
-    for (String k : keys) {
-      Double x = h.get(k);
-      if (x != null) sb.append(sb.isEmpty() ? "" : ", ").append(k).append(' ').append(String.format("%.4f", x));
-    }
-    return sb.toString();
-  }
-
-  static List<String> leaderboardColumns(AutoMLResult r) {
-    List<String> cols = new ArrayList<>(List.of("rank", "model_id", "algo"));
-    cols.addAll(r.leaderboardMetricNames());
-    cols.add("holdout_" + holdoutKey(r));
-    cols.add("training_time_ms");
-    cols.add("training_rows");
-    cols.add("served_as");
-    return cols;
-  }
-
-  private static String holdoutKey(AutoMLResult r) {
-    return r.info().problemType() == ProblemType.REGRESSION ? "rmse" : r.info().problemType() == ProblemType.BINOMIAL ? "auc" : "logloss";
-  }
-
-  static List<List<Object>> leaderboardRows(AutoMLResult r) {
-    List<List<Object>> rows = new ArrayList<>();
-    String hk = holdoutKey(r);
-    for (ModelResult m : r.models()) {
-      List<Object> row = new ArrayList<>();
-      row.add(m.rank());
-      row.add(m.modelId());
-      row.add(m.algo());
-      for (String k : r.leaderboardMetricNames()) row.add(m.leaderboardMetrics().get(k));
-      row.add(m.holdout() == null ? null : m.holdout().values().get(hk));
-      row.add(m.trainingTimeMs());
-      row.add(m.trainingRows());
-      // the leader's row says what is served in its place: its refit on all rows, or itself
-      row.add(m != r.leader() ? null : r.refit() != null
-          ? "refit on all " + r.refit().rows() + " rows: " + r.refit().model().modelId() : "served as trained");
-      rows.add(row);
-    }
-    return rows;
-  }
-
-  static CommandResult.Table leaderboard(AutoMLResult r, int maxRows) {
-    return Tables.of("leaderboard (" + r.sortMetric() + ", " + r.info().problemType().name().toLowerCase() + "; "
-        + r.estimate() + ")",
-        leaderboardColumns(r), leaderboardRows(r), maxRows);
   }
 
   private static List<String> warnings(AutoMLResult r, Profile p, String modelName, ModelResult leader) {
