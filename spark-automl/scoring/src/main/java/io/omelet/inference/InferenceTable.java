@@ -114,6 +114,9 @@ public final class InferenceTable {
             .property("delta.columnMapping.mode", "name")
             // many small appends: let Delta fold small files together as it goes
             .property("delta.autoOptimize.autoCompact", "true")
+            // every writer (each server start) leaves its txnAppId in the table's state: let the
+            // ids of writers gone a week expire (a retry comes seconds after its flush, not days)
+            .property("delta.setTransactionRetentionDuration", "interval 7 days")
             .execute();
         return;
       } catch (RuntimeException e) {

@@ -130,6 +130,33 @@ class InferenceLogWriterTest {
   }
 
   @Test
+  void aFlushThatFailsWhileServingKeepsItsRowsAndIsRetriedAsTheSameTransaction() throws InterruptedException {
+    InferenceTable table = InferenceTable.open(spark(), newRoot(), "churn", CHURN, true);
+    // ten rows trigger a flush; after a failure the writer waits the (hour-long) interval, so only close retries
+    InferenceLogWriter writer = InferenceLogWriter.start(table, ONLY_AT_CLOSE.withFlushRows(10));
+    CountDownLatch failed = new CountDownLatch(1);
+    writer.afterAppend(txnVersion -> {
+      if (failed.getCount() > 0) {
+        failed.countDown();
+        throw new java.io.IOException("lost reply for flush " + txnVersion);
+      }
+    });
+    for (int i = 0; i < 10; i++) writer.offer(scored("first-" + i));
+    assertTrue(failed.await(120, java.util.concurrent.TimeUnit.SECONDS), "the writer flushed at ten rows");
+    for (int i = 0; i < 5; i++) assertTrue(writer.offer(scored("second-" + i)));
+    writer.close();
+
+    assertEquals(1, writer.failedFlushes());
+    assertEquals(2, writer.flushes());
+    assertEquals(15, writer.loggedRows());
+    Row counts = spark().sql("SELECT count(*), count(DISTINCT request_id) FROM delta.`" + table.path() + "`").first();
+    assertEquals(15, counts.getLong(0));
+    assertEquals(15, counts.getLong(1));
+    assertEquals(2, writes(table), "the first flush's retry was skipped, the second batch committed");
+    assertEquals(Long.valueOf(2), committedTxnVersion(table, writer.appId()));
+  }
+
+  @Test
   void aRowKeepsTheFeaturesTypedTheOutputsAndEverythingElseTheClientSent() {
     InferenceTable table = InferenceTable.open(spark(), newRoot(), "churn", CHURN, true);
     InferenceLogWriter writer = InferenceLogWriter.start(table, ONLY_AT_CLOSE);

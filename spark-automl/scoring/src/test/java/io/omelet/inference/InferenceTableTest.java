@@ -75,6 +75,12 @@ class InferenceTableTest {
     assertEquals(0, spark().sql("SELECT * FROM delta.`" + created.path() + "`").count());
     assertEquals(Arrays.asList(created.schema().struct().fieldNames()), Arrays.asList(created.read().schema().fieldNames()));
 
+    java.util.Map<String, String> properties = new java.util.HashMap<>();
+    spark().sql("SHOW TBLPROPERTIES delta.`" + created.path() + "`").collectAsList()
+        .forEach(r -> properties.put(r.getString(0), r.getString(1)));
+    assertEquals("name", properties.get("delta.columnMapping.mode"));
+    assertEquals("interval 7 days", properties.get("delta.setTransactionRetentionDuration"));
+
     InferenceTable reopened = InferenceTable.open(spark(), root, "churn", CHURN, true);
     assertEquals(created.path(), reopened.path());
     assertEquals(1, history(created), "reopening the same signature commits nothing");
