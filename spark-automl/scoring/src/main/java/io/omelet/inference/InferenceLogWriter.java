@@ -181,13 +181,14 @@ public final class InferenceLogWriter implements AutoCloseable {
         boolean last = stopping;
         failed = !flushWaiting(last ? ATTEMPTS_AT_CLOSE : 1);
         if (last) {
-          if (failed) dropUnwritten();
+          if (failed) dropUnwritten("could not be written after " + ATTEMPTS_AT_CLOSE + " attempts at close");
           return;
         }
       }
     } catch (RuntimeException | Error e) {
-      LOG.error("the inference log writer for {} stopped; rows offered from now on are dropped", table.path(), e);
       closed = true;
+      LOG.error("the inference log writer for {} stopped; rows offered from now on are dropped", table.path(), e);
+      dropUnwritten("were waiting when the writer stopped");
     }
   }
 
@@ -248,13 +249,12 @@ public final class InferenceLogWriter implements AutoCloseable {
     }
   }
 
-  private void dropUnwritten() {
+  private void dropUnwritten(String why) {
     long lost = (pending == null ? 0 : pending.size()) + queue.size();
     pending = null;
     queue.clear();
     dropped.addAndGet(lost);
-    LOG.error("closing the inference log of {}: {} rows could not be written after {} attempts and are lost",
-        table.path(), lost, ATTEMPTS_AT_CLOSE);
+    if (lost > 0) LOG.error("inference log of {}: {} rows {} and are lost", table.path(), lost, why);
   }
 
   private void drop(long rows, String why) {

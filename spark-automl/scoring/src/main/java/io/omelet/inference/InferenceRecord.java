@@ -44,8 +44,16 @@ public record InferenceRecord(String requestId, Integer rowIndex, Instant timest
     }
     if (status < 100 || status > 599) throw new IllegalArgumentException("status " + status + " is not an HTTP status");
     input = input == null ? null : input.deepCopy();
-    // LinkedHashMap: probabilities may hold no null key but Map.copyOf would reorder the labels
-    probabilities = probabilities == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
+    if (probabilities != null) {
+      // checked here, on the caller's thread: a null would fail the writer's whole batch, not this row
+      probabilities.forEach((label, p) -> {
+        if (label == null || p == null) {
+          throw new IllegalArgumentException("probabilities hold a null " + (label == null ? "label" : "for label '" + label + "'"));
+        }
+      });
+      // a LinkedHashMap keeps the labels in the model's order (Map.copyOf would not)
+      probabilities = Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
+    }
   }
 
   /** A row the model scored (status 200). */

@@ -1,6 +1,7 @@
 package io.omelet.inference;
 
 import io.omelet.common.FeatureCodec;
+import io.omelet.registry.Names;
 import io.omelet.registry.RegistryException;
 import io.omelet.scoring.LoadedModel;
 import io.omelet.scoring.MojoModel;
@@ -67,7 +68,7 @@ public final class InferenceTable {
    */
   public static InferenceTable open(SparkSession spark, String root, String modelName, FeatureCodec codec,
       boolean classifier) {
-    io.omelet.registry.Names.requireModelName(modelName);
+    Names.requireModelName(modelName);
     String qualifiedRoot = qualify(spark, root);
     checkWritable(spark, qualifiedRoot + "/" + FOLDER);
     InferenceTable t = new InferenceTable(spark, location(qualifiedRoot, modelName), InferenceSchema.of(codec, classifier));
