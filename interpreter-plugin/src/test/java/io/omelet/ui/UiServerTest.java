@@ -12,6 +12,7 @@ import io.omelet.commands.CommandContext;
 import io.omelet.commands.CommandResult;
 import io.omelet.commands.CommandSink;
 import io.omelet.commands.OmeletCommands;
+import io.omelet.testing.Dribblers;
 import io.omelet.registry.ActiveRun;
 import io.omelet.registry.Metric;
 import io.omelet.registry.OmeletRegistry;
@@ -28,7 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -291,33 +291,17 @@ class UiServerTest {
   void clientsDribblingTheirHeadersStallNoMlflowCall() throws Exception {
     String call = "/api/2.0/mlflow/runs/get?run_id=" + parentRunId;
     assertEquals(200, get(readOnly, call).statusCode(), "warm");
-    List<Socket> slow = new ArrayList<>();
-    try {
-      // more dribblers than the server keeps threads: each holds one while the JDK server reads its headers
-      for (int i = 0; i < 3 * UiServer.WORKERS; i++) {
-        Socket so = new Socket("127.0.0.1", readOnly.uri().getPort());
-        so.getOutputStream().write("POST /api/2.0/mlflow/runs/log-metric HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
-        so.getOutputStream().flush();
-        slow.add(so);
-      }
+    // more dribblers than the server keeps threads: each holds one while the JDK server reads its headers
+    try (Dribblers slow = Dribblers.start("127.0.0.1", readOnly.uri().getPort(),
+        "POST /api/2.0/mlflow/runs/log-metric HTTP/1.1\r\nHo", 3 * UiServer.WORKERS)) {
       // answered before the dribblers' deadline, while they still hold their connections
       HttpRequest req = HttpRequest.newBuilder(readOnly.uri().resolve(call))
           .timeout(java.time.Duration.ofSeconds(io.omelet.http.ConnectionLimits.REQUEST_SECONDS - 1)).GET().build();
       HttpResponse<String> run = client.send(req, HttpResponse.BodyHandlers.ofString());
       assertEquals(200, run.statusCode(), run.body());
       assertEquals(parentRunId, json.readTree(run.body()).get("run").get("info").get("run_id").asText());
-      for (Socket so : slow) {
-        so.setSoTimeout((io.omelet.http.ConnectionLimits.REQUEST_SECONDS + 10) * 1000);
-        int read;
-        try {
-          read = so.getInputStream().read();
-        } catch (java.net.SocketException reset) {
-          read = -1;
-        }
-        assertEquals(-1, read, "the server closed the dribbler's connection at the deadline");
-      }
-    } finally {
-      for (Socket so : slow) so.close();
+      slow.assertEachCutOff(io.omelet.http.ConnectionLimits.REQUEST_SECONDS,
+          "the server closed the dribbler's connection at the deadline");
     }
   }
 

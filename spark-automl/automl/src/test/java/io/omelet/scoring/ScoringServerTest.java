@@ -19,6 +19,7 @@ import io.omelet.automl.AutoMLModel;
 import io.omelet.automl.OmeletAutoML;
 import io.omelet.automl.RegistryTracker;
 import io.omelet.automl.TestSupport;
+import io.omelet.testing.Dribblers;
 import io.omelet.registry.OmeletRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -414,14 +415,7 @@ class ScoringServerTest {
   void clientsThatDribbleTheirHeadersNeitherStallScoringNorStayConnected() throws Exception {
     try (ScoringServer s = ScoringServer.start(registry, ServerConfig.of(NAME + "@champion").withPort(0)
         .withReloadInterval(Duration.ZERO).withThreads(2))) {
-      List<java.net.Socket> slow = new ArrayList<>();
-      try {
-        for (int i = 0; i < 50; i++) {
-          java.net.Socket so = new java.net.Socket(s.host(), s.port());
-          so.getOutputStream().write("POST /predict HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
-          so.getOutputStream().flush();
-          slow.add(so);
-        }
+      try (Dribblers slow = Dribblers.start(s.host(), s.port(), "POST /predict HTTP/1.1\r\nHo", 50)) {
         // a server whose workers wait on those headers would never answer these
         HttpClient patient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < 20; i++) {
@@ -431,18 +425,7 @@ class ScoringServerTest {
           assertEquals(200, patient.send(req, HttpResponse.BodyHandlers.ofString()).statusCode());
         }
         // and each dribbler is cut off once its time to send a request is up
-        for (java.net.Socket so : slow) {
-          so.setSoTimeout((io.omelet.http.ConnectionLimits.REQUEST_SECONDS + 10) * 1000);
-          int read;
-          try {
-            read = so.getInputStream().read();
-          } catch (java.net.SocketException reset) {
-            read = -1;
-          }
-          assertEquals(-1, read, "the server closed the connection");
-        }
-      } finally {
-        for (java.net.Socket so : slow) so.close();
+        slow.assertEachCutOff(io.omelet.http.ConnectionLimits.REQUEST_SECONDS, "the server closed the connection");
       }
     }
   }

@@ -11,8 +11,8 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import io.omelet.testing.Dribblers;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -197,30 +197,13 @@ class HttpServiceTest {
   @Test
   void aClientThatSendsHalfItsHeadersIsCutOffAtTheDeadlineWhileOthersAreServed() throws Exception {
     HttpService s = serve(1, 1024).route("GET", "/a", r -> Response.json(Map.of("ok", true))).start();
-    List<Socket> slow = new ArrayList<>();
-    try {
-      // more dribblers than the pool keeps threads for
-      for (int i = 0; i < 20; i++) {
-        Socket so = new Socket("127.0.0.1", s.port());
-        write(so, "GET /a HTTP/1.1\r\nHo");
-        slow.add(so);
-      }
+    // more dribblers than the pool keeps threads for
+    try (Dribblers slow = Dribblers.start("127.0.0.1", s.port(), "GET /a HTTP/1.1\r\nHo", 20)) {
       long start = System.nanoTime();
       for (int i = 0; i < 10; i++) assertEquals(200, send(s, "GET", "/a", null).statusCode());
       assertTrue(System.nanoTime() - start < ConnectionLimits.REQUEST_SECONDS * 1_000_000_000L,
           "served before the dribblers' deadline");
-      for (Socket so : slow) {
-        so.setSoTimeout((ConnectionLimits.REQUEST_SECONDS + 10) * 1000);
-        int read;
-        try {
-          read = so.getInputStream().read();
-        } catch (SocketException reset) {
-          read = -1;
-        }
-        assertEquals(-1, read, "the server closed the connection");
-      }
-    } finally {
-      for (Socket so : slow) so.close();
+      slow.assertEachCutOff(ConnectionLimits.REQUEST_SECONDS, "the server closed the connection");
     }
   }
 
