@@ -1,6 +1,9 @@
 package io.omelet.commands;
 
+import io.omelet.inference.InferenceLogConfig;
+import io.omelet.inference.InferenceTable;
 import io.omelet.registry.OmeletRegistry;
+import io.omelet.registry.RegistryException;
 import io.omelet.scoring.ScoringServer;
 import io.omelet.scoring.ServerConfig;
 import java.time.Duration;
@@ -11,9 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code omelet serve}: one registered model over HTTP until cancelled (Ctrl-C). */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Serves a registered model over HTTP: POST /predict[?explain=true], GET /model, GET /health, POST /reload (loopback). Requests are scored by h2o-genmodel, without Spark jobs. Ctrl-C stops it.",
+    description = "Serves a registered model over HTTP: POST /predict[?explain=true], GET /model, GET /health, POST /reload (loopback). Requests are scored by h2o-genmodel, without Spark jobs. Every served row goes to the model's inference table (<root>/inference/<name>, Delta) unless --no-log; the request id is the client's X-Request-Id or a new one, answered in that header. Ctrl-C stops it (and writes what the log holds).",
     footer = {"", "Example:",
-        "  omelet serve --model churn@champion --port 8080",
+        "  omelet serve --model churn@champion --port 8080 --log-sample 0.1",
         "  curl -s localhost:8080/predict -H 'Content-Type: application/json' -d '{\"rows\": [{\"age\": 42, \"plan\": \"basic\"}]}'"})
 public final class ServeCommand extends OmeletSubcommand {
   @Option(names = {"-m", "--model"}, required = true, paramLabel = "URI", description = "name@alias, name/version or runs:/<run_id>/<path>")
@@ -36,6 +39,26 @@ public final class ServeCommand extends OmeletSubcommand {
   @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "worker threads (default ${DEFAULT-VALUE})")
   int threads;
 
+  @Option(names = "--log", negatable = true, paramLabel = "",
+      description = "log served rows to the model's inference table (default: on for name@alias and name/version, off for runs:/ URIs, which have no table)")
+  Boolean log;
+
+  @Option(names = "--log-sample", paramLabel = "F", defaultValue = "1.0",
+      description = "fraction of requests logged, chosen by request id (default ${DEFAULT-VALUE})")
+  double logSample;
+
+  @Option(names = "--log-flush-secs", paramLabel = "SECS", defaultValue = "1",
+      description = "write the log at least every SECS seconds (default ${DEFAULT-VALUE})")
+  double logFlushSecs;
+
+  @Option(names = "--log-flush-rows", paramLabel = "N", defaultValue = "10000",
+      description = "write the log as soon as N rows wait (default ${DEFAULT-VALUE})")
+  int logFlushRows;
+
+  @Option(names = "--log-queue", paramLabel = "N", defaultValue = "100000",
+      description = "rows the log holds in memory; past it rows are dropped and counted, scoring goes on (default ${DEFAULT-VALUE})")
+  int logQueue;
+
   @Mixin Options.Registry registry;
 
   @Override
@@ -47,12 +70,14 @@ public final class ServeCommand extends OmeletSubcommand {
           + maxBody);
     }
     if (threads < 1 || threads > 1024) throw usage("--threads must be between 1 and 1024, got " + threads);
+    InferenceLogConfig logConfig = inferenceLog();
     ctx().spark(registry.master != null ? registry.master : "local[1]");
     OmeletRegistry reg = ctx().registry(registry.root);
     ScoringServer server;
     try {
-      server = ScoringServer.start(reg, new ServerConfig(model, host, port, Duration.ofSeconds(reloadSecs), maxBody, threads));
-    } catch (IllegalArgumentException e) {
+      server = ScoringServer.start(reg, new ServerConfig(model, host, port, Duration.ofSeconds(reloadSecs), maxBody,
+          threads, logConfig));
+    } catch (IllegalArgumentException | RegistryException e) {
       throw new CommandException(e.getMessage(), e);
     }
     CountDownLatch stop = new CountDownLatch(1);
@@ -61,8 +86,30 @@ public final class ServeCommand extends OmeletSubcommand {
       v.put("url", server.uri().toString());
       v.put("model", model);
       v.put("serving", server.model().describe());
+      v.put("inference log", server.inferenceLog() == null ? "off" : server.inferenceLog().tablePath()
+          + (logSample < 1 ? " (" + logSample + " of requests)" : ""));
       out().result(new CommandResult.Values("Omelet scoring server (Ctrl-C stops it)", v));
       stop.await();
     }
+  }
+
+  /** The log's settings, or null when not logging; refuses logging a run artifact, which has no table. */
+  private InferenceLogConfig inferenceLog() {
+    boolean runArtifact = model.trim().startsWith("runs:/");
+    boolean tuned = logSample != 1.0 || logFlushSecs != 1 || logFlushRows != 10000 || logQueue != 100000;
+    if (Boolean.FALSE.equals(log)) return null;
+    if (runArtifact) {
+      if (Boolean.TRUE.equals(log) || tuned) {
+        throw usage("cannot log the inferences of " + model + ": inference tables (" + InferenceTable.FOLDER
+            + "/<model name> under the registry root) are per registered model; register it and serve name@alias,"
+            + " or pass --no-log");
+      }
+      return null;
+    }
+    if (!(logSample > 0 && logSample <= 1)) throw usage("--log-sample must be in (0, 1], got " + logSample);
+    if (!(logFlushSecs > 0 && logFlushSecs <= 3600)) throw usage("--log-flush-secs must be in (0, 3600], got " + logFlushSecs);
+    if (logFlushRows < 1) throw usage("--log-flush-rows must be at least 1, got " + logFlushRows);
+    if (logQueue < 1) throw usage("--log-queue must be at least 1, got " + logQueue);
+    return new InferenceLogConfig(logQueue, Duration.ofMillis(Math.round(logFlushSecs * 1000)), logFlushRows, logSample);
   }
 }

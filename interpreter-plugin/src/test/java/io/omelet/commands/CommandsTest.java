@@ -346,6 +346,42 @@ class CommandsTest {
   }
 
   @Test
+  void serveLogsEveryAnsweredRowToTheInferenceTableUntilCancelled() throws Exception {
+    java.util.concurrent.CompletableFuture<CommandResult.Values> started = new java.util.concurrent.CompletableFuture<>();
+    CommandSink sink = new CommandSink() {
+      @Override
+      public void result(CommandResult r) {
+        if (r instanceof CommandResult.Values v) started.complete(v);
+      }
+
+      @Override
+      public void progress(ProgressEvent e) {
+      }
+    };
+    CommandContext ctx = CommandContext.of(spark, sink, dir);
+    java.util.concurrent.CompletableFuture<OmeletCommands.Outcome> outcome = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> OmeletCommands.execute(ctx, "serve", "--model", "churn@champion", "--port", "0",
+            "--reload-interval", "0", "--registry", registry));
+    CommandResult.Values v = started.get(120, java.util.concurrent.TimeUnit.SECONDS);
+    String table = String.valueOf(v.values().get("inference log"));
+    assertTrue(table.endsWith("/inference/churn"), v.values().toString());
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String row = "{\"state\": \"KS\", \"account_length\": 128, \"total_day_minutes\": 265.1}";
+    for (int i = 0; i < 3; i++) {
+      java.net.http.HttpResponse<String> res = http.send(java.net.http.HttpRequest
+          .newBuilder(java.net.URI.create(v.values().get("url") + "predict")).header("X-Request-Id", "cli-" + i)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(row)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals("cli-" + i, res.headers().firstValue("X-Request-Id").orElse(""), res.body());
+    }
+    ctx.cancel();
+    OmeletCommands.Outcome o = outcome.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(o.exitCode() == 0 || o.exitCode() == OmeletCommands.CANCELLED, o.exitCode() + ": " + o.error());
+    // a stop writes what the log holds: the three requests are in the table
+    assertEquals(3, spark.sql("SELECT * FROM delta.`" + table + "` WHERE request_id LIKE 'cli-%'").count());
+  }
+
+  @Test
   void cancelMarksTheRunKilledAndRegistersNothing() throws Exception {
     java.util.concurrent.atomic.AtomicReference<CommandContext> ref = new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();

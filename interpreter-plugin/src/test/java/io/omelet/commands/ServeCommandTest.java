@@ -37,4 +37,18 @@ class ServeCommandTest {
     String huge = refused("--model", "m@a", "--max-body-bytes", Long.toString(Long.MAX_VALUE));
     assertTrue(huge.contains("--max-body-bytes") && huge.contains(Long.toString(ServerConfig.MAX_BODY_BYTES_LIMIT)), huge);
   }
+
+  @Test
+  void badInferenceLogSettingsSayWhatIsWrong() {
+    assertTrue(refused("--model", "m@a", "--log-sample", "0").contains("--log-sample must be in (0, 1]"));
+    assertTrue(refused("--model", "m@a", "--log-sample", "1.5").contains("--log-sample must be in (0, 1]"));
+    assertTrue(refused("--model", "m@a", "--log-flush-secs", "0").contains("--log-flush-secs"));
+    assertTrue(refused("--model", "m@a", "--log-flush-rows", "0").contains("--log-flush-rows"));
+    assertTrue(refused("--model", "m@a", "--log-queue", "-5").contains("--log-queue"));
+    // a run artifact has no model name, so no table: asked to log it, serve says so before starting
+    String run = "runs:/0123456789abcdef0123456789abcdef/model/model.zip";
+    String e = refused("--model", run, "--log");
+    assertTrue(e.contains("per registered model") && e.contains("--no-log"), e);
+    assertTrue(refused("--model", run, "--log-sample", "0.5").contains("per registered model"));
+  }
 }

@@ -11,6 +11,13 @@ final class ModelUri {
 
   private ModelUri() {}
 
+  /** The alias of a {@code name@alias} URI, or null for any other. */
+  static String aliasOf(String uri) {
+    if (uri == null) return null;
+    Matcher m = ALIAS.matcher(uri.trim());
+    return m.matches() ? m.group(2) : null;
+  }
+
   static ResolvedModel resolve(OmeletRegistry registry, String uri) {
     if (uri == null || uri.isBlank()) throw new RegistryException("empty model URI");
     String u = uri.trim();

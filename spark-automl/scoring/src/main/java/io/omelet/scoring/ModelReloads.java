@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +29,18 @@ final class ModelReloads implements AutoCloseable {
   private final String uri;
   private final AtomicReference<ServedModel> current = new AtomicReference<>();
   private final ScheduledExecutorService reloader;
+  /** Told of each new generation, on the reload thread, after the swap. */
+  private final Consumer<LoadedModel> swapped;
   private volatile String lastError;
   private volatile Instant lastCheck;
   /** The reload asked for last (joined by requests that come while it runs), and when it ended. */
   private CompletableFuture<Boolean> requested;
   private volatile long requestedEndNanos;
 
-  ModelReloads(OmeletRegistry registry, String uri, LoadedModel first, Duration interval) {
+  ModelReloads(OmeletRegistry registry, String uri, LoadedModel first, Duration interval, Consumer<LoadedModel> swapped) {
     this.registry = registry;
     this.uri = uri;
+    this.swapped = swapped;
     Instant now = Instant.now();
     this.current.set(new ServedModel(first, now));
     this.lastCheck = now;
@@ -82,6 +86,7 @@ final class ModelReloads implements AutoCloseable {
     }
     current.set(new ServedModel(next, Instant.now()));
     LOG.info("serving {} ({}) instead of {}", uri, next.describe(), now.loaded.describe());
+    swapped.accept(next);
     return true;
   }
 

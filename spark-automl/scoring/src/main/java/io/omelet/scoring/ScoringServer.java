@@ -10,9 +10,12 @@ import io.omelet.http.HttpService;
 import io.omelet.http.Request;
 import io.omelet.http.Response;
 import io.omelet.http.Route;
+import io.omelet.inference.InferenceLog;
+import io.omelet.inference.RequestIds;
 import io.omelet.registry.OmeletRegistry;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +31,11 @@ import java.util.function.Consumer;
  * {@code GET /health} and {@code POST /reload} (from loopback only), on the {@link HttpService}
  * core (deadlines, connection bound, admission of /predict, body limit, JSON errors).
  *
+ * <p>Each /predict request has an id: the client's {@code X-Request-Id} (400 when longer than 128
+ * characters or holding a control character) or a generated one, answered in the same header.
+ * When the config asks for it, every row served (failed ones too) goes to the model's inference
+ * table through an {@link InferenceLog}: a queue the request never waits on.
+ *
  * <p>Requests never start a Spark job: rows are scored by h2o-genmodel on the worker thread, with
  * one scorer per thread. Spark is only used to resolve the URI in the registry, at start and on
  * reload ({@link ModelReloads}).
@@ -40,16 +48,22 @@ public final class ScoringServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final ModelReloads model;
+  private final PredictionLog log;
   private final HttpService http;
   /** Requests scoring at once: one per configured thread; the rest of a request holds no permit. */
   private final Semaphore scoring;
   /** Fault injection for tests: runs before each request is routed; null in service. */
   volatile Consumer<Request> beforeRoute;
 
-  private ScoringServer(OmeletRegistry registry, ServerConfig config, LoadedModel first) throws IOException {
+  private ScoringServer(OmeletRegistry registry, ServerConfig config, LoadedModel first, InferenceLog inferences)
+      throws IOException {
     this.config = config;
     this.scoring = new Semaphore(config.threads());
-    this.model = new ModelReloads(registry, config.modelUri(), first, config.reloadInterval());
+    this.log = new PredictionLog(inferences);
+    this.model = new ModelReloads(registry, config.modelUri(), first, config.reloadInterval(),
+        next -> {
+          if (inferences != null) inferences.modelChanged(next);
+        });
     try {
       this.http = new HttpService("omelet-serve", config.host(), config.port(), config.threads(), config.maxBodyBytes())
           .guard(r -> {
@@ -63,6 +77,7 @@ public final class ScoringServer implements AutoCloseable {
           .start();
     } catch (IOException | RuntimeException e) {
       model.close();
+      if (inferences != null) inferences.close();
       throw e;
     }
   }
@@ -70,12 +85,15 @@ public final class ScoringServer implements AutoCloseable {
   /**
    * Resolves and loads {@code config.modelUri()} through {@link ModelLoader} and starts serving it.
    * Fails before listening if the URI does not resolve (the message names the model, alias or
-   * version) or the address cannot be bound.
+   * version) or the address cannot be bound, and, when the config asks for an inference log, if
+   * the URI is not a registered model's or its table cannot be written (the message says which).
    */
   public static ScoringServer start(OmeletRegistry registry, ServerConfig config) throws IOException {
     Objects.requireNonNull(registry, "registry");
     LoadedModel first = ModelLoader.load(registry, config.modelUri());
-    return new ScoringServer(registry, config, first);
+    InferenceLog inferences = config.inferenceLog() == null ? null
+        : InferenceLog.start(registry.spark(), registry.root(), first, config.inferenceLog());
+    return new ScoringServer(registry, config, first, inferences);
   }
 
   /** The bound port (the chosen one when the config asked for 0). */
@@ -110,11 +128,20 @@ public final class ScoringServer implements AutoCloseable {
     return model.reload();
   }
 
-  /** Stops listening (requests in progress get a second to finish) and stops the threads. */
+  /** The inference log, or null when this server does not keep one. */
+  public InferenceLog inferenceLog() {
+    return log.inferences();
+  }
+
+  /**
+   * Stops listening (requests in progress get a second to finish), stops the threads, then writes
+   * what the inference log still holds.
+   */
   @Override
   public void close() {
-    model.close();
     http.close();
+    model.close();
+    if (log.inferences() != null) log.inferences().close();
   }
 
   /** Admission places free now (for tests). */
@@ -127,24 +154,61 @@ public final class ScoringServer implements AutoCloseable {
   }
 
   private Response predict(Request r) {
-    boolean explain = explainRequested(r);
+    long start = System.nanoTime();
+    Instant at = Instant.now();
     ServedModel served = model.current();
-    if (explain && !served.explainable) {
-      throw HttpError.badRequest("explain=true: " + served.loaded.describe() + ": "
-          + RowContributions.unsupportedReasonForClass(served.loaded.mojo()));
+    String id;
+    try {
+      id = RequestIds.fromHeader(r.header(RequestIds.HEADER));
+    } catch (IllegalArgumentException e) {
+      String fresh = RequestIds.generate();
+      HttpError error = HttpError.badRequest(e.getMessage());
+      log.failed(fresh, at, served, null, micros(start), error);
+      throw error.withHeader(RequestIds.HEADER, fresh);
     }
-    double[][] rows = rows(served, parse(r.body()));
-    // Scored under a permit (CPU); written after it is released (a slow reader holds no permit).
+    List<JsonNode> nodes = null;
+    try {
+      boolean explain = explainRequested(r);
+      if (explain && !served.explainable) {
+        throw HttpError.badRequest("explain=true: " + served.loaded.describe() + ": "
+            + RowContributions.unsupportedReasonForClass(served.loaded.mojo()));
+      }
+      nodes = bodyRows(parse(r.body()));
+      double[][] rows = modelRows(served, nodes);
+      double[][] scores = new double[rows.length][];
+      byte[] body;
+      // Scored under a permit (CPU); written after it is released (a slow reader holds no permit).
+      acquireScoring();
+      try {
+        ServedModel.Worker w = served.worker();
+        for (int i = 0; i < rows.length; i++) scores[i] = w.scorer.score(rows[i]).clone();
+        body = ServingJson.object(g -> ServingJson.predictions(g, served, rows, scores, explain));
+      } finally {
+        scoring.release();
+      }
+      log.scored(id, at, served, nodes, scores, micros(start));
+      return Response.jsonBytes(200, body).withHeader(RequestIds.HEADER, id);
+    } catch (HttpError e) {
+      log.failed(id, at, served, nodes, micros(start), e);
+      throw e.withHeader(RequestIds.HEADER, id);
+    } catch (RuntimeException e) {
+      // answered as a 500 with an error id by the HTTP core, which logs the detail
+      log.failed(id, at, served, nodes, micros(start),
+          new HttpError(500, "INTERNAL_ERROR", "internal error: " + e.getClass().getSimpleName()));
+      throw e;
+    }
+  }
+
+  private static long micros(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1000;
+  }
+
+  private void acquireScoring() {
     try {
       scoring.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HttpError(503, "TEMPORARILY_UNAVAILABLE", "the server is stopping");
-    }
-    try {
-      return json(g -> ServingJson.predictions(g, served, rows, explain));
-    } finally {
-      scoring.release();
     }
   }
 
@@ -173,10 +237,18 @@ public final class ScoringServer implements AutoCloseable {
     return node;
   }
 
-  /** The model's input rows; 400 or 422 naming the row and fields that do not fit. */
-  private static double[][] rows(ServedModel served, JsonNode body) {
+  /** The body's rows (one object, an array or {@code {"rows": [...]}}); 400 when it holds none. */
+  private static List<JsonNode> bodyRows(JsonNode body) {
     try {
-      List<JsonNode> nodes = JsonRows.rows(body);
+      return JsonRows.rows(body);
+    } catch (JsonRows.RowException e) {
+      throw rowError(e);
+    }
+  }
+
+  /** The model's input rows; 400 or 422 naming the row and fields that do not fit. */
+  private static double[][] modelRows(ServedModel served, List<JsonNode> nodes) {
+    try {
       double[][] rows = new double[nodes.size()][];
       for (int i = 0; i < rows.length; i++) {
         rows[i] = JsonRows.newRow(served);
@@ -184,11 +256,15 @@ public final class ScoringServer implements AutoCloseable {
       }
       return rows;
     } catch (JsonRows.RowException e) {
-      HttpError error = new HttpError(e.status, "INVALID_PARAMETER_VALUE", e.getMessage());
-      if (e.row >= 0) error.withDetail("row", e.row);
-      if (!e.fields.isEmpty()) error.withDetail("fields", e.fields);
-      throw error;
+      throw rowError(e);
     }
+  }
+
+  private static HttpError rowError(JsonRows.RowException e) {
+    HttpError error = new HttpError(e.status, "INVALID_PARAMETER_VALUE", e.getMessage());
+    if (e.row >= 0) error.withDetail("row", e.row);
+    if (!e.fields.isEmpty()) error.withDetail("fields", e.fields);
+    return error;
   }
 
   private void health(JsonGenerator g) throws IOException {
@@ -199,6 +275,19 @@ public final class ScoringServer implements AutoCloseable {
     g.writeStringField("last_reload_check", model.lastCheck().toString());
     String error = model.lastError();
     if (error != null) g.writeStringField("last_reload_error", error);
+    InferenceLog inferences = log.inferences();
+    if (inferences != null) {
+      g.writeObjectFieldStart("inference_log");
+      g.writeStringField("table", inferences.tablePath());
+      g.writeNumberField("sample_fraction", inferences.sampleFraction());
+      g.writeNumberField("logged_rows", inferences.loggedRows());
+      g.writeNumberField("dropped_rows", inferences.droppedRows());
+      g.writeNumberField("sampled_out_rows", inferences.sampledOutRows());
+      g.writeNumberField("queue_depth", inferences.queueDepth());
+      g.writeNumberField("flushes", inferences.flushes());
+      g.writeNumberField("failed_flushes", inferences.failedFlushes());
+      g.writeEndObject();
+    }
   }
 
   private Response reloadRequested(Request r) {

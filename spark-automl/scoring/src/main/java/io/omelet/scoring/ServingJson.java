@@ -36,8 +36,12 @@ final class ServingJson {
     return buf.toByteArray();
   }
 
-  /** {@code model} (the version that scored) and one {@code predictions} entry per row, in order. */
-  static void predictions(JsonGenerator g, ServedModel model, double[][] rows, boolean explain) throws IOException {
+  /**
+   * {@code model} (the version that scored) and one {@code predictions} entry per row, in order:
+   * {@code scores[i]} is row i's scores as h2o-genmodel gives them (label index, then probabilities).
+   */
+  static void predictions(JsonGenerator g, ServedModel model, double[][] rows, double[][] scores, boolean explain)
+      throws IOException {
     modelRef(g, model);
     ServedModel.Worker w = model.worker();
     RowContributions[] explainers = explain ? w.explainers() : null;
@@ -45,8 +49,9 @@ final class ServingJson {
     // a multinomial GBM is explained per class: contributions and bias keyed by class first
     boolean perClass = explainers != null && explainers.length > 1;
     g.writeArrayFieldStart("predictions");
-    for (double[] row : rows) {
-      double[] p = w.scorer.score(row);
+    for (int i = 0; i < rows.length; i++) {
+      double[] row = rows[i];
+      double[] p = scores[i];
       g.writeStartObject();
       if (model.classifier) {
         g.writeStringField("prediction", model.labels[(int) p[0]]);
@@ -95,6 +100,7 @@ final class ServingJson {
     g.writeStringField("uri", r.uri());
     if (r.name() != null) g.writeStringField("name", r.name());
     if (r.version() != null) g.writeNumberField("version", r.version());
+    if (r.alias() != null) g.writeStringField("alias", r.alias());
     g.writeEndObject();
   }
 
