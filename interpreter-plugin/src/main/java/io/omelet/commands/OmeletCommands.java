@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
         PresetsCommand.class,
         SqlCommand.class,
         ServeCommand.class,
+        MonitorCommand.class,
         UiCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Examples:",

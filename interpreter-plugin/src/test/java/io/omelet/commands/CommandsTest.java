@@ -421,7 +421,7 @@ class CommandsTest {
         new String[] {"experiments", "list"}, new String[] {"models", "list"}, new String[] {"models", "versions"},
         new String[] {"models", "alias", "set"}, new String[] {"models", "alias", "delete"}, new String[] {"predict"},
         new String[] {"explain"}, new String[] {"presets", "list"}, new String[] {"presets", "show"},
-        new String[] {"presets", "save"}, new String[] {"serve"})) {
+        new String[] {"presets", "save"}, new String[] {"serve"}, new String[] {"monitor", "labels"})) {
       String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
       args[cmd.length] = "--help";
       Result r = exec(args);

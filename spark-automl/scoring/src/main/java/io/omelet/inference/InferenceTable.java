@@ -173,7 +173,8 @@ public final class InferenceTable {
     return null;
   }
 
-  private static String qualify(SparkSession spark, String root) {
+  /** {@code root} as a full URI ({@code file:/...} for a local folder), as the tables' paths are written. */
+  static String qualify(SparkSession spark, String root) {
     Path p = new Path(root);
     try {
       return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
