@@ -19,7 +19,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code omelet}: the command line. Runs one command of {@link OmeletCommands} on a local (or
  * {@code --master}) Spark session, renders its results for the terminal, keeps library logs in a
  * log file (the output folder's omelet.log for {@code run}; {@code -v} shows them instead) and
- * turns Ctrl-C into a clean cancel: the running AutoML job stops and its run is marked KILLED.
+ * turns Ctrl-C and SIGTERM into a clean cancel: the running AutoML job stops and its run is marked KILLED.
  */
 public final class OmeletCli {
   private OmeletCli() {}
@@ -81,23 +81,29 @@ public final class OmeletCli {
         .getOrCreate();
   }
 
-  /** First Ctrl-C: cancel the command and let it clean up; second: leave at once. */
+  /**
+   * First Ctrl-C or SIGTERM: cancel the command and let it clean up (a run is marked KILLED, a
+   * server writes what its inference log holds); a second: leave at once. SIGTERM is handled like
+   * Ctrl-C because the JVM's own handling would run Spark's shutdown hooks under the command.
+   */
   private static void installInterrupt(CommandContext ctx, PrintStream err) {
     AtomicInteger count = new AtomicInteger();
-    try {
-      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
-        if (count.incrementAndGet() == 1) {
-          err.println();
-          err.println("omelet: cancelling (Ctrl-C again to quit at once)...");
-          Thread t = new Thread(ctx::cancel, "omelet-cancel");
-          t.setDaemon(true);
-          t.start();
-        } else {
-          Runtime.getRuntime().halt(OmeletCommands.CANCELLED);
-        }
-      });
-    } catch (IllegalArgumentException e) {
-      // no SIGINT on this platform: Ctrl-C ends the JVM the usual way
+    for (String name : new String[] {"INT", "TERM"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+          if (count.incrementAndGet() == 1) {
+            err.println();
+            err.println("omelet: cancelling (" + (name.equals("INT") ? "Ctrl-C" : "SIGTERM") + " again to quit at once)...");
+            Thread t = new Thread(ctx::cancel, "omelet-cancel");
+            t.setDaemon(true);
+            t.start();
+          } else {
+            Runtime.getRuntime().halt(OmeletCommands.CANCELLED);
+          }
+        });
+      } catch (IllegalArgumentException e) {
+        // no such signal on this platform (or -Xrs): it ends the JVM the usual way
+      }
     }
   }
 }

@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  * jar and class path file are built, so the script finds them and does not build). Checks the
  * one-click run (exit code, printed model URI, registered alias, report and its plots, log in the
  * output folder), a usage error's exit code 2, and Ctrl-C (SIGINT) during training: exit 130 and
- * the run marked KILLED with nothing registered.
+ * the run marked KILLED with nothing registered; then {@code omelet serve} on the model it
+ * registered, stopped by SIGTERM, with every answered row in the inference table.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class OmeletScriptIT {
   static final Path DATA = Paths.get(System.getProperty("omelet.data.dir", "../data"));
   static final Path SCRIPT = Paths.get(System.getProperty("omelet.repo.dir", "..")).resolve("bin/omelet");
@@ -54,6 +56,7 @@ class OmeletScriptIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   void oneClickRunThroughTheScript() throws Exception {
     Path log = cwd.resolve("run.txt");
     Process p = start(log, "run", "-f", "german_credit.csv", "--target", "class", "--profile", "fast",
@@ -80,6 +83,46 @@ class OmeletScriptIT {
     String badOut = Files.readString(cwd.resolve("bad.txt"));
     assertEquals(2, bad.exitValue(), badOut);
     assertTrue(badOut.length() < 2000, "a usage error is short: " + badOut);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void serveWritesWhatItAnsweredWhenStoppedBySigterm() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(cwd.resolve("omelet-registry")), "the run above registered a model");
+    Path log = cwd.resolve("serve.txt");
+    Process p = start(log, "serve", "--model", "german_credit@champion", "--port", "0", "--reload-interval", "0",
+        "--log-flush-secs", "60");
+    long deadline = System.currentTimeMillis() + 3 * 60_000;
+    java.util.regex.Pattern url = java.util.regex.Pattern.compile("url: +(http://\\S+)");
+    java.util.regex.Matcher m = url.matcher("");
+    while (p.isAlive() && System.currentTimeMillis() < deadline && !(m = url.matcher(Files.readString(log))).find()) {
+      Thread.sleep(200);
+    }
+    assertTrue(p.isAlive(), "serving: " + Files.readString(log));
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String row = Files.readAllLines(cwd.resolve("german_credit.csv")).get(1);
+    List<String> header = List.of(Files.readAllLines(cwd.resolve("german_credit.csv")).get(0).split(","));
+    String[] values = row.split(",");
+    StringBuilder json = new StringBuilder("{");
+    for (int i = 0; i < header.size(); i++) {
+      if (i > 0) json.append(',');
+      json.append('"').append(header.get(i).replace("\"", "")).append("\":\"").append(values[i].replace("\"", ""))
+          .append('"');
+    }
+    json.append('}');
+    for (int i = 0; i < 5; i++) {
+      java.net.http.HttpResponse<String> res = http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(m.group(1) + "predict")).header("X-Request-Id", "term-" + i)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json.toString())).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, res.statusCode(), res.body());
+    }
+    // flushes every 60 s: only the stop can have written these rows
+    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor();
+    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "stopped: " + Files.readString(log));
+    SparkSession spark = OmeletSpark.builder("script-it", "local[1]").getOrCreate();
+    assertEquals(5, spark.sql("SELECT * FROM delta.`" + cwd.resolve("omelet-registry/inference/german_credit")
+        + "` WHERE request_id LIKE 'term-%'").count(), Files.readString(log));
   }
 
   /**
