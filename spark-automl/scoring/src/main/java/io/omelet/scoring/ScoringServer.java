@@ -25,8 +25,9 @@ import java.util.function.Consumer;
 /**
  * Serves one model URI over HTTP: {@code POST /predict} (one row, an array of rows or
  * {@code {"rows": [...]}}; {@code ?explain=true} adds SHAP contributions), {@code GET /model},
- * {@code GET /health} and {@code POST /reload} (from loopback only), on the {@link HttpService}
- * core (deadlines, connection bound, admission of /predict, body limit, JSON errors).
+ * {@code GET /health}, {@code POST /reload} (from loopback only) and {@code GET /metrics}
+ * (Prometheus's text format, {@link ServingMetrics}), on the {@link HttpService} core (deadlines,
+ * connection bound, admission of /predict, body limit, JSON errors).
  *
  * <p>Requests never start a Spark job: rows are scored by h2o-genmodel on the worker thread, with
  * one scorer per thread. Spark is only used to resolve the URI in the registry, at start and on
@@ -41,6 +42,7 @@ public final class ScoringServer implements AutoCloseable {
   private final ServerConfig config;
   private final ModelReloads model;
   private final HttpService http;
+  private final ServingMetrics metrics;
   /** Requests scoring at once: one per configured thread; the rest of a request holds no permit. */
   private final Semaphore scoring;
   /** Fault injection for tests: runs before each request is routed; null in service. */
@@ -51,6 +53,7 @@ public final class ScoringServer implements AutoCloseable {
     this.scoring = new Semaphore(config.threads());
     this.model = new ModelReloads(registry, config.modelUri(), first, config.reloadInterval());
     try {
+      this.metrics = new ServingMetrics(model, () -> null); // no inference log yet: its metrics are absent
       this.http = new HttpService("omelet-serve", config.host(), config.port(), config.threads(), config.maxBodyBytes())
           .guard(r -> {
             Consumer<Request> fault = beforeRoute;
@@ -60,6 +63,8 @@ public final class ScoringServer implements AutoCloseable {
           .route(Route.of("GET", "/model", r -> json(g -> ServingJson.model(g, model.current()))).withoutAdmission())
           .route(Route.of("GET", "/health", r -> json(this::health)).withoutAdmission())
           .route(Route.of("POST", "/reload", this::reloadRequested).withoutAdmission())
+          .route(Route.of("GET", "/metrics", r -> metrics.scrape()).withoutAdmission())
+          .observe(metrics)
           .start();
     } catch (IOException | RuntimeException e) {
       model.close();
@@ -142,7 +147,9 @@ public final class ScoringServer implements AutoCloseable {
       throw new HttpError(503, "TEMPORARILY_UNAVAILABLE", "the server is stopping");
     }
     try {
-      return json(g -> ServingJson.predictions(g, served, rows, explain));
+      Response answer = json(g -> ServingJson.predictions(g, served, rows, explain));
+      metrics.rowsScored(rows.length);
+      return answer;
     } finally {
       scoring.release();
     }
