@@ -9,17 +9,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omelet.automl.TestSupport;
+import io.omelet.inference.InferenceLogConfig;
+import io.omelet.inference.InferenceLogWriter;
+import io.omelet.inference.InferenceRecord;
+import io.omelet.inference.InferenceTable;
 import io.omelet.registry.OmeletRegistry;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,7 +195,50 @@ class ScoringMetricsTest {
     }
   }
 
+  @Test
+  void theInferenceLogsCountersAreReadAtEachScrapeAndAbsentWithoutAWriter() throws Exception {
+    String uri = NAME + "@champion";
+    LoadedModel loaded = ModelLoader.load(registry, uri);
+    AtomicReference<InferenceLogWriter> log = new AtomicReference<>();
+    try (ModelReloads reloads = new ModelReloads(registry, uri, loaded, Duration.ZERO)) {
+      ServingMetrics metrics = new ServingMetrics(reloads, log::get);
+      assertFalse(text(metrics).contains("omelet_inference_log_"));
+
+      // a queue of 2, flushed at close only, half the requests sampled: some rows queued, dropped, left out
+      InferenceTable table = InferenceTable.open(TestSupport.spark(), registry.root(), loaded);
+      InferenceLogWriter writer = InferenceLogWriter.start(table, InferenceLogConfig.defaults().withCapacity(2)
+          .withFlushRows(Integer.MAX_VALUE).withFlushInterval(Duration.ofHours(1)).withSampleFraction(0.5));
+      log.set(writer);
+      for (int i = 0; i < 20; i++) {
+        writer.offer(InferenceRecord.scored("request-" + i, 0, Instant.now(), NAME, 1, "champion", penguin(40),
+            "Adelie", Map.of("Adelie", 0.9, "Chinstrap", 0.05, "Gentoo", 0.05), 100));
+      }
+      assertTrue(writer.sampledOutRows() > 0 && writer.droppedRows() > 0, "both outcomes met");
+      Map<String, Double> m = parse(text(metrics));
+      assertEquals(2, m.get("omelet_inference_log_queue_depth"));
+      assertEquals(0, m.get("omelet_inference_log_rows_total{outcome=\"logged\"}"));
+      assertEquals(writer.droppedRows(), m.get("omelet_inference_log_rows_total{outcome=\"dropped\"}"));
+      assertEquals(writer.sampledOutRows(), m.get("omelet_inference_log_rows_total{outcome=\"sampled_out\"}"));
+      assertEquals(20, writer.sampledOutRows() + writer.droppedRows() + 2);
+
+      writer.close();
+      m = parse(text(metrics));
+      assertEquals(0, m.get("omelet_inference_log_queue_depth"));
+      assertEquals(2, m.get("omelet_inference_log_rows_total{outcome=\"logged\"}"));
+      assertEquals(1, m.get("omelet_inference_log_flushes_total{result=\"committed\"}"));
+      assertEquals(0, m.get("omelet_inference_log_flushes_total{result=\"failed\"}"));
+      assertEquals(2, table.read().count());
+
+      log.set(null);
+      assertFalse(text(metrics).contains("omelet_inference_log_"), "a server without a writer reports none");
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  private static String text(ServingMetrics metrics) {
+    return new String(metrics.scrape().body(), StandardCharsets.UTF_8);
+  }
 
   /**
    * The samples of a text-format answer, by name and labels (labels sorted by name, as written):
