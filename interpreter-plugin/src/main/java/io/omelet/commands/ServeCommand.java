@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
 
 /** {@code omelet serve}: one registered model over HTTP until cancelled (Ctrl-C). */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Serves a registered model over HTTP: POST /predict[?explain=true], GET /model, GET /health, POST /reload (loopback). Requests are scored by h2o-genmodel, without Spark jobs. Every served row goes to the model's inference table (<root>/inference/<name>, Delta) unless --no-log; the request id is the client's X-Request-Id or a new one, answered in that header. Ctrl-C stops it (and writes what the log holds).",
+    description = "Serves a registered model over HTTP: POST /predict[?explain=true], GET /model, GET /health, POST /reload (loopback), GET /metrics (Prometheus text format). Requests are scored by h2o-genmodel, without Spark jobs. Every served row goes to the model's inference table (<root>/inference/<name>, Delta) unless --no-log; the request id is the client's X-Request-Id or a new one, answered in that header. Ctrl-C or SIGTERM stops it (and writes what the log holds).",
     footer = {"", "Example:",
         "  omelet serve --model churn@champion --port 8080 --log-sample 0.1",
-        "  curl -s localhost:8080/predict -H 'Content-Type: application/json' -d '{\"rows\": [{\"age\": 42, \"plan\": \"basic\"}]}'"})
+        "  curl -s localhost:8080/predict -H 'Content-Type: application/json' -d '{\"rows\": [{\"age\": 42, \"plan\": \"basic\"}]}'",
+        "  curl -s localhost:8080/metrics     # requests by status, latency histogram, rows scored, model version, inference log, JVM"})
 public final class ServeCommand extends OmeletSubcommand {
   @Option(names = {"-m", "--model"}, required = true, paramLabel = "URI", description = "name@alias, name/version or runs:/<run_id>/<path>")
   String model;

@@ -93,6 +93,10 @@ class InferenceLoggingTest {
           HttpResponse.BodyHandlers.ofString()).body()).get("inference_log");
       assertEquals(table, health.get("table").asText());
       assertEquals(0, health.get("dropped_rows").asLong());
+      String metrics = client.send(HttpRequest.newBuilder(s.uri().resolve("/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("omelet_inference_log_rows_total{outcome=\"dropped\"} 0"), metrics);
+      assertTrue(metrics.contains("omelet_requests_total{route=\"/predict\",status=\"422\"} 1"), metrics);
     }
     // close() wrote everything: 1 + 1 + 3 + 1 + 1 + 1 rows (the other tests' rows share the table)
     List<Row> rows = TestSupport.spark().sql("SELECT * FROM delta.`" + table + "` WHERE model_alias = 'logged_a'"

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * the {@link ConnectionLimits} (request and response deadlines, a connection bound), bounded bodies
  * (413), errors as the path's {@link ErrorRenderer} renders them, {@code nosniff} and no-referrer
  * on every answer, and a failure inside a handler answered as a 500 with an error id, its detail
- * only in the log.
+ * only in the log. {@link RequestObserver}s hear of every answer, the server's own errors included.
  *
- * <p>Routes, guards and renderers are added before {@link #start()}. Threads are cheap while they
- * wait on a socket: the pool has one per connection (the JDK server reads headers on them) and
- * queues nothing; the work itself is bounded by admission.
+ * <p>Routes, guards, observers and renderers are added before {@link #start()}. Threads are cheap
+ * while they wait on a socket: the pool has one per connection (the JDK server reads headers on
+ * them) and queues nothing; the work itself is bounded by admission.
  */
 public final class HttpService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
@@ -38,6 +38,9 @@ public final class HttpService implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final Router router = new Router();
   private final List<RequestGuard> guards = new ArrayList<>();
+  private final List<RequestObserver> observers = new ArrayList<>();
+  /** An observer failed before: later failures go to the debug log, not one warning per request. */
+  private volatile boolean observerFailed;
   private final Admission admission;
   private final long maxBodyBytes;
 
@@ -86,6 +89,12 @@ public final class HttpService implements AutoCloseable {
     return this;
   }
 
+  /** Told once about every answered request (see {@link RequestObserver}). */
+  public HttpService observe(RequestObserver observer) {
+    observers.add(observer);
+    return this;
+  }
+
   public HttpService start() {
     http.start();
     return this;
@@ -119,9 +128,11 @@ public final class HttpService implements AutoCloseable {
   }
 
   private void dispatch(HttpExchange ex) {
+    long start = System.nanoTime();
     String rawPath = ex.getRequestURI().getRawPath();
     boolean admitted = false;
     Throwable fatal = null;
+    String routed = RequestObserver.OTHER;
     try {
       Response response;
       ErrorRenderer errors = router.renderer(rawPath);
@@ -132,6 +143,7 @@ public final class HttpService implements AutoCloseable {
         for (RequestGuard g : guards) g.check(head);
         Router.Match match = router.match(head.method(), rawPath);
         Route route = match.route();
+        routed = route.pattern().toString();
         if (route.admitted()) {
           admission.enter();
           admitted = true;
@@ -157,6 +169,7 @@ public final class HttpService implements AutoCloseable {
         // the JVM is in trouble (out of memory, stack overflow): answered, but not swallowed
         if (t instanceof VirtualMachineError) fatal = t;
       }
+      tell(ex.getRequestMethod().toUpperCase(Locale.ROOT), routed, response.status(), System.nanoTime() - start);
       send(ex, response);
     } catch (IOException | RuntimeException e) {
       // the client went away, or the response had started: the connection is closed below
@@ -166,6 +179,22 @@ public final class HttpService implements AutoCloseable {
       ex.close();
     }
     if (fatal instanceof Error err) throw err;
+  }
+
+  private void tell(String method, String route, int status, long nanos) {
+    for (RequestObserver o : observers) {
+      try {
+        o.answered(method, route, status, nanos);
+      } catch (RuntimeException e) {
+        if (observerFailed) {
+          LOG.debug("a request observer failed on {} {} {}", method, route, status, e);
+        } else {
+          observerFailed = true;
+          LOG.warn("a request observer failed on {} {} {} (later failures are logged at debug level)",
+              method, route, status, e);
+        }
+      }
+    }
   }
 
   /** The request's body could not be read: the client went away, and nobody is left to answer. */

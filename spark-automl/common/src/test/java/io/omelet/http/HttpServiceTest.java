@@ -195,6 +195,53 @@ class HttpServiceTest {
   }
 
   @Test
+  void observersHearOfEveryAnswerByRoutePatternTheServersOwnErrorsIncluded() throws Exception {
+    List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Long> nanos = java.util.Collections.synchronizedList(new ArrayList<>());
+    HttpService s = serve(1, 100)
+        .route("GET", "/items/{id}", r -> Response.json(Map.of("id", r.path("id"))))
+        .route("POST", "/work", r -> {
+          if (r.body().length == 0) throw HttpError.badRequest("empty");
+          return Response.json(Map.of("n", r.body().length));
+        })
+        .route("GET", "/boom", r -> {
+          throw new IllegalStateException("boom");
+        })
+        .guard(r -> {
+          if (r.header("X-Refuse") != null) throw new HttpError(421, "MISDIRECTED_REQUEST", "refused");
+        })
+        .observe((method, route, status, ns) -> {
+          heard.add(method + " " + route + " " + status);
+          nanos.add(ns);
+        })
+        .observe((method, route, status, ns) -> {
+          throw new IllegalStateException("a broken observer does not break the server");
+        })
+        .start();
+    assertEquals(200, send(s, "GET", "/items/7", null).statusCode());
+    assertEquals(200, send(s, "GET", "/items/8?x=1", null).statusCode());
+    assertEquals(400, send(s, "POST", "/work", "").statusCode());
+    assertEquals(413, send(s, "POST", "/work", "x".repeat(500)).statusCode());
+    assertEquals(404, send(s, "GET", "/nothing/" + "x".repeat(40), null).statusCode());
+    assertEquals(405, send(s, "DELETE", "/items/7", null).statusCode());
+    assertEquals(500, send(s, "GET", "/boom", null).statusCode());
+    HttpRequest refused = HttpRequest.newBuilder(s.uri().resolve("/items/7")).header("X-Refuse", "1").GET().build();
+    assertEquals(421, client.send(refused, HttpResponse.BodyHandlers.ofString()).statusCode());
+    // a client that has its answer has been counted: no waiting needed
+    assertEquals(List.of("GET /items/{id} 200", "GET /items/{id} 200", "POST /work 400", "POST /work 413",
+        "GET other 404", "DELETE other 405", "GET /boom 500", "GET other 421"), heard);
+    assertTrue(nanos.stream().allMatch(n -> n > 0 && n < 10_000_000_000L), nanos.toString());
+    // and a request a client abandoned before sending it whole was answered to nobody
+    try (Socket so = new Socket("127.0.0.1", s.port())) {
+      write(so, "POST /work HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\nxx");
+    }
+    assertEquals(200, send(s, "GET", "/items/9", null).statusCode());
+    Thread.sleep(200);
+    assertEquals("GET /items/{id} 200", heard.get(heard.size() - 1));
+    assertEquals(9, heard.size(), heard.toString());
+  }
+
+  @Test
   void aClientThatSendsHalfItsHeadersIsCutOffAtTheDeadlineWhileOthersAreServed() throws Exception {
     HttpService s = serve(1, 1024).route("GET", "/a", r -> Response.json(Map.of("ok", true))).start();
     // more dribblers than the pool keeps threads for

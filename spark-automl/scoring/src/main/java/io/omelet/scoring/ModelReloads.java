@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,10 @@ final class ModelReloads implements AutoCloseable {
   /** The reload asked for last (joined by requests that come while it runs), and when it ended. */
   private CompletableFuture<Boolean> requested;
   private volatile long requestedEndNanos;
+  /** Reloads since start by outcome (for /metrics): the URI moved, it did not, or it did not resolve. */
+  private final LongAdder changed = new LongAdder();
+  private final LongAdder unchanged = new LongAdder();
+  private final LongAdder failed = new LongAdder();
 
   ModelReloads(OmeletRegistry registry, String uri, LoadedModel first, Duration interval, Consumer<LoadedModel> swapped) {
     this.registry = registry;
@@ -74,6 +79,31 @@ final class ModelReloads implements AutoCloseable {
 
   /** Resolves the URI again and swaps the generation if it now points elsewhere; whether it changed. */
   synchronized boolean reload() {
+    boolean moved;
+    try {
+      moved = swapIfMoved();
+    } catch (RuntimeException e) {
+      failed.increment();
+      throw e;
+    }
+    (moved ? changed : unchanged).increment();
+    return moved;
+  }
+
+  /** Reloads that swapped in another version (or location), that found the same, that failed. */
+  long changedReloads() {
+    return changed.sum();
+  }
+
+  long unchangedReloads() {
+    return unchanged.sum();
+  }
+
+  long failedReloads() {
+    return failed.sum();
+  }
+
+  private boolean swapIfMoved() {
     LoadedModel next = ModelLoader.load(registry, uri);
     lastCheck = Instant.now();
     lastError = null;

@@ -28,8 +28,9 @@ import java.util.function.Consumer;
 /**
  * Serves one model URI over HTTP: {@code POST /predict} (one row, an array of rows or
  * {@code {"rows": [...]}}; {@code ?explain=true} adds SHAP contributions), {@code GET /model},
- * {@code GET /health} and {@code POST /reload} (from loopback only), on the {@link HttpService}
- * core (deadlines, connection bound, admission of /predict, body limit, JSON errors).
+ * {@code GET /health}, {@code POST /reload} (from loopback only) and {@code GET /metrics}
+ * (Prometheus's text format, {@link ServingMetrics}), on the {@link HttpService} core (deadlines,
+ * connection bound, admission of /predict, body limit, JSON errors).
  *
  * <p>Each /predict request has an id: the client's {@code X-Request-Id} (400 when longer than 128
  * characters or holding a control character) or a generated one, answered in the same header.
@@ -50,6 +51,7 @@ public final class ScoringServer implements AutoCloseable {
   private final ModelReloads model;
   private final PredictionLog log;
   private final HttpService http;
+  private final ServingMetrics metrics;
   /** Requests scoring at once: one per configured thread; the rest of a request holds no permit. */
   private final Semaphore scoring;
   /** Fault injection for tests: runs before each request is routed; null in service. */
@@ -65,6 +67,7 @@ public final class ScoringServer implements AutoCloseable {
           if (inferences != null) inferences.modelChanged(next);
         });
     try {
+      this.metrics = new ServingMetrics(model, () -> inferences);
       this.http = new HttpService("omelet-serve", config.host(), config.port(), config.threads(), config.maxBodyBytes())
           .guard(r -> {
             Consumer<Request> fault = beforeRoute;
@@ -74,6 +77,8 @@ public final class ScoringServer implements AutoCloseable {
           .route(Route.of("GET", "/model", r -> json(g -> ServingJson.model(g, model.current()))).withoutAdmission())
           .route(Route.of("GET", "/health", r -> json(this::health)).withoutAdmission())
           .route(Route.of("POST", "/reload", this::reloadRequested).withoutAdmission())
+          .route(Route.of("GET", "/metrics", r -> metrics.scrape()).withoutAdmission())
+          .observe(metrics)
           .start();
     } catch (IOException | RuntimeException e) {
       model.close();
@@ -186,6 +191,7 @@ public final class ScoringServer implements AutoCloseable {
       } finally {
         scoring.release();
       }
+      metrics.rowsScored(rows.length);
       log.scored(id, at, served, nodes, scores, micros(start));
       return Response.jsonBytes(200, body).withHeader(RequestIds.HEADER, id);
     } catch (HttpError e) {
