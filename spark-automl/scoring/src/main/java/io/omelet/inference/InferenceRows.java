@@ -137,7 +137,9 @@ public final class InferenceRows {
 
   /**
    * The rows {@code scorer} scored: {@code scored} is (or is derived from, keeping its columns)
-   * {@code scorer.transform(input)}, and the model is the one that transform resolved.
+   * {@code scorer.transform(input)}, and the model is the one the scorer's last transform resolved
+   * ({@link MojoScorer#lastModel()}): call this after the transform that made {@code scored},
+   * before the scorer transforms anything else.
    */
   public static InferenceRows of(Dataset<Row> scored, MojoScorer scorer) {
     LoadedModel m = scorer.lastModel().orElseThrow(() -> new IllegalArgumentException(

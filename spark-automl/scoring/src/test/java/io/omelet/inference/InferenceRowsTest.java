@@ -160,6 +160,14 @@ class InferenceRowsTest {
     assertNull(blank.getAs("bill_length_mm"));
     assertNull(blank.getAs("sex"));
     assertEquals("{\"id\":3}", blank.getAs("extra_features"), "blank text is missing, not a bad value");
+
+    // numbers feeding categorical features: the level's text as the model reads it
+    Dataset<Row> numbers = spark.sql("SELECT 2 AS island, 1.5D AS sex, 3.0D AS bill_length_mm, 17.0D AS bill_depth_mm,"
+        + " 180 AS flipper_length_mm, 3000 AS body_mass_g, 2008 AS year");
+    Row levels = InferenceRows.of(scorer.transform(numbers), scorer).rows().first();
+    assertEquals("2", levels.getAs("island"));
+    assertEquals("1.5", levels.getAs("sex"));
+    assertNull(levels.getAs("extra_features"), "nothing else was scored");
   }
 
   @Test
