@@ -221,6 +221,44 @@ class CommandsTest {
   }
 
   @Test
+  void predictLogAppendsTheScoredRowsToTheModelsInferenceTableInOneCommit() throws Exception {
+    // inference tables are per registered model: a run artifact is refused before anything is scored
+    ModelVersion champion = OmeletRegistry.open(spark, registry).getModelVersionByAlias("churn", "champion");
+    String byRun = failing(1, "predict", "--model", "runs:/" + champion.runId() + "/model/model.zip", "-f", "churn.csv",
+        "--log", "--registry", registry).outcome.error();
+    assertTrue(byRun.contains("--log needs a registered model") && byRun.contains("is a run artifact"), byRun);
+    // a registry root that cannot take the table: refused before scoring, naming the folder
+    Path inference = Path.of(registry, "inference");
+    Files.writeString(inference, "a file where the folder goes");
+    try {
+      String unwritable = failing(1, "predict", "--model", "churn@champion", "-f", "churn.csv", "--log",
+          "--registry", registry).outcome.error();
+      assertTrue(unwritable.contains("cannot write inference tables under") && unwritable.contains("/inference"), unwritable);
+    } finally {
+      Files.delete(inference);
+    }
+
+    Result r = exec("predict", "--model", "churn@champion", "-f", "churn.csv", "--log", "-o", "out/logged.csv",
+        "--registry", registry);
+    assertEquals(0, r.outcome.exitCode(), r.outcome.error());
+    String table = Path.of(registry, "inference", "churn").toUri().toString();
+    assertTrue(r.text().contains("logged 5000 scored rows to the inference table ") && r.text().contains("/inference/churn"),
+        r.text());
+    var logged = spark.read().format("delta").load(table);
+    assertEquals(5000, logged.count());
+    assertEquals(1, spark.sql("DESCRIBE HISTORY delta.`" + table + "`").where("operation = 'WRITE'").count(),
+        "one commit for the job");
+    assertEquals(5000, logged.select("request_id").distinct().count());
+    assertEquals(1, logged.select("model_version", "model_alias", "timestamp").distinct().count());
+    // the same predictions as the file written in the same command
+    var file = spark.read().option("header", "true").csv(dir.resolve("out/logged.csv").toString());
+    assertEquals(file.groupBy("prediction").count().orderBy("prediction").collectAsList(),
+        logged.groupBy("prediction").count().orderBy("prediction").collectAsList());
+    assertEquals(0, logged.where("status <> 200 OR label IS NOT NULL OR extra_features NOT LIKE '%\"churn\"%'").count(),
+        "the label column of the input is kept in extra_features");
+  }
+
+  @Test
   void explainWritesPlotsAndRows() throws Exception {
     Result r = exec("explain", "--model", "churn/1", "-f", "churn.csv", "--limit", "100", "--plots", "shap",
         "-o", "shap.json", "--registry", registry);

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,13 +33,26 @@ public final class InferenceTable {
   public static final String FOLDER = "inference";
 
   private final SparkSession spark;
+  private final String modelName;
   private final String path;
   private final InferenceSchema schema;
 
-  private InferenceTable(SparkSession spark, String path, InferenceSchema schema) {
+  private InferenceTable(SparkSession spark, String modelName, String path, InferenceSchema schema) {
     this.spark = spark;
+    this.modelName = modelName;
     this.path = path;
     this.schema = schema;
+  }
+
+  /**
+   * What one append of scored rows did: the table, the job, and the commit (its Delta version and
+   * the rows it added), or {@code version} -1 and no rows when Delta skipped the append because
+   * its transaction ({@code txnAppId}, {@code txnVersion}) was committed before.
+   */
+  public record Appended(String path, String jobId, long version, long rows) {
+    public boolean skipped() {
+      return version < 0;
+    }
   }
 
   /** Where {@code modelName}'s table lives under {@code root}. */
@@ -71,13 +85,18 @@ public final class InferenceTable {
     Names.requireModelName(modelName);
     String qualifiedRoot = qualify(spark, root);
     checkWritable(spark, qualifiedRoot + "/" + FOLDER);
-    InferenceTable t = new InferenceTable(spark, location(qualifiedRoot, modelName), InferenceSchema.of(codec, classifier));
+    InferenceTable t = new InferenceTable(spark, modelName, location(qualifiedRoot, modelName), InferenceSchema.of(codec, classifier));
     t.createOrCheck();
     return t;
   }
 
   public String path() {
     return path;
+  }
+
+  /** The registered model whose rows the table holds. */
+  public String modelName() {
+    return modelName;
   }
 
   public InferenceSchema schema() {
@@ -101,6 +120,60 @@ public final class InferenceTable {
         .option("txnVersion", txnVersion)
         .save(path);
   }
+
+  /**
+   * Appends rows scored by Spark ({@link InferenceRows}: a MojoScorer's output, {@code omelet
+   * predict}, a query with {@code omelet_predict}) as one Delta commit: the job's rows appear all
+   * together or not at all. This is the action that runs the scoring. Columns of features the
+   * table has not seen (a new version's) are added first.
+   *
+   * @throws IllegalArgumentException when the rows are another model's
+   */
+  public Appended append(InferenceRows rows) {
+    return append(rows, null, -1);
+  }
+
+  /**
+   * As {@link #append(InferenceRows)}, at most once per ({@code txnAppId}, {@code txnVersion})
+   * (Delta's idempotent writes): an append whose version is not above the last one the table
+   * recorded for that app id adds nothing. A streaming query's id and batch id make each
+   * micro-batch's rows land exactly once ({@link InferenceStream}). The table forgets an app id
+   * a week after its last commit ({@code delta.setTransactionRetentionDuration}).
+   *
+   * @param txnAppId null for a plain append
+   */
+  public Appended append(InferenceRows rows, String txnAppId, long txnVersion) {
+    String rowsModel = rows.model().resolved().name();
+    if (!modelName.equals(rowsModel)) {
+      throw new IllegalArgumentException("rows scored by " + rows.model().describe() + " cannot go to the inference table"
+          + " of model '" + modelName + "' (" + path + ")");
+    }
+    addMissingColumns(missingColumns(DeltaTable.forPath(spark, path).toDF().schema(), rows.schema()), rows.schema());
+    // the job's id in the commit: DESCRIBE HISTORY shows which commit holds which job
+    String marker = JOB_MARKER + rows.jobId();
+    DataFrameWriter<Row> w = rows.rows().write().format("delta").mode("append").option("userMetadata", marker);
+    if (txnAppId != null) w = w.option("txnAppId", txnAppId).option("txnVersion", txnVersion);
+    w.save(path);
+    return committed(rows.jobId(), marker);
+  }
+
+  /** How the commit of a job's rows is marked in the table's history ({@code userMetadata}). */
+  static final String JOB_MARKER = "omelet inference job ";
+
+  /** The commit marked with {@code marker}, among the last ones (other writers may have committed since). */
+  private Appended committed(String jobId, String marker) {
+    List<Row> found = DeltaTable.forPath(spark, path).history(HISTORY_SEARCHED)
+        .where(org.apache.spark.sql.functions.col("userMetadata").equalTo(marker))
+        .select("version", "operationMetrics").collectAsList();
+    if (found.isEmpty()) return new Appended(path, jobId, -1, 0);
+    Row r = found.get(0);
+    java.util.Map<String, String> metrics = r.getJavaMap(1);
+    String rows = metrics == null ? null : metrics.get("numOutputRows");
+    return new Appended(path, jobId, r.getLong(0), rows == null ? -1 : Long.parseLong(rows));
+  }
+
+  /** Commits searched for a job's own: the REST writer commits about once a second. */
+  private static final int HISTORY_SEARCHED = 100;
 
   SparkSession spark() {
     return spark;
@@ -127,11 +200,11 @@ public final class InferenceTable {
         }
       }
     }
-    addMissingColumns(missingColumns(DeltaTable.forPath(spark, path).toDF().schema()));
+    addMissingColumns(missingColumns(DeltaTable.forPath(spark, path).toDF().schema(), schema), schema);
   }
 
-  /** The columns this model writes that the table lacks; fails on one it has with another type. */
-  private List<StructField> missingColumns(StructType existing) {
+  /** The columns a model of {@code schema} writes that the table lacks; fails on one it has with another type. */
+  private List<StructField> missingColumns(StructType existing, InferenceSchema schema) {
     List<StructField> missing = new ArrayList<>();
     for (StructField wanted : schema.struct().fields()) {
       StructField have = find(existing, wanted.name());
@@ -144,13 +217,13 @@ public final class InferenceTable {
       } else if (!have.dataType().sameType(wanted.dataType())) {
         throw new RegistryException("the inference table at " + path + " does not fit this model: column '"
             + have.name() + "' is " + have.dataType().simpleString() + " there but the model writes "
-            + wanted.dataType().simpleString() + describe(wanted.name()));
+            + wanted.dataType().simpleString() + describe(wanted.name(), schema));
       }
     }
     return missing;
   }
 
-  private String describe(String column) {
+  private static String describe(String column, InferenceSchema schema) {
     return switch (column) {
       case InferenceSchema.PREDICTION, InferenceSchema.LABEL ->
           " (the table was made for a " + (schema.classifier() ? "regression model" : "classifier") + ")";
@@ -158,7 +231,7 @@ public final class InferenceTable {
     };
   }
 
-  private void addMissingColumns(List<StructField> missing) {
+  private void addMissingColumns(List<StructField> missing, InferenceSchema schema) {
     if (missing.isEmpty()) return;
     // an empty append of the whole schema with mergeSchema adds the columns in one commit, through
     // the path alone (the NOT NULL columns must be in it even with no rows)

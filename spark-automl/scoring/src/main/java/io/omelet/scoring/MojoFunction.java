@@ -27,11 +27,11 @@ import scala.collection.Seq;
  * operator's input row.
  */
 public abstract class MojoFunction extends Expression implements CodegenFallback, java.io.Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final String functionName;
-  private final String modelUri;
-  private final String modelDescription;
+  /** The URI as the query gave it, resolved once when the query was analysed, with its MOJO. */
+  private final LoadedModel model;
   private final MojoModel mojo;
   private final FeatureBinding binding;
   private final Expression[] features;
@@ -40,12 +40,10 @@ public abstract class MojoFunction extends Expression implements CodegenFallback
   /** Per-thread working arrays; each task deserialises its own expression, so this is rarely shared. */
   private transient volatile Scratch scratch;
 
-  protected MojoFunction(String functionName, String modelUri, String modelDescription, MojoModel mojo,
-                         FeatureBinding binding, Expression[] features) {
+  protected MojoFunction(String functionName, LoadedModel model, FeatureBinding binding, Expression[] features) {
     this.functionName = functionName;
-    this.modelUri = modelUri;
-    this.modelDescription = modelDescription;
-    this.mojo = mojo;
+    this.model = model;
+    this.mojo = model.mojo();
     this.binding = binding;
     this.features = features.clone();
     this.childSeq = JavaConverters.asScalaBuffer(Arrays.asList(this.features)).toIndexedSeq();
@@ -61,12 +59,21 @@ public abstract class MojoFunction extends Expression implements CodegenFallback
   protected abstract Object newWorkspace();
 
   public String modelUri() {
-    return modelUri;
+    return model.resolved().uri();
   }
 
   /** The registered name and version (or run artifact) this expression scores with. */
   public String modelDescription() {
-    return modelDescription;
+    return model.describe();
+  }
+
+  /**
+   * The model this expression scores with: the URI as the query named it, the registered name and
+   * version it resolved to (when the query was analysed) and the MOJO. What a scored query's rows
+   * record, e.g. in the model's inference table.
+   */
+  public LoadedModel model() {
+    return model;
   }
 
   public MojoModel mojo() {
@@ -153,12 +160,12 @@ public abstract class MojoFunction extends Expression implements CodegenFallback
 
   @Override
   public String toString() {
-    return functionName + "('" + modelUri + "' = " + modelDescription + ", " + features.length + " features)";
+    return functionName + "('" + modelUri() + "' = " + modelDescription() + ", " + features.length + " features)";
   }
 
   @Override
   public String sql() {
-    StringBuilder b = new StringBuilder(functionName).append("('").append(modelUri.replace("'", "\\'")).append('\'');
+    StringBuilder b = new StringBuilder(functionName).append("('").append(modelUri().replace("'", "\\'")).append('\'');
     for (Expression f : features) b.append(", ").append(f.sql());
     return b.append(')').toString();
   }
@@ -171,7 +178,7 @@ public abstract class MojoFunction extends Expression implements CodegenFallback
   @Override
   public Object productElement(int n) {
     return switch (n) {
-      case 0 -> modelUri;
+      case 0 -> modelUri();
       case 1 -> childSeq;
       default -> throw new IndexOutOfBoundsException(Integer.toString(n));
     };
@@ -187,7 +194,7 @@ public abstract class MojoFunction extends Expression implements CodegenFallback
     if (this == o) return true;
     if (o == null || o.getClass() != getClass()) return false;
     MojoFunction m = (MojoFunction) o;
-    return mojo.key().equals(m.mojo.key()) && modelUri.equals(m.modelUri) && childSeq.equals(m.childSeq);
+    return mojo.key().equals(m.mojo.key()) && modelUri().equals(m.modelUri()) && childSeq.equals(m.childSeq);
   }
 
   @Override

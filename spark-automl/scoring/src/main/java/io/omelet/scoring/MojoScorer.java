@@ -29,6 +29,19 @@ import scala.Option;
  * {@code p_<label>} column per class, through the same partition-wise MOJO scoring as
  * {@code AutoMLModel} and the SQL function. A scorer can also hold a MOJO directly
  * ({@link #of(MojoModel)}); it is then saved with the pipeline.
+ *
+ * <p>Recording the scored rows in the model's inference table is an explicit call after
+ * {@code transform}, not a param of the scorer:
+ * <pre>{@code
+ * Dataset<Row> scored = scorer.transform(customers);
+ * InferenceRows.of(scored, scorer).appendTo(registryRoot);   // one Delta commit; runs the scoring
+ * }</pre>
+ * A Transformer's {@code transform} is lazy and must stay free of side effects: Spark ML calls it
+ * while fitting a pipeline and checking schemas, a DataFrame may be computed zero times (a
+ * {@code count} the planner answers without the model), several times (two actions, a lost
+ * cache, a retried stage) or only in part ({@code show}). A table written from inside it would
+ * log rows that were never used, or the same rows again and again; the explicit call writes the
+ * job's rows once, as one commit, when the caller decides.
  */
 public class MojoScorer extends Transformer implements MLWritable {
   private static final long serialVersionUID = 1L;
@@ -137,6 +150,11 @@ public class MojoScorer extends Transformer implements MLWritable {
     LoadedModel m = ModelLoader.load(registry, getOrDefault(modelUri));
     lastModel = m;
     return m.mojo();
+  }
+
+  /** The columns this scorer adds, as its params say. */
+  public ScoringColumns scoringColumns() {
+    return columns();
   }
 
   private ScoringColumns columns() {

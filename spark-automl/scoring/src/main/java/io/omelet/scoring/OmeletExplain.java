@@ -35,11 +35,11 @@ public final class OmeletExplain extends MojoFunction {
 
   private final boolean perClass;
 
-  OmeletExplain(String uri, String description, MojoModel mojo, FeatureBinding binding, Expression[] features) {
-    super(OmeletFunctions.EXPLAIN, uri, description, mojo, binding, features);
-    String why = RowContributions.unsupportedReasonForClass(mojo);
-    if (why != null) throw new IllegalArgumentException(OmeletFunctions.EXPLAIN + "('" + uri + "'): " + why);
-    this.perClass = RowContributions.isMultinomialGbm(mojo);
+  OmeletExplain(LoadedModel model, FeatureBinding binding, Expression[] features) {
+    super(OmeletFunctions.EXPLAIN, model, binding, features);
+    String why = RowContributions.unsupportedReasonForClass(model.mojo());
+    if (why != null) throw new IllegalArgumentException(OmeletFunctions.EXPLAIN + "('" + model.resolved().uri() + "'): " + why);
+    this.perClass = RowContributions.isMultinomialGbm(model.mojo());
   }
 
   @Override
@@ -49,7 +49,7 @@ public final class OmeletExplain extends MojoFunction {
 
   @Override
   protected MojoFunction copy(Expression[] newFeatures) {
-    return new OmeletExplain(modelUri(), modelDescription(), mojo(), binding(), newFeatures);
+    return new OmeletExplain(model(), binding(), newFeatures);
   }
 
   /** One explainer per output (per class of a multinomial GBM), the feature keys and the class keys. */

@@ -107,7 +107,7 @@ public final class OmeletFunctions {
   /** Makes one function's expression once its model and feature children are known. */
   @FunctionalInterface
   interface Factory {
-    MojoFunction make(String uri, String description, MojoModel mojo, FeatureBinding binding, Expression[] features);
+    MojoFunction make(LoadedModel model, FeatureBinding binding, Expression[] features);
   }
 
   static Expression build(String function, List<Expression> args, Factory factory) {
@@ -149,7 +149,7 @@ public final class OmeletFunctions {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(function + "('" + uri + "'): " + e.getMessage(), e);
     }
-    return factory.make(uri, model.describe(), model.mojo(), binding, children);
+    return factory.make(model, binding, children);
   }
 
   private static String uriArgument(String function, Expression e) {

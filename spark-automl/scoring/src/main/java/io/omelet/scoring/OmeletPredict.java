@@ -27,10 +27,10 @@ public final class OmeletPredict extends MojoFunction {
   private final StructType type;
   private final int classes;
 
-  OmeletPredict(String uri, String description, MojoModel mojo, FeatureBinding binding, Expression[] features) {
-    super(OmeletFunctions.PREDICT, uri, description, mojo, binding, features);
-    this.type = resultType(mojo);
-    this.classes = mojo.isClassifier() ? mojo.responseDomain().length : 0;
+  OmeletPredict(LoadedModel model, FeatureBinding binding, Expression[] features) {
+    super(OmeletFunctions.PREDICT, model, binding, features);
+    this.type = resultType(model.mojo());
+    this.classes = model.mojo().isClassifier() ? model.mojo().responseDomain().length : 0;
   }
 
   /** The struct the function returns for this model. */
@@ -52,7 +52,7 @@ public final class OmeletPredict extends MojoFunction {
 
   @Override
   protected MojoFunction copy(Expression[] newFeatures) {
-    return new OmeletPredict(modelUri(), modelDescription(), mojo(), binding(), newFeatures);
+    return new OmeletPredict(model(), binding(), newFeatures);
   }
 
   /** Per thread: the scorer with its prediction array, and the label strings made once. */
