@@ -15,10 +15,6 @@ import hex.genmodel.MojoReaderBackendFactory;
 import hex.genmodel.easy.EasyPredictModelWrapper;
 import hex.genmodel.easy.RowData;
 import hex.genmodel.easy.prediction.BinomialModelPrediction;
-import io.omelet.automl.AutoMLModel;
-import io.omelet.automl.OmeletAutoML;
-import io.omelet.automl.RegistryTracker;
-import io.omelet.automl.TestSupport;
 import io.omelet.testing.Dribblers;
 import io.omelet.registry.OmeletRegistry;
 import java.io.ByteArrayInputStream;
@@ -27,22 +23,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The REST server on loopback against a real registry holding two GBM versions trained on
@@ -51,10 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScoringServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String NAME = "loans";
-
-  @TempDir
-  static Path dir;
+  private static final String NAME = LoansRegistry.NAME;
 
   private static OmeletRegistry registry;
   private static ScoringServer server;
@@ -63,24 +52,11 @@ class ScoringServerTest {
   private static String[] columns;
 
   @BeforeAll
-  static void trainTwoVersionsAndServeTheFirst() throws Exception {
-    TestSupport.h2o();
-    String root = dir.resolve("registry").toString();
-    Dataset<Row> all = TestSupport.csv("lending_club.csv");
-    // One AutoML job of two GBMs: the leader becomes version 1, the other model version 2.
-    AutoMLModel fitted = new OmeletAutoML().setLabelCol("Class").setMaxModels(2).setNfolds(0).setSeed(1)
-        .setIncludeAlgos("GBM").setExperimentName(NAME).setRegisteredModelName(NAME)
-        .setModelAlias("champion").setRegistryRoot(root).fit(all.sample(false, 0.25, 1));
-    RegistryTracker.TrackedRun tracked = fitted.trackedRun().orElseThrow();
-    registry = OmeletRegistry.open(TestSupport.spark(), root);
-    String other = tracked.childRunIds().values().stream()
-        .filter(id -> !id.equals(tracked.leaderRunId())).findFirst().orElseThrow();
-    assertEquals(2, registry.createModelVersion(NAME, other, "model/model.zip", "second model", Map.of())
-        .version());
-    assertEquals(1, registry.getModelVersionByAlias(NAME, "champion").version());
-    Dataset<Row> sample = all.sample(false, 0.01, 99).limit(12).drop("Class");
-    rows = sample.collectAsList();
-    columns = sample.columns();
+  static void serveTheFirstOfTwoVersions() throws Exception {
+    LoansRegistry loans = LoansRegistry.get();
+    registry = loans.registry;
+    rows = loans.rows;
+    columns = loans.columns;
     server = ScoringServer.start(registry, ServerConfig.of(NAME + "@champion").withPort(0)
         .withReloadInterval(Duration.ZERO));
     client = HttpClient.newHttpClient();
