@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -531,17 +530,7 @@ class ScoringServerTest {
   }
 
   private static ObjectNode json(Row r) {
-    ObjectNode o = JSON.createObjectNode();
-    StructField[] fields = r.schema().fields();
-    for (int i = 0; i < fields.length; i++) {
-      Object v = r.get(i);
-      if (v == null) o.putNull(fields[i].name());
-      else if (v instanceof Integer n) o.put(fields[i].name(), n);
-      else if (v instanceof Long n) o.put(fields[i].name(), n);
-      else if (v instanceof Double n) o.put(fields[i].name(), n);
-      else o.put(fields[i].name(), v.toString());
-    }
-    return o;
+    return LoansRegistry.json(r);
   }
 
   private static HttpResponse<String> post(ScoringServer s, String path, String body) throws Exception {
