@@ -32,7 +32,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * bin/bench inference: the inference tables of {@code omelet serve} (issue 34), on the H2O GBM the
  * REST benchmarks serve (50 trees, depth 5, lending_club) registered as {@code lending_gbm@champion}.
- * Parts (all by default; {@code bin/bench inference latency rate kill} picks):
+ * Parts (all by default; {@code bin/bench inference latency rate kill streaming} picks):
  * <ul>
  *   <li>{@code latency}: the in-process server twice in the same run, logging off (the anchor), then
  *       on with the default settings; single-row requests at 500/s open-loop ({@link RestLoad}),
@@ -57,11 +57,17 @@ import org.apache.spark.sql.SparkSession;
  *       {@code rows_lost_clean_stop} (SIGTERM and SIGINT, goal 0), and how far apart the commits
  *       were ({@code inference_first_commit_median_s} after the load began,
  *       {@code inference_commit_gap_max_s}).</li>
+ *   <li>{@code streaming}: the same 200,000 rows scored by {@code omelet_predict} in a Structured
+ *       Streaming query (file source, 2 of 20 files a micro-batch) and in batch, each written to
+ *       Delta ({@link InferenceStreaming}, which holds the marked slot for the streaming inference
+ *       table API of branch i34-batch): {@code streaming_rows_per_s} (from the query's progress),
+ *       {@code batch_rows_per_s}, {@code streaming_over_batch}.</li>
  * </ul>
  * Settings (system properties, e.g. in bin/bench's OMELET_BENCH_OPTS): {@code omelet.bench.inference.seconds} (measured seconds of each
  * latency run, 20), {@code omelet.bench.inference.warmup} (5), {@code omelet.bench.inference.stepSeconds}
  * (measured seconds of each rate step, 8), {@code omelet.bench.kills} (20),
- * {@code omelet.bench.inference.killRps} (200).
+ * {@code omelet.bench.inference.killRps} (200), {@code omelet.bench.inference.streamRows} (200,000),
+ * {@code omelet.bench.inference.streamFiles} (20), {@code omelet.bench.inference.filesPerTrigger} (2).
  * The load generator, the server and its log writer share this JVM and the machine's cores: figures
  * are noisy, and the overhead is only meaningful next to its anchor of the same run.
  */
@@ -81,7 +87,7 @@ public final class InferenceBench implements Benchmark {
   static final double STEP_DRAIN_LIMIT_S = 5;
   /** Rows offered at once to a log with no server, to time the writer alone. */
   static final int WRITER_ROWS = 100_000;
-  static final List<String> PARTS = List.of("latency", "rate", "kill");
+  static final List<String> PARTS = List.of("latency", "rate", "kill", "streaming");
 
   @Override
   public String name() {
@@ -91,7 +97,7 @@ public final class InferenceBench implements Benchmark {
   @Override
   public String description() {
     return "inference tables: REST p50/p99 with the log on vs off, highest rows/s logged with 0 drops,"
-        + " 20 SIGKILLs of omelet serve (rows lost, duplicated)";
+        + " 20 SIGKILLs of omelet serve (rows lost, duplicated), streaming vs batch omelet_predict";
   }
 
   @Override
@@ -126,6 +132,11 @@ public final class InferenceBench implements Benchmark {
       RestBench.register(OmeletRegistry.open(spark, killRoot), mojo);
       kill(spark, work, killRoot, bodies, Integer.getInteger("omelet.bench.kills", 20),
           Integer.getInteger("omelet.bench.inference.killRps", 200));
+    }
+    if (parts.contains("streaming")) {
+      InferenceStreaming.run(spark, work, data, SERVED, Integer.getInteger("omelet.bench.inference.streamRows", 200_000),
+          Integer.getInteger("omelet.bench.inference.streamFiles", 20),
+          Integer.getInteger("omelet.bench.inference.filesPerTrigger", 2));
     }
     spark.stop();
     // H2O's threads are not daemons.
