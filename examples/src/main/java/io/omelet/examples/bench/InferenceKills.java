@@ -42,10 +42,11 @@ final class InferenceKills {
 
   /**
    * One trial: how the child was stopped, how long after the log's first commit, the commits seen
-   * before, its exit code and how the table compares with the ids acknowledged.
+   * before, its exit code, whether it ended by itself after the signal (else it was killed after
+   * 120 s) and how the table compares with the ids acknowledged.
    */
   record Trial(int index, Stop stop, Commits commits, double stopAfterSeconds, AckedRequests.Check check,
-               int exitCode) {}
+               int exitCode, boolean ended) {}
 
   /** Longest wait for a fresh server's first commit. */
   static final int FIRST_FLUSH_WAIT_S = 120;
@@ -65,7 +66,14 @@ final class InferenceKills {
     List<Stop> plan = new ArrayList<>();
     for (int i = 0; i < kills; i++) plan.add(Stop.SIGKILL);
     plan.add(Stop.SIGTERM);
-    plan.add(Stop.SIGINT);
+    if (sigintIgnored()) {
+      // a shell starts background jobs with SIGINT ignored, and the child would inherit it: Ctrl-C's
+      // handler is then never installed, and the trial would measure a server that did not stop
+      System.err.println("SIGINT is ignored in this JVM (bin/bench was started in the background?), so it would be"
+          + " in the child too: no SIGINT trial; run bin/bench in the foreground for it");
+    } else {
+      plan.add(Stop.SIGINT);
+    }
     List<Stopped> stopped = new ArrayList<>();
     for (int t = 0; t < plan.size(); t++) {
       // 0.5 to 8.5 s after the first commit: anywhere in the flush cycle
@@ -76,13 +84,14 @@ final class InferenceKills {
     for (int t = 0; t < plan.size(); t++) {
       Stopped s = stopped.get(t);
       out.add(new Trial(t, plan.get(t), s.commits(), s.stopAfterMs() / 1000.0,
-          AckedRequests.Check.of(s.acked(), AckedRequests.rowsPerId(spark, table, prefix(t))), s.exitCode()));
+          AckedRequests.Check.of(s.acked(), AckedRequests.rowsPerId(spark, table, prefix(t))), s.exitCode(),
+          s.ended()));
     }
     return out;
   }
 
   /** What one trial leaves to check: the ids acknowledged, when the child was stopped, how it ended. */
-  private record Stopped(Set<String> acked, Commits commits, long stopAfterMs, int exitCode) {}
+  private record Stopped(Set<String> acked, Commits commits, long stopAfterMs, int exitCode, boolean ended) {}
 
   /**
    * The log's commits as /health showed them (polled every 50 ms): the first one's time after the
@@ -122,7 +131,8 @@ final class InferenceKills {
           RestLoad.DEFAULT_CLIENTS);
       Commits commits = stopper.get(60, TimeUnit.SECONDS);
       int wait = stop == Stop.SIGKILL ? 30 : 120;
-      if (!p.waitFor(wait, TimeUnit.SECONDS)) {
+      boolean ended = p.waitFor(wait, TimeUnit.SECONDS);
+      if (!ended) {
         System.err.printf("trial %d: the child did not end within %d s of %s; killed%n", t, wait, stop);
       }
       Set<String> acked = load.acked();
@@ -132,13 +142,25 @@ final class InferenceKills {
           acked.size(), r.errors());
       p.destroyForcibly();
       p.waitFor(30, TimeUnit.SECONDS);
-      return new Stopped(acked, commits, stopAfterMs, p.exitValue());
+      return new Stopped(acked, commits, stopAfterMs, p.exitValue(), ended);
     } finally {
       if (p.isAlive()) {
         p.destroyForcibly();
         p.waitFor(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** Whether this process ignores SIGINT (Linux: the SigIgn mask of /proc/self/status); false when unknown. */
+  static boolean sigintIgnored() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: assume the default disposition
+    }
+    return false;
   }
 
   /** The rows the log holds at most between two flushes at {@code rps} single-row requests a second. */
