@@ -9,7 +9,6 @@ import io.omelet.registry.RunStatus;
 import io.omelet.registry.SearchRunsRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,17 +176,7 @@ final class KillTrials {
   }
 
   private static Process child(String root, long seed, Path log) throws java.io.IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-Dlog4j2") || arg.startsWith("-Domelet.data")) cmd.add(arg);
-    }
-    cmd.add("-Xmx1g");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(KillChild.class.getName());
-    cmd.add(root);
-    cmd.add(Long.toString(seed));
-    return new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    return new ProcessBuilder(ChildJvm.command("1g", KillChild.class.getName(), root, Long.toString(seed)))
+        .redirectError(log.toFile()).start();
   }
 }

@@ -83,7 +83,8 @@ public final class RestBench implements Benchmark {
     }
   }
 
-  private static long[] gcCountAndMillis() {
+  /** Collections and their milliseconds so far, over every collector of this JVM. */
+  static long[] gcCountAndMillis() {
     long count = 0;
     long millis = 0;
     for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * happened to earlier requests, and its latency is counted from that due time, not from when it
  * was actually sent. A slow server therefore shows up in the latencies (no coordinated omission)
  * instead of silently lowering the request rate. Client threads take the next due slot in turn and
- * send it with a blocking call on a shared keep-alive HTTP/1.1 client.
+ * send it with a blocking call on a shared keep-alive HTTP/1.1 client. An {@link Exchange} makes
+ * each slot's request (an id each) and hears every answer.
  */
 public final class RestLoad {
   /** Client threads: enough that a few slow answers do not delay the next sends. */
@@ -34,6 +35,22 @@ public final class RestLoad {
 
   private RestLoad() {}
 
+  /**
+   * What an open-loop run sends in each slot and hears back, for loads whose requests differ by
+   * slot (an {@code X-Request-Id} each) or whose answers are kept (the ids acknowledged).
+   */
+  @FunctionalInterface
+  public interface Exchange {
+    /**
+     * The request of slot {@code slot} (0, 1, ... in the order they are due, warm-up slots
+     * included); null ends the run there (the figures then cover the slots sent).
+     */
+    HttpRequest request(long slot);
+
+    /** Each response, on the client thread that got it, warm-up slots included; by default nothing. */
+    default void answered(long slot, HttpResponse<Void> response) {}
+  }
+
   /** POSTs the {@code bodies} (JSON, used in turn) to {@code endpoint} at {@code targetRps}. */
   public static Result run(URI endpoint, List<String> bodies, int targetRps, Duration warmup, Duration measure)
       throws InterruptedException {
@@ -43,6 +60,22 @@ public final class RestLoad {
   public static Result run(URI endpoint, List<String> bodies, int targetRps, Duration warmup, Duration measure,
                            int clients) throws InterruptedException {
     if (bodies.isEmpty()) throw new IllegalArgumentException("no request bodies");
+    HttpRequest[] requests = new HttpRequest[bodies.size()];
+    for (int i = 0; i < requests.length; i++) requests[i] = post(endpoint, bodies.get(i), null);
+    return run(slot -> requests[(int) (slot % requests.length)], targetRps, warmup, measure, clients);
+  }
+
+  /** A JSON POST as the load sends it; with {@code requestId}, in the {@code X-Request-Id} header. */
+  public static HttpRequest post(URI endpoint, String body, String requestId) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (requestId != null) b.header("X-Request-Id", requestId);
+    return b.build();
+  }
+
+  /** Sends {@code exchange}'s request of each slot at {@code targetRps}. */
+  public static Result run(Exchange exchange, int targetRps, Duration warmup, Duration measure, int clients)
+      throws InterruptedException {
     if (targetRps < 1) throw new IllegalArgumentException("targetRps must be >= 1, got " + targetRps);
     if (measure.isZero() || measure.isNegative()) throw new IllegalArgumentException("measure must be > 0");
     long periodNanos = 1_000_000_000L / targetRps;
@@ -52,11 +85,6 @@ public final class RestLoad {
     if (measuredSlots > Integer.MAX_VALUE) throw new IllegalArgumentException("measurement window too long");
     long[] latencies = new long[(int) measuredSlots];
     Arrays.fill(latencies, -1);
-    HttpRequest[] requests = new HttpRequest[bodies.size()];
-    for (int i = 0; i < requests.length; i++) {
-      requests[i] = HttpRequest.newBuilder(endpoint).header("Content-Type", "application/json")
-          .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build();
-    }
     ExecutorService pool = Executors.newFixedThreadPool(clients, r -> {
       Thread t = new Thread(r, "rest-load");
       t.setDaemon(true);
@@ -68,21 +96,28 @@ public final class RestLoad {
     AtomicLong errors = new AtomicLong();
     AtomicLong shed = new AtomicLong();
     AtomicLong lastDone = new AtomicLong();
+    AtomicLong end = new AtomicLong(totalSlots);
     String[] firstError = new String[1];
     // Start a little ahead so every client is waiting for slot 0.
     long start = System.nanoTime() + 50_000_000L;
     long measureStart = start + warmSlots * periodNanos;
     for (int c = 0; c < clients; c++) {
       pool.execute(() -> {
-        for (long slot = next.getAndIncrement(); slot < totalSlots; slot = next.getAndIncrement()) {
+        for (long slot = next.getAndIncrement(); slot < end.get(); slot = next.getAndIncrement()) {
           long due = start + slot * periodNanos;
+          // made before it is due: building it is not the server's time
+          HttpRequest request = exchange.request(slot);
+          if (request == null) {
+            end.accumulateAndGet(slot, Math::min);
+            return;
+          }
           long wait;
           while ((wait = due - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
           boolean ok;
           String error = null;
           try {
-            HttpResponse<Void> res = http.send(requests[(int) (slot % requests.length)],
-                HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> res = http.send(request, HttpResponse.BodyHandlers.discarding());
+            exchange.answered(slot, res);
             ok = res.statusCode() == 200;
             if (!ok) error = "HTTP " + res.statusCode();
           } catch (java.io.IOException e) {
@@ -118,7 +153,8 @@ public final class RestLoad {
     for (int i = 1; i < latencies.length; i++) if (latencies[i] > latencies[worst]) worst = i;
     long[] done = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
     long answered = done.length - errors.get();
-    double seconds = Math.max(lastDone.get() - measureStart, measuredSlots * periodNanos) / 1e9;
+    long measuredSent = Math.max(0, Math.min(end.get(), totalSlots) - warmSlots);
+    double seconds = Math.max(lastDone.get() - measureStart, measuredSent * periodNanos) / 1e9;
     return new Result(targetRps, done.length, errors.get(), seconds, answered / seconds,
         percentile(done, 0.50) / 1e6, percentile(done, 0.99) / 1e6,
         done.length == 0 ? Double.NaN : done[done.length - 1] / 1e6, firstError[0], shed.get(),

@@ -1,0 +1,105 @@
+package io.omelet.examples.bench;
+
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+
+import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The streaming part of bin/bench inference: the same rows (lending_club repeated to {@code rows}
+ * rows, in {@code files} Parquet files) scored by {@code omelet_predict} twice, each written to a
+ * Delta table: by a Structured Streaming query on the file source ({@code maxFilesPerTrigger}
+ * files a micro-batch, Trigger.AvailableNow, a checkpoint), its rows/s taken from the query's
+ * progress (rows over the micro-batches' trigger time), and by one batch query, timed whole.
+ * Medians of 3 after a warm-up; the session must have the Omelet SQL functions and the registry root.
+ *
+ * <p>SLOT (issue 34, branch i34-batch, not merged yet): a public API that writes omelet_predict's
+ * output to the model's inference table from a streaming query is on its way. Once it is in, both
+ * queries here should write through it (to {@code <root>/inference/<model>}) instead of the plain
+ * Delta sink below: see {@link #writeStream} and {@link #writeBatch}, the only two places to change.
+ */
+final class InferenceStreaming {
+  private InferenceStreaming() {}
+
+  static void run(SparkSession spark, Path work, Dataset<Row> data, String uri, int rows, int files, int filesPerTrigger)
+      throws Exception {
+    String input = work.resolve("stream-input").toString();
+    long base = data.count();
+    long copies = (rows + base - 1) / base;
+    data.drop("Class").withColumn("copy", explode(sequence(lit(1L), lit(copies)))).drop("copy").limit(rows)
+        .repartition(files).write().parquet(input);
+    StructType schema = spark.read().parquet(input).schema();
+    long n = spark.read().parquet(input).count();
+    String select = "SELECT *, omelet_predict('" + uri + "', *) AS scored FROM ";
+    spark.read().parquet(input).createOrReplaceTempView("inference_batch_input");
+
+    // warm-up: the model's load, the JIT and Delta's first commits are nobody's figure
+    writeBatch(spark.sql(select + "inference_batch_input"), work.resolve("batch-warm").toString());
+
+    double[] batchRates = new double[3];
+    double[] streamRates = new double[3];
+    double[] streamWallRates = new double[3];
+    long batches = 0;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      long t0 = System.nanoTime();
+      writeBatch(spark.sql(select + "inference_batch_input"), work.resolve("batch-" + i).toString());
+      batchRates[i] = n / Figures.since(t0);
+
+      System.gc();
+      spark.readStream().schema(schema).option("maxFilesPerTrigger", filesPerTrigger).parquet(input)
+          .createOrReplaceTempView("inference_stream_input");
+      long s0 = System.nanoTime();
+      StreamingQuery q = writeStream(spark.sql(select + "inference_stream_input"),
+          work.resolve("stream-" + i).toString(), work.resolve("stream-" + i + "-checkpoint").toString());
+      q.awaitTermination();
+      double wall = Figures.since(s0);
+      long streamed = 0;
+      long triggerMs = 0;
+      for (StreamingQueryProgress p : q.recentProgress()) {
+        if (p.numInputRows() == 0) continue;
+        streamed += p.numInputRows();
+        triggerMs += p.durationMs().get("triggerExecution");
+      }
+      batches = q.recentProgress().length;
+      if (streamed != n) {
+        throw new IllegalStateException("the streaming query's progress counts " + streamed + " rows, not " + n
+            + " (more micro-batches than the progress keeps?)");
+      }
+      long written = spark.read().format("delta").load(work.resolve("stream-" + i).toString()).count();
+      if (written != n) throw new IllegalStateException("the streaming query wrote " + written + " rows, not " + n);
+      streamRates[i] = streamed / (triggerMs / 1000.0);
+      streamWallRates[i] = n / wall;
+      System.err.printf("round %d: batch %.0f rows/s; streaming %.0f rows/s over %d micro-batches (%.0f rows/s"
+          + " from start to end)%n", i, batchRates[i], streamRates[i], batches, streamWallRates[i]);
+    }
+    double stream = Figures.median(streamRates);
+    double batch = Figures.median(batchRates);
+    Figures.print("streaming_rows", n);
+    Figures.print("streaming_files", (long) files);
+    Figures.print("streaming_files_per_trigger", (long) filesPerTrigger);
+    Figures.print("streaming_rows_per_s", stream);
+    Figures.print("streaming_wall_rows_per_s", Figures.median(streamWallRates));
+    Figures.print("batch_rows_per_s", batch);
+    Figures.print("streaming_over_batch", stream / batch);
+  }
+
+  /** SLOT (issue 34, i34-batch): the streaming query's sink; a plain Delta sink with a checkpoint for now. */
+  private static StreamingQuery writeStream(Dataset<Row> scored, String out, String checkpoint) throws Exception {
+    return scored.writeStream().format("delta").option("checkpointLocation", checkpoint)
+        .trigger(Trigger.AvailableNow()).start(out);
+  }
+
+  /** SLOT (issue 34, i34-batch): the batch query's sink; a plain Delta append for now. */
+  private static void writeBatch(Dataset<Row> scored, String out) {
+    scored.write().format("delta").mode("append").save(out);
+  }
+}
