@@ -136,7 +136,7 @@ public final class InferenceBench implements Benchmark {
           Integer.getInteger("omelet.bench.inference.killRps", 200));
     }
     if (parts.contains("streaming")) {
-      InferenceStreaming.run(spark, work, data, SERVED, Integer.getInteger("omelet.bench.inference.streamRows", 200_000),
+      InferenceStreaming.run(spark, work, root, data, SERVED, Integer.getInteger("omelet.bench.inference.streamRows", 200_000),
           Integer.getInteger("omelet.bench.inference.streamFiles", 20),
           Integer.getInteger("omelet.bench.inference.filesPerTrigger", 2));
     }

@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
 
+import io.omelet.inference.InferenceRows;
+import io.omelet.inference.InferenceStream;
+
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,22 +18,18 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The streaming part of bin/bench inference: the same rows (lending_club repeated to {@code rows}
- * rows, in {@code files} Parquet files) scored by {@code omelet_predict} twice, each written to a
- * Delta table: by a Structured Streaming query on the file source ({@code maxFilesPerTrigger}
- * files a micro-batch, Trigger.AvailableNow, a checkpoint), its rows/s taken from the query's
- * progress (rows over the micro-batches' trigger time), and by one batch query, timed whole.
- * Medians of 3 after a warm-up; the session must have the Omelet SQL functions and the registry root.
- *
- * <p>SLOT (issue 34, branch i34-batch, not merged yet): a public API that writes omelet_predict's
- * output to the model's inference table from a streaming query is on its way. Once it is in, both
- * queries here should write through it (to {@code <root>/inference/<model>}) instead of the plain
- * Delta sink below: see {@link #writeStream} and {@link #writeBatch}, the only two places to change.
+ * rows, in {@code files} Parquet files) scored by {@code omelet_predict} twice, each appended to the
+ * model's inference table: by a Structured Streaming query on the file source
+ * ({@code maxFilesPerTrigger} files a micro-batch, Trigger.AvailableNow, a checkpoint) through
+ * {@link InferenceStream#writer}, its rows/s taken from the query's progress (rows over the
+ * micro-batches' trigger time), and by one batch query through {@link InferenceRows}, timed whole.
+ * Medians of 3 after a warm-up; the session must have the Omelet SQL functions.
  */
 final class InferenceStreaming {
   private InferenceStreaming() {}
 
-  static void run(SparkSession spark, Path work, Dataset<Row> data, String uri, int rows, int files, int filesPerTrigger)
-      throws Exception {
+  static void run(SparkSession spark, Path work, String root, Dataset<Row> data, String uri, int rows, int files,
+      int filesPerTrigger) throws Exception {
     String input = work.resolve("stream-input").toString();
     long base = data.count();
     long copies = (rows + base - 1) / base;
@@ -42,7 +41,7 @@ final class InferenceStreaming {
     spark.read().parquet(input).createOrReplaceTempView("inference_batch_input");
 
     // warm-up: the model's load, the JIT and Delta's first commits are nobody's figure
-    writeBatch(spark.sql(select + "inference_batch_input"), work.resolve("batch-warm").toString());
+    String table = writeBatch(spark.sql(select + "inference_batch_input"), root);
 
     double[] batchRates = new double[3];
     double[] streamRates = new double[3];
@@ -51,15 +50,16 @@ final class InferenceStreaming {
     for (int i = 0; i < 3; i++) {
       System.gc();
       long t0 = System.nanoTime();
-      writeBatch(spark.sql(select + "inference_batch_input"), work.resolve("batch-" + i).toString());
+      writeBatch(spark.sql(select + "inference_batch_input"), root);
       batchRates[i] = n / Figures.since(t0);
 
       System.gc();
       spark.readStream().schema(schema).option("maxFilesPerTrigger", filesPerTrigger).parquet(input)
           .createOrReplaceTempView("inference_stream_input");
+      long before = spark.read().format("delta").load(table).count();
       long s0 = System.nanoTime();
-      StreamingQuery q = writeStream(spark.sql(select + "inference_stream_input"),
-          work.resolve("stream-" + i).toString(), work.resolve("stream-" + i + "-checkpoint").toString());
+      StreamingQuery q = writeStream(spark.sql(select + "inference_stream_input"), root,
+          work.resolve("stream-" + i + "-checkpoint").toString());
       q.awaitTermination();
       double wall = Figures.since(s0);
       long streamed = 0;
@@ -74,7 +74,7 @@ final class InferenceStreaming {
         throw new IllegalStateException("the streaming query's progress counts " + streamed + " rows, not " + n
             + " (more micro-batches than the progress keeps?)");
       }
-      long written = spark.read().format("delta").load(work.resolve("stream-" + i).toString()).count();
+      long written = spark.read().format("delta").load(table).count() - before;
       if (written != n) throw new IllegalStateException("the streaming query wrote " + written + " rows, not " + n);
       streamRates[i] = streamed / (triggerMs / 1000.0);
       streamWallRates[i] = n / wall;
@@ -92,14 +92,14 @@ final class InferenceStreaming {
     Figures.print("streaming_over_batch", stream / batch);
   }
 
-  /** SLOT (issue 34, i34-batch): the streaming query's sink; a plain Delta sink with a checkpoint for now. */
-  private static StreamingQuery writeStream(Dataset<Row> scored, String out, String checkpoint) throws Exception {
-    return scored.writeStream().format("delta").option("checkpointLocation", checkpoint)
-        .trigger(Trigger.AvailableNow()).start(out);
+  /** The streaming query, appending each micro-batch to the model's inference table exactly once. */
+  private static StreamingQuery writeStream(Dataset<Row> scored, String root, String checkpoint) throws Exception {
+    return scored.writeStream().foreachBatch(InferenceStream.writer(root, scored, "scored"))
+        .option("checkpointLocation", checkpoint).trigger(Trigger.AvailableNow()).start();
   }
 
-  /** SLOT (issue 34, i34-batch): the batch query's sink; a plain Delta append for now. */
-  private static void writeBatch(Dataset<Row> scored, String out) {
-    scored.write().format("delta").mode("append").save(out);
+  /** The batch query, appended to the model's inference table in one commit; the table's path. */
+  private static String writeBatch(Dataset<Row> scored, String root) {
+    return InferenceRows.ofPredictions(scored, "scored").appendTo(root).path();
   }
 }
