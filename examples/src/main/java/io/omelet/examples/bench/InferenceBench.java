@@ -43,8 +43,9 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code rate}: first the writer alone ({@code inference_log_writer_rows_per_s}: 100,000 rows
  *       offered at once to a log with no server, default flushes); then one logging server (default
  *       queue and flushes) and 100-row requests at stepped rates until rows are dropped or the server
- *       falls behind (errors, under 95% of the rate answered, p99 over 500 ms, or a log that needs
- *       more than 5 s to write what it holds once the step's load stops: its queue was growing):
+ *       falls behind (errors, under 95% of the rate answered, p99 over 500 ms, or a log whose queue
+ *       grew: half full within the step, or longer to empty once the load stops than the flush
+ *       interval and two commits of the writer alone, {@code inference_log_writer_commit_s}):
  *       {@code inference_log_rows_per_s}, the highest rows/s logged with 0 drops (goal at least
  *       50,000), the rows/s offered when drops began (NaN when the steps ended otherwise) and why
  *       they ended ({@code inference_log_steps_ended_by}).</li>
@@ -81,12 +82,8 @@ public final class InferenceBench implements Benchmark {
   static final int[] RATES = {20, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000};
   static final int STEP_CLIENTS = 32;
   static final double STEP_P99_LIMIT_MS = 500;
-  /**
-   * Seconds the log may take to write what it holds once a step's load stops: a log that keeps
-   * pace holds a flush interval's rows and a commit in progress (1 s each, or so, here). Longer,
-   * and its queue was growing: drops are only a matter of a longer step.
-   */
-  static final double STEP_DRAIN_LIMIT_S = 5;
+  /** Slack on the time a log that keeps pace needs to empty once a step's load stops (see {@link #rate}). */
+  static final double STEP_DRAIN_SLACK_S = 0.5;
   /** Rows offered at once to a log with no server, to time the writer alone. */
   static final int WRITER_ROWS = 100_000;
   static final List<String> PARTS = List.of("latency", "rate", "kill", "streaming");
@@ -207,8 +204,15 @@ public final class InferenceBench implements Benchmark {
     int bestRate = 0;
     double dropsBegan = Double.NaN;
     String endedBy = "the top rate passed";
-    double writer = writerAlone(registry, singleRows, WRITER_ROWS);
-    Figures.print("inference_log_writer_rows_per_s", writer);
+    Writer writer = writerAlone(registry, singleRows, WRITER_ROWS);
+    Figures.print("inference_log_writer_rows_per_s", writer.rowsPerSecond());
+    Figures.print("inference_log_writer_commit_s", writer.commitSeconds());
+    // A log that keeps pace holds, when the load stops, at most a flush interval's rows and a commit
+    // in progress: it is empty after that commit, the rest of the interval and one more commit.
+    // Longer, and its queue was growing: drops were only a matter of a longer step. So was a queue
+    // half full within one step.
+    double drainLimit = InferenceLogConfig.DEFAULT_FLUSH_INTERVAL.toMillis() / 1000.0 + 2 * writer.commitSeconds()
+        + STEP_DRAIN_SLACK_S;
     try (ScoringServer server = ScoringServer.start(registry, config)) {
       InferenceLog log = server.inferenceLog();
       URI endpoint = server.uri().resolve("/predict");
@@ -247,9 +251,9 @@ public final class InferenceBench implements Benchmark {
           endedBy = "p99 over " + (long) STEP_P99_LIMIT_MS + " ms";
           break;
         }
-        if (drain > STEP_DRAIN_LIMIT_S) {
-          // no drop yet only because the queue had room left: the writer is slower than the load
-          endedBy = "the log fell behind";
+        if (drain > drainLimit || maxDepth > InferenceLogConfig.DEFAULT_CAPACITY / 2) {
+          endedBy = String.format(java.util.Locale.ROOT, "the log fell behind (queue up to %d rows, %.1f s to empty;"
+              + " limits %d rows, %.1f s)", maxDepth, drain, InferenceLogConfig.DEFAULT_CAPACITY / 2, drainLimit);
           break;
         }
         bestRows = rows;
@@ -263,12 +267,15 @@ public final class InferenceBench implements Benchmark {
     Figures.print("inference_log_steps_ended_by", endedBy);
   }
 
+  /** The writer alone: rows/s, and seconds a commit (of {@link InferenceLogConfig#DEFAULT_FLUSH_ROWS} rows). */
+  private record Writer(double rowsPerSecond, double commitSeconds) {}
+
   /**
    * The writer alone, with no server or load on the cores: {@code rows} rows (the requests' rows,
    * as the server would log them) offered at once to a log with the default settings and a queue
-   * that holds them all; rows/s until the last is committed.
+   * that holds them all; rows/s until the last is committed, and the time a commit takes.
    */
-  private static double writerAlone(OmeletRegistry registry, List<String> singleRows, int rows) throws Exception {
+  private static Writer writerAlone(OmeletRegistry registry, List<String> singleRows, int rows) throws Exception {
     LoadedModel model = ModelLoader.load(registry, SERVED);
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> inputs = new ArrayList<>();
@@ -294,7 +301,7 @@ public final class InferenceBench implements Benchmark {
       System.err.printf("writer alone: %d rows offered in %.2f s, %d committed in %d flushes, %.1f s in all%n", rows,
           offered, log.loggedRows(), log.flushes(), seconds);
       if (log.loggedRows() < rows) throw new IllegalStateException("the log committed " + log.loggedRows() + " rows");
-      return rows / seconds;
+      return new Writer(rows / seconds, seconds / log.flushes());
     } finally {
       log.close();
     }
