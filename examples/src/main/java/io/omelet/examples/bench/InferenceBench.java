@@ -14,6 +14,8 @@ import io.omelet.scoring.OmeletFunctions;
 import io.omelet.scoring.ScoringServer;
 import io.omelet.scoring.ServerConfig;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -216,18 +219,20 @@ public final class InferenceBench implements Benchmark {
     try (ScoringServer server = ScoringServer.start(registry, config)) {
       InferenceLog log = server.inferenceLog();
       URI endpoint = server.uri().resolve("/predict");
+      Counted load = new Counted(endpoint, batches);
       // warm the batch path (JIT, connections, the first Delta commits)
-      RestLoad.run(endpoint, batches, RATES[1], Duration.ofSeconds(3), Duration.ofSeconds(3), STEP_CLIENTS);
-      settle(log);
+      RestLoad.run(load, RATES[1], Duration.ofSeconds(3), Duration.ofSeconds(3), STEP_CLIENTS);
+      // every row answered 200 is offered to the log (the steps end at the first error)
+      settle(log, load.ok.get() * rowsPerRequest);
       for (int rate : RATES) {
         System.gc();
         long dropped0 = log.droppedRows();
         long logged0 = log.loggedRows();
         long flushes0 = log.flushes();
         DepthWatch depth = DepthWatch.start(log);
-        RestLoad.Result r = RestLoad.run(endpoint, batches, rate, Duration.ofSeconds(2), window, STEP_CLIENTS);
+        RestLoad.Result r = RestLoad.run(load, rate, Duration.ofSeconds(2), window, STEP_CLIENTS);
         int maxDepth = depth.stop();
-        double drain = settle(log);
+        double drain = settle(log, load.ok.get() * rowsPerRequest);
         long drops = log.droppedRows() - dropped0;
         double rows = r.achievedRps() * rowsPerRequest;
         System.err.printf("%d req/s x %d rows: %.0f rows/s answered, p50 %.2f ms, p99 %.2f ms, %d errors%s;"
@@ -308,26 +313,42 @@ public final class InferenceBench implements Benchmark {
   }
 
   /**
-   * Waits until the log's queue is empty and its counters have not moved for 2.5 s (at most 120 s);
-   * the seconds from the call to the last move (0 when nothing was left to write).
+   * Waits (at most 120 s) until the log has written or dropped {@code rows} rows in all; the seconds
+   * that took. Its counters alone cannot tell: a batch being committed is in neither the queue nor
+   * the logged rows, and a commit may take seconds.
    */
-  private static double settle(InferenceLog log) throws InterruptedException {
+  private static double settle(InferenceLog log, long rows) throws InterruptedException {
     long start = System.nanoTime();
     long deadline = start + 120_000_000_000L;
-    long last = log.loggedRows() + log.droppedRows();
-    long lastMove = start;
-    while (System.nanoTime() < deadline) {
-      long now = log.loggedRows() + log.droppedRows();
-      if (now != last || log.queueDepth() > 0) {
-        last = now;
-        lastMove = System.nanoTime();
-      } else if (System.nanoTime() - lastMove > 2_500_000_000L) {
-        return (lastMove - start) / 1e9;
+    while (log.loggedRows() + log.droppedRows() < rows) {
+      if (System.nanoTime() > deadline) {
+        System.err.printf("the inference log did not write its rows in 120 s (%d of %d, queue %d rows)%n",
+            log.loggedRows() + log.droppedRows(), rows, log.queueDepth());
+        break;
       }
       Thread.sleep(20);
     }
-    System.err.printf("the inference log did not settle in 120 s (queue %d rows)%n", log.queueDepth());
     return Figures.since(start);
+  }
+
+  /** A load of the bodies in turn that counts the requests answered 200 (warm-up ones too). */
+  private static final class Counted implements RestLoad.Exchange {
+    private final HttpRequest[] requests;
+    private final AtomicLong ok = new AtomicLong();
+
+    Counted(URI endpoint, List<String> bodies) {
+      requests = bodies.stream().map(b -> RestLoad.post(endpoint, b, null)).toArray(HttpRequest[]::new);
+    }
+
+    @Override
+    public HttpRequest request(long slot) {
+      return requests[(int) (slot % requests.length)];
+    }
+
+    @Override
+    public void answered(long slot, HttpResponse<Void> response) {
+      if (response.statusCode() == 200) ok.incrementAndGet();
+    }
   }
 
   /** The deepest the log's queue got, sampled every 20 ms. */
