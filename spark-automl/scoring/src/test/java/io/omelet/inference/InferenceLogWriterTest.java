@@ -130,6 +130,29 @@ class InferenceLogWriterTest {
   }
 
   @Test
+  void aWriterThatFellBehindWritesEverythingWaitingInOneCommit() throws InterruptedException {
+    InferenceTable table = InferenceTable.open(spark(), newRoot(), "churn", CHURN, true);
+    InferenceLogWriter writer = InferenceLogWriter.start(table, ONLY_AT_CLOSE.withFlushRows(10));
+    CountDownLatch inFirstCommit = new CountDownLatch(1);
+    CountDownLatch letItEnd = new CountDownLatch(1);
+    writer.afterAppend(txnVersion -> {
+      if (txnVersion == 1) {
+        inFirstCommit.countDown();
+        letItEnd.await();
+      }
+    });
+    for (int i = 0; i < 10; i++) writer.offer(scored("first-" + i));
+    assertTrue(inFirstCommit.await(120, java.util.concurrent.TimeUnit.SECONDS), "the writer flushed at ten rows");
+    // thirty rows arrive while the first commit is slow: three flushes' worth
+    for (int i = 0; i < 30; i++) assertTrue(writer.offer(scored("second-" + i)));
+    letItEnd.countDown();
+    writer.close();
+    assertEquals(40, writer.loggedRows());
+    assertEquals(2, writer.flushes(), "the thirty rows that waited went in one commit, not three");
+    assertEquals(2, writes(table));
+  }
+
+  @Test
   void aFlushThatFailsWhileServingKeepsItsRowsAndIsRetriedAsTheSameTransaction() throws InterruptedException {
     InferenceTable table = InferenceTable.open(spark(), newRoot(), "churn", CHURN, true);
     // ten rows trigger a flush; after a failure the writer waits the (hour-long) interval, so only close retries
