@@ -228,7 +228,9 @@ class CommandsTest {
         "--log", "--registry", registry).outcome.error();
     assertTrue(byRun.contains("--log needs a registered model") && byRun.contains("is a run artifact"), byRun);
     // a registry root that cannot take the table: refused before scoring, naming the folder
+    // (another test's tables, e.g. serve's, are set aside: this one starts on a new table)
     Path inference = Path.of(registry, "inference");
+    if (Files.exists(inference)) Files.move(inference, Path.of(registry, "inference-" + System.nanoTime()));
     Files.writeString(inference, "a file where the folder goes");
     try {
       String unwritable = failing(1, "predict", "--model", "churn@champion", "-f", "churn.csv", "--log",
