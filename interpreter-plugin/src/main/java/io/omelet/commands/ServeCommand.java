@@ -52,11 +52,11 @@ public final class ServeCommand extends OmeletSubcommand {
       description = "write the log at least every SECS seconds (default ${DEFAULT-VALUE})")
   double logFlushSecs;
 
-  @Option(names = "--log-flush-rows", paramLabel = "N", defaultValue = "10000",
+  @Option(names = "--log-flush-rows", paramLabel = "N", defaultValue = "" + InferenceLogConfig.DEFAULT_FLUSH_ROWS,
       description = "write the log as soon as N rows wait (default ${DEFAULT-VALUE})")
   int logFlushRows;
 
-  @Option(names = "--log-queue", paramLabel = "N", defaultValue = "100000",
+  @Option(names = "--log-queue", paramLabel = "N", defaultValue = "" + InferenceLogConfig.DEFAULT_CAPACITY,
       description = "rows the log holds in memory; past it rows are dropped and counted, scoring goes on (default ${DEFAULT-VALUE})")
   int logQueue;
 
@@ -97,7 +97,8 @@ public final class ServeCommand extends OmeletSubcommand {
   /** The log's settings, or null when not logging; refuses logging a run artifact, which has no table. */
   private InferenceLogConfig inferenceLog() {
     boolean runArtifact = model.trim().startsWith("runs:/");
-    boolean tuned = logSample != 1.0 || logFlushSecs != 1 || logFlushRows != 10000 || logQueue != 100000;
+    boolean tuned = logSample != 1.0 || logFlushSecs != InferenceLogConfig.DEFAULT_FLUSH_INTERVAL.toSeconds()
+        || logFlushRows != InferenceLogConfig.DEFAULT_FLUSH_ROWS || logQueue != InferenceLogConfig.DEFAULT_CAPACITY;
     if (Boolean.FALSE.equals(log)) return null;
     if (runArtifact) {
       if (Boolean.TRUE.equals(log) || tuned) {
